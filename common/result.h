@@ -1,0 +1,29 @@
+// Recoverable errors are values: every fallible function returns Result<T>, either a T or an Error
+// whose message names what is at fault (a file, a JSON pointer, a request). Exceptions are kept for
+// the program's edges (main, a test). Built on boost::system::result so we inherit a well-tested
+// variant with value()/has_error()/operator bool.
+#pragma once
+
+#include <boost/system/result.hpp>
+#include <stdexcept>
+#include <string>
+#include <utility>
+
+namespace hr {
+
+struct Error {
+  std::string message;
+};
+
+// Called by Result<T>::value() when it holds an error: edges that want an exception get one.
+[[noreturn]] inline void throw_exception_from_error(const Error& e, const boost::source_location&) {
+  throw std::runtime_error(e.message);
+}
+
+template <class T>
+using Result = boost::system::result<T, Error>;
+
+// `return hr::fail("manifest.json: /version: expected 1")` reads as what it does.
+inline Error fail(std::string message) { return Error{std::move(message)}; }
+
+}  // namespace hr
