@@ -11,7 +11,10 @@
 
 namespace hr {
 
+// Not constructible from a string (boost::system::result refuses an E that T's argument could
+// build, so Result<std::string> would be ambiguous): make one with fail().
 struct Error {
+  Error() = default;
   std::string message;
 };
 
@@ -24,6 +27,10 @@ template <class T>
 using Result = boost::system::result<T, Error>;
 
 // `return hr::fail("manifest.json: /version: expected 1")` reads as what it does.
-inline Error fail(std::string message) { return Error{std::move(message)}; }
+inline Error fail(std::string message) {
+  Error e;
+  e.message = std::move(message);
+  return e;
+}
 
 }  // namespace hr

@@ -1,0 +1,140 @@
+#include "esbuild_bridge/child.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/write.hpp>
+// Boost 1.81's Process v2 uses boost::optional and <type_traits> without including them when
+// BOOST_PROCESS_USE_STD_FS is set (to avoid linking Boost.Filesystem); include them first.
+#include <boost/optional.hpp>
+#include <type_traits>
+// clang-format off
+#include <boost/process/v2/process.hpp>
+#include <boost/process/v2/stdio.hpp>
+// clang-format on
+
+namespace hr::esbuild {
+
+namespace asio = boost::asio;
+namespace bp = boost::process::v2;
+
+Child::Child(asio::io_context& io, Handlers handlers)
+    : io_(io), handlers_(std::move(handlers)), stdin_(io), stdout_(io), stderr_(io) {}
+
+Child::~Child() {
+  if (process_ && !exited_) kill();
+}
+
+Result<std::shared_ptr<Child>> Child::spawn(asio::io_context& io, const std::string& binary,
+                                            const std::vector<std::string>& args,
+                                            Handlers handlers) {
+  std::shared_ptr<Child> child(new Child(io, std::move(handlers)));
+  try {
+    child->process_ = std::make_unique<bp::basic_process<asio::any_io_executor>>(
+        io.get_executor(), binary, args,
+        bp::process_stdio{child->stdin_, child->stdout_, child->stderr_});
+  } catch (const boost::system::system_error& e) {
+    // Boost.Process reports a failed exec as an exception; this is the edge where it becomes a
+    // value.
+    return fail("cannot start esbuild at " + binary + ": " + e.code().message());
+  }
+  spdlog::debug("esbuild: started {} (pid {})", binary, child->pid());
+  child->read_stdout();
+  child->read_stderr();
+  return child;
+}
+
+int Child::pid() const {
+  return process_ ? process_->id() : -1;
+}
+
+void Child::write(std::string packet) {
+  if (exited_) return;
+  out_.push_back(std::move(packet));
+  if (!writing_) write_next();
+}
+
+void Child::write_next() {
+  if (out_.empty() || exited_) {
+    writing_ = false;
+    return;
+  }
+  writing_ = true;
+  asio::async_write(stdin_, asio::buffer(out_.front()),
+                    [self = shared_from_this()](boost::system::error_code ec, size_t) {
+                      if (ec) return self->finish("writing to esbuild failed: " + ec.message());
+                      self->out_.pop_front();
+                      self->write_next();
+                    });
+}
+
+void Child::close_stdin() {
+  boost::system::error_code ec;
+  stdin_.close(ec);
+}
+
+void Child::kill() {
+  if (process_ && pid() > 0) ::kill(pid(), SIGKILL);
+}
+
+void Child::read_stdout() {
+  stdout_.async_read_some(asio::buffer(read_buf_), [self = shared_from_this()](
+                                                       boost::system::error_code ec, size_t n) {
+    if (ec)
+      return self->finish(ec == asio::error::eof ? "esbuild closed its output (it exited)"
+                                                 : "reading from esbuild failed: " + ec.message());
+    self->framer_.feed(std::string_view(self->read_buf_.data(), n));
+    std::string body;
+    for (;;) {
+      auto status = self->framer_.next(body);
+      if (status == PacketFramer::Status::NeedMore) break;
+      if (status == PacketFramer::Status::Bad) {
+        return self->finish("esbuild sent a corrupt packet length; stream abandoned");
+      }
+      if (self->exited_) return;
+      self->handlers_.on_packet(std::move(body));
+    }
+    self->read_stdout();
+  });
+}
+
+void Child::read_stderr() {
+  stderr_.async_read_some(
+      asio::buffer(err_buf_), [self = shared_from_this()](boost::system::error_code ec, size_t n) {
+        if (ec) {
+          if (!self->err_line_.empty()) spdlog::warn("esbuild: {}", self->err_line_);
+          return;
+        }
+        self->err_line_.append(self->err_buf_.data(), n);
+        for (size_t nl; (nl = self->err_line_.find('\n')) != std::string::npos;) {
+          self->remember_stderr(self->err_line_.substr(0, nl));
+          spdlog::warn("esbuild: {}", self->err_line_.substr(0, nl));
+          self->err_line_.erase(0, nl + 1);
+        }
+        self->read_stderr();
+      });
+}
+
+void Child::remember_stderr(const std::string& line) {
+  constexpr size_t kTail = 2048;
+  if (line.find_first_not_of(" \t") == std::string::npos) return;
+  if (!err_tail_.empty()) err_tail_ += " | ";
+  err_tail_ += line;
+  if (err_tail_.size() > kTail) err_tail_.erase(0, err_tail_.size() - kTail);
+}
+
+void Child::finish(std::string reason) {
+  if (exited_) return;
+  exited_ = true;
+  out_.clear();
+  kill();  // a child whose stream we gave up on must not linger
+  auto self = shared_from_this();
+  process_->async_wait([self, reason](boost::system::error_code, int code) {
+    std::string why = reason;
+    if (code != 0) why += " (exit status " + std::to_string(code) + ")";
+    spdlog::debug("esbuild: pid {} gone: {}", self->pid(), why);
+    if (self->handlers_.on_exit) self->handlers_.on_exit(why);
+  });
+}
+
+}  // namespace hr::esbuild

@@ -1,0 +1,275 @@
+// The service against the real esbuild binary of the pinned npm package: handshake, builds with
+// C++ plugins, errors, incremental contexts, transform, idling, and a child that dies.
+#include <signal.h>
+
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include "tests/hr_catch.h"
+
+#include "esbuild_bridge/esbuild.h"
+
+using namespace hr::esbuild;
+namespace fs = std::filesystem;
+
+namespace {
+
+// Runs the loop until `start` delivers its result, bounded so a hang fails instead of blocking.
+template <class T, class Start>
+hr::Result<T> await(boost::asio::io_context& io, Start start) {
+  std::optional<hr::Result<T>> out;
+  start([&](hr::Result<T> r) { out = std::move(r); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (!out && std::chrono::steady_clock::now() < deadline) {
+    io.restart();
+    io.run_one_for(std::chrono::milliseconds(100));
+  }
+  if (!out) FAIL("no answer within 60 s");
+  return std::move(*out);
+}
+
+void run_for(boost::asio::io_context& io, std::chrono::milliseconds d) {
+  io.restart();
+  io.run_for(d);
+}
+
+struct Fixture {
+  boost::asio::io_context io;
+  std::shared_ptr<Service> svc = Service::create(io, {find_esbuild_binary(), HR_ESBUILD_VERSION});
+  fs::path dir = fs::temp_directory_path() /
+                 ("hr-bridge-" + std::to_string(getpid()) + "-" + std::to_string(counter++));
+  static inline int counter = 0;
+
+  Fixture() {
+    fs::create_directories(dir);
+    auto v = await<std::string>(io, [&](auto cb) { svc->start(cb); });
+    REQUIRE(v);
+  }
+  ~Fixture() {
+    bool stopped = false;
+    svc->stop([&] { stopped = true; });
+    for (int i = 0; i < 50 && !stopped; ++i) run_for(io, std::chrono::milliseconds(100));
+    fs::remove_all(dir);
+  }
+  void write(const std::string& name, const std::string& text) {
+    std::ofstream(dir / name) << text;
+  }
+  BuildOptions options(const std::string& entry) {
+    BuildOptions o;
+    o.entry_points = {(dir / entry).string()};
+    o.abs_working_dir = dir.string();
+    o.flags = {"--bundle", "--format=esm", "--outdir=" + (dir / "out").string()};
+    return o;
+  }
+  hr::Result<BuildResult> build(BuildOptions o, std::optional<Plugin> p = std::nullopt) {
+    return await<BuildResult>(io, [&](auto cb) { svc->build(o, p, cb); });
+  }
+};
+
+}  // namespace
+
+TEST_CASE("the handshake reports the pinned version") {
+  Fixture f;
+  CHECK(f.svc->running());
+  CHECK(f.svc->pid() > 0);
+}
+
+TEST_CASE("a binary of another version is refused with a message saying what to do") {
+  boost::asio::io_context io;
+  SECTION("esbuild itself refuses a --service version it does not speak") {
+    auto svc = Service::create(io, {find_esbuild_binary(), "0.0.1"});
+    auto r = await<std::string>(io, [&](auto cb) { svc->start(cb); });
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message,
+               Catch::Contains(std::string("binary version \"") + HR_ESBUILD_VERSION));
+    CHECK_THAT(r.error().message, Catch::Contains("ESBUILD_BINARY_PATH"));
+    CHECK_FALSE(svc->running());
+  }
+  SECTION("a binary whose handshake names another version is refused by the host") {
+    // A stand-in that answers the handshake with version 9.9.9 and then idles.
+    const auto fake = fs::temp_directory_path() / ("hr-fake-esbuild-" + std::to_string(getpid()));
+    std::ofstream(fake) << "#!/bin/sh\nprintf '\\005\\000\\000\\0009.9.9'\nsleep 30\n";
+    fs::permissions(fake, fs::perms::owner_all);
+    auto svc = Service::create(io, {fake.string(), HR_ESBUILD_VERSION});
+    auto r = await<std::string>(io, [&](auto cb) { svc->start(cb); });
+    fs::remove(fake);
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message, Catch::Contains("is version 9.9.9"));
+    CHECK_THAT(r.error().message, Catch::Contains(std::string("speaks the protocol of esbuild ") +
+                                                  HR_ESBUILD_VERSION));
+    CHECK_FALSE(svc->running());
+  }
+}
+
+TEST_CASE("a binary that is not esbuild fails to start with the reason") {
+  boost::asio::io_context io;
+  auto missing = Service::create(io, {"/nonexistent/esbuild", HR_ESBUILD_VERSION});
+  auto r1 = await<std::string>(io, [&](auto cb) { missing->start(cb); });
+  REQUIRE_FALSE(r1);
+  CHECK_THAT(r1.error().message, Catch::Contains("/nonexistent/esbuild"));
+  auto quits = Service::create(io, {"/bin/true", HR_ESBUILD_VERSION});
+  auto r2 = await<std::string>(io, [&](auto cb) { quits->start(cb); });
+  REQUIRE_FALSE(r2);
+  CHECK_THAT(r2.error().message, Catch::Contains("esbuild"));
+}
+
+TEST_CASE("on-resolve rewrites an import to an external URL") {
+  Fixture f;
+  f.write("a.js", "import {b} from './b.js';\nconsole.log(b);\n");
+  Plugin p;
+  std::vector<std::string> seen;
+  p.on_resolve.push_back({"^\\./b\\.js$", "", [&](const OnResolveArgs& a) {
+                            seen.push_back(a.path + " from " +
+                                           fs::path(a.importer).filename().string());
+                            OnResolveResult r;
+                            r.path = "/x/b.js?t=1";
+                            r.external = true;
+                            return std::optional(r);
+                          }});
+  auto r = f.build(f.options("a.js"), p);
+  REQUIRE(r);
+  CHECK(r->errors.empty());
+  REQUIRE(r->output_files.size() == 1);
+  CHECK_THAT(r->output_files[0].contents, Catch::Contains("from \"/x/b.js?t=1\""));
+  CHECK(seen == std::vector<std::string>{"./b.js from a.js"});
+}
+
+TEST_CASE("on-load serves a module's contents from memory") {
+  Fixture f;
+  Plugin p;
+  p.on_resolve.push_back({"^virtual:", "", [&](const OnResolveArgs& a) {
+                            OnResolveResult r;
+                            r.path = a.path.substr(8);
+                            r.ns = "mem";
+                            return std::optional(r);
+                          }});
+  p.on_load.push_back({".*", "mem", [&](const OnLoadArgs& a) {
+                         OnLoadResult r;
+                         r.contents = "export const greeting = 'hello from " + a.path + "';";
+                         r.loader = "js";
+                         return std::optional(r);
+                       }});
+  f.write("main.js", "import {greeting} from 'virtual:greet.js';\nconsole.log(greeting);\n");
+  auto r = f.build(f.options("main.js"), p);
+  REQUIRE(r);
+  CHECK(r->errors.empty());
+  REQUIRE(r->output_files.size() == 1);
+  CHECK_THAT(r->output_files[0].contents, Catch::Contains("hello from greet.js"));
+}
+
+TEST_CASE("a syntax error comes back with file, line, column and the line's text") {
+  Fixture f;
+  f.write("bad.js", "export const a = 1;\nlet x = ;\n");
+  auto r = f.build(f.options("bad.js"));
+  REQUIRE(r);
+  REQUIRE(r->errors.size() == 1);
+  const auto& loc = r->errors[0].location;
+  REQUIRE(loc);
+  CHECK(loc->file == "bad.js");
+  CHECK(loc->line == 2);
+  CHECK(loc->column == 8);
+  CHECK(loc->line_text == "let x = ;");
+  CHECK_THAT(format_message(r->errors[0]), Catch::StartsWith("bad.js:2:8: "));
+}
+
+TEST_CASE("a context rebuilds after a file changes, and disposes") {
+  Fixture f;
+  f.write("c.js", "console.log('one');\n");
+  auto ctx =
+      await<ContextId>(f.io, [&](auto cb) { f.svc->context(f.options("c.js"), std::nullopt, cb); });
+  REQUIRE(ctx);
+  auto first = await<BuildResult>(f.io, [&](auto cb) { f.svc->rebuild(*ctx, cb); });
+  REQUIRE(first);
+  REQUIRE(first->output_files.size() == 1);
+  CHECK_THAT(first->output_files[0].contents, Catch::Contains("one"));
+  f.write("c.js", "console.log('two');\n");
+  auto second = await<BuildResult>(f.io, [&](auto cb) { f.svc->rebuild(*ctx, cb); });
+  REQUIRE(second);
+  REQUIRE(second->output_files.size() == 1);
+  CHECK_THAT(second->output_files[0].contents, Catch::Contains("two"));
+  bool disposed = false;
+  f.svc->dispose(*ctx, [&] { disposed = true; });
+  for (int i = 0; i < 100 && !disposed; ++i) run_for(f.io, std::chrono::milliseconds(50));
+  CHECK(disposed);
+  auto after = await<BuildResult>(f.io, [&](auto cb) { f.svc->rebuild(*ctx, cb); });
+  CHECK_FALSE(after);
+}
+
+TEST_CASE("stop disposes a live context instead of deadlocking esbuild") {
+  auto f = std::make_unique<Fixture>();
+  f->write("c.js", "export {}\n");
+  auto ctx = await<ContextId>(
+      f->io, [&](auto cb) { f->svc->context(f->options("c.js"), std::nullopt, cb); });
+  REQUIRE(ctx);
+  const int pid = f->svc->pid();
+  bool stopped = false;
+  f->svc->stop([&] { stopped = true; });
+  for (int i = 0; i < 60 && !stopped; ++i) run_for(f->io, std::chrono::milliseconds(50));
+  CHECK(stopped);  // within 3 s, before the forced kill
+  CHECK(::kill(pid, 0) != 0);
+}
+
+TEST_CASE("transform turns TypeScript into JavaScript") {
+  Fixture f;
+  TransformOptions o;
+  o.flags = {"--loader=ts"};
+  auto r =
+      await<TransformResult>(f.io, [&](auto cb) { f.svc->transform("let x: number = 1", o, cb); });
+  REQUIRE(r);
+  CHECK(r->errors.empty());
+  CHECK(r->code == "let x = 1;\n");
+  auto bad = await<TransformResult>(f.io, [&](auto cb) { f.svc->transform("let = ;", o, cb); });
+  REQUIRE(bad);
+  CHECK_FALSE(bad->errors.empty());
+}
+
+TEST_CASE("idle for 3 s, esbuild's pings are answered and the service still works") {
+  Fixture f;
+  run_for(f.io, std::chrono::milliseconds(3200));
+  CHECK(f.svc->pings_answered() >= 2);
+  CHECK(f.svc->running());
+  auto r = await<TransformResult>(f.io, [&](auto cb) { f.svc->transform("1+1", {}, cb); });
+  REQUIRE(r);
+  CHECK(r->code == "1 + 1;\n");
+}
+
+TEST_CASE("a child killed mid-request fails that request with the reason, then restart works") {
+  Fixture f;
+  std::string crash;
+  f.svc->on_unexpected_exit([&](const std::string& why) { crash = why; });
+  f.write("slow.js", "import './a.js';\n");
+  Plugin p;
+  const int pid = f.svc->pid();
+  // The on-load hook kills esbuild while its build is in flight.
+  p.on_load.push_back({".*", "", [&](const OnLoadArgs&) {
+                         ::kill(pid, SIGKILL);
+                         return std::optional<OnLoadResult>();
+                       }});
+  auto r = f.build(f.options("slow.js"), p);
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.error().message, Catch::Contains("esbuild"));
+  for (int i = 0; i < 20 && crash.empty(); ++i) run_for(f.io, std::chrono::milliseconds(50));
+  CHECK_FALSE(crash.empty());
+  CHECK_FALSE(f.svc->running());
+  auto v = await<std::string>(f.io, [&](auto cb) { f.svc->restart(cb); });
+  REQUIRE(v);
+  CHECK(f.svc->pid() != pid);
+  auto t = await<TransformResult>(f.io, [&](auto cb) { f.svc->transform("a", {}, cb); });
+  REQUIRE(t);
+  CHECK(t->code == "a;\n");
+}
+
+TEST_CASE("a plugin hook that throws becomes a build error, not a crash") {
+  Fixture f;
+  f.write("t.js", "import './x.js';\n");
+  Plugin p;
+  p.on_resolve.push_back(
+      {"x\\.js$", "", [](const OnResolveArgs&) -> std::optional<OnResolveResult> {
+         throw std::runtime_error("resolver exploded");
+       }});
+  auto r = f.build(f.options("t.js"), p);
+  REQUIRE(r);
+  REQUIRE_FALSE(r->errors.empty());
+  CHECK_THAT(r->errors[0].text, Catch::Contains("resolver exploded"));
+  CHECK(f.svc->running());
+}
