@@ -142,7 +142,7 @@ Value build_request(int32_t key, const BuildOptions& o, const Plugin* plugin, bo
   auto flags = with_log_flags(o.flags);
   if (o.metafile) flags.push_back("--metafile");
   Array entries;
-  for (const auto& e : o.entry_points) entries.push_back(Array{"", e});
+  for (const auto& e : o.entry_points) entries.push_back(Array{e.out, e.in});
   Map request{{"command", "build"},
               {"key", key},
               {"entries", std::move(entries)},

@@ -50,11 +50,21 @@ struct OutputFile {
   std::string hash;      // esbuild's content hash of the file
 };
 
+// An entry point, optionally with the output name esbuild gives it (esbuild's `{in, out}` form).
+struct EntryPoint {
+  EntryPoint(std::string in_path) : in(std::move(in_path)) {}
+  EntryPoint(const char* in_path) : in(in_path) {}
+  EntryPoint(std::string in_path, std::string out_name)
+      : in(std::move(in_path)), out(std::move(out_name)) {}
+  std::string in;
+  std::string out;  // "" lets esbuild name the output after the input
+};
+
 // Flags are esbuild's command-line flags ("--bundle", "--format=esm", "--jsx=automatic"): the
 // service parses them with esbuild's own CLI parser, so every CLI option is available.
 struct BuildOptions {
-  std::vector<std::string> entry_points;  // paths, resolved against abs_working_dir
-  std::string abs_working_dir;            // required: esbuild resolves everything against it
+  std::vector<EntryPoint> entry_points;  // resolved against abs_working_dir
+  std::string abs_working_dir;           // required: esbuild resolves everything against it
   std::vector<std::string> flags;
   bool write = false;  // false: output files come back in memory
   bool metafile = false;

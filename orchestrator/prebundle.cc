@@ -1,0 +1,230 @@
+#include "orchestrator/prebundle.h"
+
+#include <spdlog/spdlog.h>
+#include <xxhash.h>
+
+#include <algorithm>
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "orchestrator/cjs_exports.h"
+
+namespace hr::orch {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+constexpr const char* kNamespace = "hr-dep";
+constexpr const char* kEntryPrefix = "hr-dep:";
+
+std::string read_or_empty(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string hex64(uint64_t v) {
+  char buf[17];
+  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
+  return std::string(buf, 12);
+}
+
+// "react-dom/client" -> "react-dom__client": one flat file name per specifier, no collisions
+// (a package name has at most one "/" after its scope, and "__" cannot start a path segment).
+std::string file_name(const std::string& specifier) {
+  std::string out;
+  for (char c : specifier) out += c == '/' ? std::string("__") : std::string(1, c);
+  return out;
+}
+
+std::vector<std::string> sorted_unique(std::vector<std::string> v) {
+  std::sort(v.begin(), v.end());
+  v.erase(std::unique(v.begin(), v.end()), v.end());
+  return v;
+}
+
+// The wrapper module for one specifier: explicit named re-exports for CommonJS.
+std::string wrapper_source(const std::string& specifier, const ModuleFormat& format,
+                           const std::string& file_text) {
+  if (!format.is_commonjs) {
+    std::string s = "export * from \"" + specifier + "\";\n";
+    if (file_text.find("export default") != std::string::npos ||
+        file_text.find("as default") != std::string::npos) {
+      s += "export { default } from \"" + specifier + "\";\n";
+    }
+    return s;
+  }
+  // `import * as` gives module.exports' properties plus `default`, whether or not __esModule is
+  // set.
+  std::string s =
+      "import * as __hr_ns from \"" + specifier + "\";\nexport default __hr_ns.default;\n";
+  if (!format.named_exports.empty()) {
+    s += "export const {";
+    for (size_t i = 0; i < format.named_exports.size(); ++i)
+      s += (i ? ", " : " ") + format.named_exports[i];
+    s += " } = __hr_ns;\n";
+  }
+  return s;
+}
+
+esbuild::BuildOptions base_options(const DepsRequest& r) {
+  esbuild::BuildOptions o;
+  o.abs_working_dir = r.root.string();
+  o.flags = {"--format=esm", "--platform=browser", "--outdir=" + (r.root / ".hr-deps").string(),
+             "--define:process.env.NODE_ENV=\"development\"", "--target=es2020"};
+  return o;
+}
+
+// --- Disk cache: <cache_dir>/<key>/index.json plus the files ---
+
+fs::path cache_folder(const DepsRequest& r, const std::string& key) {
+  return r.cache_dir / key;
+}
+
+std::optional<DepsBundle> load_cache(const DepsRequest& r, const std::string& key) {
+  if (r.cache_dir.empty()) return std::nullopt;
+  const fs::path dir = cache_folder(r, key);
+  boost::system::error_code ec;
+  json::value index = json::parse(read_or_empty(dir / "index.json"), ec);
+  if (ec || !index.is_object()) return std::nullopt;
+  DepsBundle b{key, {}, {}, true};
+  for (const auto& [spec, url] : index.at("entry").as_object())
+    b.entry[spec] = json::value_to<std::string>(url);
+  for (const auto& f : index.at("files").as_array()) {
+    const std::string url = json::value_to<std::string>(f);
+    const fs::path file = dir / url.substr(std::string("/@deps/").size());
+    if (!fs::is_regular_file(file)) return std::nullopt;
+    b.files.push_back(DepFile{url, read_or_empty(file)});
+  }
+  return b;
+}
+
+void save_cache(const DepsRequest& r, const DepsBundle& b) {
+  if (r.cache_dir.empty()) return;
+  const fs::path dir = cache_folder(r, b.key);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  json::object index;
+  json::object entry;
+  for (const auto& [spec, url] : b.entry) entry[spec] = url;
+  json::array files;
+  for (const auto& f : b.files) {
+    files.emplace_back(f.url);
+    std::ofstream(dir / f.url.substr(std::string("/@deps/").size()), std::ios::binary)
+        << f.contents;
+  }
+  index["entry"] = std::move(entry);
+  index["files"] = std::move(files);
+  std::ofstream(dir / "index.json") << json::serialize(index);  // written last: marks it complete
+}
+
+}  // namespace
+
+std::string deps_key(const DepsRequest& r) {
+  std::string material = std::string(esbuild::pinned_esbuild_version()) + "\n";
+  for (const auto& s : sorted_unique(r.specifiers)) material += s + "\n";
+  for (const char* f : {"package.json", "package-lock.json", "bun.lock", "bun.lockb", "yarn.lock",
+                        "pnpm-lock.yaml", "node_modules/.package-lock.json"}) {
+    material += std::string(f) + "\n" + read_or_empty(r.root / f);
+  }
+  return hex64(XXH3_64bits(material.data(), material.size()));
+}
+
+std::string deps_url(const std::string& specifier, const std::string& key) {
+  return "/@deps/" + file_name(specifier) + ".js?v=" + key;
+}
+
+namespace {
+
+// Step 2: the real build, every specifier through its wrapper, split into shared chunks.
+void build_wrappers(esbuild::Service& service, DepsRequest r, std::string key,
+                    std::map<std::string, std::string> wrappers,
+                    esbuild::Callback<DepsBundle> done) {
+  auto o = base_options(r);
+  o.flags.insert(o.flags.end(), {"--bundle", "--splitting", "--chunk-names=chunk-[hash]"});
+  for (const auto& [spec, src] : wrappers)
+    o.entry_points.emplace_back(kEntryPrefix + spec, file_name(spec));
+  esbuild::Plugin plugin;
+  plugin.on_resolve.push_back({"^hr-dep:", "", [](const esbuild::OnResolveArgs& a) {
+                                 esbuild::OnResolveResult res;
+                                 res.path = a.path.substr(std::strlen(kEntryPrefix));
+                                 res.ns = kNamespace;
+                                 return std::optional(res);
+                               }});
+  auto sources = std::make_shared<std::map<std::string, std::string>>(std::move(wrappers));
+  const std::string resolve_dir = r.root.string();
+  plugin.on_load.push_back({".*", kNamespace, [sources, resolve_dir](const esbuild::OnLoadArgs& a) {
+                              esbuild::OnLoadResult res;
+                              res.contents = sources->at(a.path);
+                              res.loader = "js";
+                              res.resolve_dir = resolve_dir;
+                              return std::optional(res);
+                            }});
+  const fs::path outdir = r.root / ".hr-deps";
+  service.build(o, plugin, [r, key, outdir, done](Result<esbuild::BuildResult> built) {
+    if (!built) return done(built.error());
+    if (!built->errors.empty()) {
+      return done(fail("prebundling npm dependencies failed: " +
+                       esbuild::format_message(built->errors[0])));
+    }
+    DepsBundle b{key, {}, {}, false};
+    for (const auto& spec : r.specifiers) b.entry[spec] = deps_url(spec, key);
+    for (auto& f : built->output_files) {
+      b.files.push_back(
+          DepFile{"/@deps/" + fs::path(f.path).lexically_relative(outdir).generic_string(),
+                  std::move(f.contents)});
+    }
+    save_cache(r, b);
+    done(std::move(b));
+  });
+}
+
+}  // namespace
+
+void prebundle(esbuild::Service& service, DepsRequest r, esbuild::Callback<DepsBundle> done) {
+  r.specifiers = sorted_unique(r.specifiers);
+  const std::string key = deps_key(r);
+  if (auto cached = load_cache(r, key)) {
+    spdlog::info("npm dependencies: {} prebundled modules from cache {}", cached->files.size(),
+                 key);
+    return done(std::move(*cached));
+  }
+  // Step 1: let esbuild resolve each specifier (no bundling: fast), to learn which file it is.
+  auto o = base_options(r);
+  o.metafile = true;
+  for (const auto& spec : r.specifiers) o.entry_points.emplace_back(spec, file_name(spec));
+  service.build(o, std::nullopt, [&service, r, key, done](Result<esbuild::BuildResult> built) {
+    if (!built) return done(built.error());
+    if (!built->errors.empty()) {
+      return done(
+          fail("cannot resolve npm dependency: " + esbuild::format_message(built->errors[0])));
+    }
+    boost::system::error_code ec;
+    json::value meta = json::parse(built->metafile, ec);
+    if (ec) return done(fail("esbuild metafile is not JSON: " + ec.message()));
+    std::map<std::string, std::string> wrappers;
+    for (const auto& [out, info] : meta.at("outputs").as_object()) {
+      const auto* entry = info.as_object().if_contains("entryPoint");
+      if (!entry) continue;
+      const fs::path input = r.root / std::string(entry->as_string());
+      const std::string name = fs::path(std::string(out)).stem().string();
+      auto spec = std::find_if(r.specifiers.begin(), r.specifiers.end(),
+                               [&](const std::string& s) { return file_name(s) == name; });
+      if (spec == r.specifiers.end()) continue;
+      auto format = detect_module_format(input);
+      if (!format) return done(format.error());
+      wrappers[*spec] = wrapper_source(*spec, *format, read_or_empty(input));
+    }
+    if (wrappers.size() != r.specifiers.size()) {
+      return done(fail("prebundling: esbuild resolved " + std::to_string(wrappers.size()) + " of " +
+                       std::to_string(r.specifiers.size()) + " npm specifiers"));
+    }
+    build_wrappers(service, r, key, std::move(wrappers), done);
+  });
+}
+
+}  // namespace hr::orch

@@ -1,0 +1,109 @@
+// Prebundling the real react packages with the real esbuild: named imports from CommonJS work,
+// React exists once, and the disk cache is reused.
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+
+#include "orchestrator/prebundle.h"
+#include "tests/hr_catch.h"
+
+using namespace hr::orch;
+namespace fs = std::filesystem;
+
+namespace {
+
+template <class T, class Start>
+hr::Result<T> await(boost::asio::io_context& io, Start start) {
+  std::optional<hr::Result<T>> out;
+  start([&](hr::Result<T> r) { out = std::move(r); });
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (!out && std::chrono::steady_clock::now() < deadline) {
+    io.restart();
+    io.run_one_for(std::chrono::milliseconds(100));
+  }
+  if (!out) FAIL("no answer within 120 s");
+  return std::move(*out);
+}
+
+int run(const std::string& cmd) {
+  return std::system(cmd.c_str());
+}
+
+}  // namespace
+
+TEST_CASE(
+    "react, react-dom/client, the JSX runtime and react-refresh prebundle into working ES "
+    "modules") {
+  boost::asio::io_context io;
+  auto svc =
+      hr::esbuild::Service::create(io, {hr::esbuild::find_esbuild_binary(), HR_ESBUILD_VERSION});
+  REQUIRE(await<std::string>(io, [&](auto cb) { svc->start(cb); }));
+
+  const fs::path app = fs::temp_directory_path() / ("hr-deps-" + std::to_string(getpid()));
+  fs::create_directories(app);
+  fs::create_symlink(fs::path(HR_NPM_DIR) / "node_modules", app / "node_modules");
+  std::ofstream(app / "package.json") << "{\"dependencies\": {\"react\": \"19.3.1\"}}";
+  DepsRequest req{app,
+                  {"react", "react-dom/client", "react/jsx-dev-runtime", "react-refresh/runtime"},
+                  app / ".hr/deps"};
+
+  auto bundle = await<DepsBundle>(io, [&](auto cb) { prebundle(*svc, req, cb); });
+  REQUIRE(bundle);
+  CHECK_FALSE(bundle->from_cache);
+  CHECK(bundle->entry.at("react-dom/client") == "/@deps/react-dom__client.js?v=" + bundle->key);
+
+  // React's source is in exactly one file: react and react-dom share it through a chunk.
+  int copies = 0;
+  const fs::path out = app / "served";
+  fs::create_directories(out);
+  for (const auto& f : bundle->files) {
+    copies += f.contents.find("node_modules/react/cjs/react.development.js") != std::string::npos;
+    std::ofstream(out / f.url.substr(7)) << f.contents;
+  }
+  CHECK(copies == 1);
+
+  // Named imports work in a real ES module loader (node), as they must in the browser.
+  std::ofstream(out / "package.json") << "{\"type\": \"module\"}";
+  std::ofstream(out / "check.mjs")
+      << "import React, { useState, createElement } from './react.js';\n"
+         "import { createRoot } from './react-dom__client.js';\n"
+         "import { jsxDEV, Fragment } from './react__jsx-dev-runtime.js';\n"
+         "import RefreshRuntime, { injectIntoGlobalHook } from './react-refresh__runtime.js';\n"
+         "const ok = [useState, createElement, createRoot, jsxDEV, injectIntoGlobalHook]\n"
+         "  .every(f => typeof f === 'function') && React.useState === useState && Fragment\n"
+         "  && RefreshRuntime.register;\n"
+         "process.exit(ok ? 0 : 3);\n";
+  CHECK(run("node " + (out / "check.mjs").string()) == 0);
+
+  auto again = await<DepsBundle>(io, [&](auto cb) { prebundle(*svc, req, cb); });
+  REQUIRE(again);
+  CHECK(again->from_cache);
+  CHECK(again->key == bundle->key);
+  CHECK(again->files.size() == bundle->files.size());
+
+  req.specifiers.push_back("scheduler");  // a new npm import: a new bundle, a new key
+  auto grown = await<DepsBundle>(io, [&](auto cb) { prebundle(*svc, req, cb); });
+  REQUIRE(grown);
+  CHECK_FALSE(grown->from_cache);
+  CHECK(grown->key != bundle->key);
+
+  bool stopped = false;
+  svc->stop([&] { stopped = true; });
+  while (!stopped) io.run_one();
+  fs::remove_all(app);
+}
+
+TEST_CASE("a package that does not exist is an error naming it") {
+  boost::asio::io_context io;
+  auto svc =
+      hr::esbuild::Service::create(io, {hr::esbuild::find_esbuild_binary(), HR_ESBUILD_VERSION});
+  REQUIRE(await<std::string>(io, [&](auto cb) { svc->start(cb); }));
+  const fs::path app = fs::temp_directory_path() / ("hr-deps-missing-" + std::to_string(getpid()));
+  fs::create_directories(app);
+  auto r = await<DepsBundle>(io, [&](auto cb) {
+    prebundle(*svc, {app, {"no-such-package"}, ""}, cb);
+  });
+  fs::remove_all(app);
+  REQUIRE_FALSE(r);
+  CHECK_THAT(r.error().message, Catch::Contains("no-such-package"));
+}
