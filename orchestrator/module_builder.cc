@@ -1,0 +1,137 @@
+#include "orchestrator/module_builder.h"
+
+#include <algorithm>
+#include <set>
+
+namespace hr::orch {
+
+namespace fs = std::filesystem;
+
+struct ModuleBuilder::Batch {
+  std::vector<std::string> ids;
+  std::map<std::string, BuiltModule> seen;  // imports seen per importer id during this build
+  ModuleBuild result;
+  esbuild::Callback<ModuleBuild> done;
+};
+
+std::string module_id_of(const fs::path& root, std::string_view path) {
+  const fs::path rel = fs::path(path).lexically_relative(root);
+  const std::string s = rel.generic_string();
+  if (rel.empty() || s.rfind("..", 0) == 0) return "";
+  return s;
+}
+
+std::string output_name(std::string_view id) {
+  return std::string(id);
+}
+
+ModuleBuilder::ModuleBuilder(esbuild::Service& service, fs::path root, BuilderHooks hooks)
+    : service_(service),
+      root_(std::move(root)),
+      outdir_(root_ / ".hr-out"),
+      hooks_(std::move(hooks)) {}
+
+esbuild::BuildOptions ModuleBuilder::options(const std::vector<std::string>& ids) const {
+  esbuild::BuildOptions o;
+  o.abs_working_dir = root_.string();
+  o.flags = {"--bundle",
+             "--format=esm",
+             "--target=es2020",
+             "--jsx=automatic",
+             "--jsx-dev",
+             "--outdir=" + outdir_.string(),
+             "--define:process.env.NODE_ENV=\"development\"",
+             "--loader:.js=jsx"};  // compilers write JSX into .js files too
+  for (const auto& id : ids) o.entry_points.emplace_back((root_ / id).string(), output_name(id));
+  return o;
+}
+
+esbuild::Plugin ModuleBuilder::plugin(std::shared_ptr<Batch> batch) const {
+  esbuild::Plugin p;
+  const fs::path root = root_;
+  p.on_resolve.push_back(
+      {".*", "",
+       [batch, root, hooks = hooks_](
+           const esbuild::OnResolveArgs& a) -> std::optional<esbuild::OnResolveResult> {
+         if (a.kind == "entry-point") return std::nullopt;  // esbuild reads the entry itself
+         const std::string importer = module_id_of(root, a.importer);
+         const ImportTarget t = hooks.resolve(a.path, importer);
+         esbuild::OnResolveResult r;
+         r.external = true;
+         BuiltModule& record = batch->seen[importer];
+         switch (t.kind) {
+           case ImportTarget::Kind::module:
+             r.path = hooks.module_url(t.id);
+             record.imports.push_back(t.id);
+             break;
+           case ImportTarget::Kind::package:
+             r.path = hooks.package_url(t.id);
+             record.packages.push_back(t.id);
+             break;
+           case ImportTarget::Kind::not_found:
+             r.external = false;
+             esbuild::Message m;
+             m.text = "Could not resolve \"" + a.path + "\" from " + importer + ": " + t.error;
+             r.errors.push_back(std::move(m));
+             break;
+         }
+         return r;
+       }});
+  return p;
+}
+
+void ModuleBuilder::build(std::vector<std::string> ids, esbuild::Callback<ModuleBuild> done) {
+  auto batch = std::make_shared<Batch>();
+  batch->ids = std::move(ids);
+  batch->done = std::move(done);
+  if (batch->ids.empty()) return batch->done(std::move(batch->result));
+  run(batch);
+}
+
+namespace {
+
+// The module ids an error list names (locations are relative to root, i.e. module ids).
+std::set<std::string> failing_ids(const std::vector<esbuild::Message>& errors,
+                                  const std::vector<std::string>& ids) {
+  std::set<std::string> out;
+  for (const auto& e : errors) {
+    if (e.location && std::find(ids.begin(), ids.end(), e.location->file) != ids.end()) {
+      out.insert(e.location->file);
+    }
+  }
+  return out;
+}
+
+}  // namespace
+
+void ModuleBuilder::run(std::shared_ptr<Batch> batch) {
+  batch->seen.clear();
+  service_.build(options(batch->ids), plugin(batch), [this, batch](Result<esbuild::BuildResult> r) {
+    if (!r) return batch->done(r.error());
+    auto& res = batch->result;
+    res.warnings.insert(res.warnings.end(), r->warnings.begin(), r->warnings.end());
+    if (!r->errors.empty()) {
+      const auto failing = failing_ids(r->errors, batch->ids);
+      res.errors.insert(res.errors.end(), r->errors.begin(), r->errors.end());
+      std::vector<std::string> rest;
+      for (const auto& id : batch->ids)
+        if (!failing.count(id)) rest.push_back(id);
+      // Without a module to blame, or nothing left, the batch is done (all of it failed).
+      if (failing.empty() || rest.empty()) return batch->done(std::move(res));
+      batch->ids = std::move(rest);
+      return run(batch);
+    }
+    for (auto& f : r->output_files) {
+      const std::string rel = module_id_of(outdir_, f.path);
+      // esbuild names the output after the entry's `out` plus ".js".
+      const std::string id = rel.size() > 3 ? rel.substr(0, rel.size() - 3) : rel;
+      BuiltModule m = std::move(batch->seen[id]);
+      m.id = id;
+      m.code = std::move(f.contents);
+      res.modules.push_back(std::move(m));
+    }
+    batch->done(std::move(res));
+  });
+}
+
+}  // namespace hr::orch
