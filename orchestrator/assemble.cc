@@ -1,0 +1,106 @@
+#include "orchestrator/assemble.h"
+
+#include <boost/json/serialize.hpp>
+#include <boost/json/string.hpp>
+#include <cctype>
+
+namespace hr::orch {
+
+std::string json_string(std::string_view s) {
+  return boost::json::serialize(boost::json::string(s));
+}
+
+namespace {
+
+std::string replace_all(std::string_view text, std::string_view from, std::string_view to) {
+  std::string out;
+  out.reserve(text.size());
+  size_t pos = 0;
+  for (size_t at; (at = text.find(from, pos)) != std::string_view::npos; pos = at + from.size()) {
+    out.append(text.substr(pos, at - pos));
+    out.append(to);
+  }
+  out.append(text.substr(pos));
+  return out;
+}
+
+std::string hmr_header(std::string_view url_path) {
+  return "import { createHotContext as __hr_hot } from \"/@hr/client.js\";\n"
+         "import.meta.hot = __hr_hot(" +
+         json_string(url_path) + ");\n";
+}
+
+}  // namespace
+
+std::string assemble_js_module(const ModuleShape& shape, std::string_view built_code,
+                               std::string_view deps_key) {
+  std::string out = hmr_header(shape.url_path);
+  out += replace_all(built_code, kDepsKeyPlaceholder, deps_key);
+  if (shape.refresh_boundary) {
+    out += "\nwindow.__hr_refresh_module?.(import.meta.url, import.meta.hot, " +
+           json_string(hooks_signature(built_code)) + ");\n";
+  }
+  return out;
+}
+
+std::string assemble_css_module(std::string_view url_path, std::string_view css) {
+  const std::string id = json_string(url_path);
+  return hmr_header(url_path) + "const __hr_css = " + json_string(css) +
+         ";\n"
+         "let __hr_style = document.querySelector(`style[data-hr-css=\"${" +
+         id +
+         "}\"]`);\n"
+         "if (!__hr_style) {\n"
+         "  __hr_style = document.createElement(\"style\");\n"
+         "  __hr_style.setAttribute(\"data-hr-css\", " +
+         id +
+         ");\n"
+         "  document.head.appendChild(__hr_style);\n"
+         "}\n"
+         "__hr_style.textContent = __hr_css;\n"
+         "import.meta.hot.accept();\n"
+         "import.meta.hot.prune(() => __hr_style.remove());\n";
+}
+
+std::string hooks_signature(std::string_view code) {
+  std::string sig;
+  for (size_t at = code.find("use"); at != std::string_view::npos; at = code.find("use", at + 3)) {
+    if (at > 0 && (std::isalnum(static_cast<unsigned char>(code[at - 1])) || code[at - 1] == '_' ||
+                   code[at - 1] == '$')) {
+      continue;
+    }
+    size_t end = at + 3;
+    if (end >= code.size() || !std::isupper(static_cast<unsigned char>(code[end]))) continue;
+    while (end < code.size() &&
+           (std::isalnum(static_cast<unsigned char>(code[end])) || code[end] == '_'))
+      ++end;
+    if (end < code.size() && code[end] == '(') {
+      if (!sig.empty()) sig += ',';
+      sig.append(code.substr(at, end - at));
+    }
+  }
+  return sig;
+}
+
+std::string assemble_html(std::string_view html, std::string_view refresh_runtime_url) {
+  if (refresh_runtime_url.empty()) return std::string(html);
+  const std::string preamble =
+      "<script type=\"module\">\n"
+      "import RefreshRuntime from " +
+      json_string(refresh_runtime_url) +
+      ";\n"
+      "RefreshRuntime.injectIntoGlobalHook(window);\n"
+      "window.$RefreshReg$ = () => {};\n"
+      "window.$RefreshSig$ = () => (type) => type;\n"
+      "window.__hr_refresh_runtime = RefreshRuntime;\n"
+      "</script>\n";
+  std::string out(html);
+  size_t at = out.find("<script");
+  if (at == std::string::npos) at = out.find("</head>");
+  if (at == std::string::npos) at = out.find("</body>");
+  if (at == std::string::npos) at = out.size();
+  out.insert(at, preamble);
+  return out;
+}
+
+}  // namespace hr::orch

@@ -1,0 +1,472 @@
+// The browser half of hr-orchestrate's hot module reload, served at /@hr/client.js (the contract is
+// docs/hmr-protocol.md). It keeps a WebSocket to the dev server, implements Vite's `import.meta.hot`
+// API for every app module (`createHotContext`), applies `update` messages (re-import the boundary,
+// dispose/accept callbacks in order, swap stylesheets), acknowledges each update, shows compile
+// errors in an overlay, and glues React Fast Refresh to component modules
+// (`window.__hr_refresh_module`). Plain modern JS with no build step: it ships inside the binary.
+
+const SOCKET_PATH = "/@hr/ws";
+const RETRY_FIRST_MS = 100;
+const RETRY_MAX_MS = 5000;
+const REFRESH_DEBOUNCE_MS = 16; // one React refresh for all the modules of one update
+const OVERLAY_TAG = "hr-error-overlay";
+const PENDING_ERROR_KEY = "hr:pending-error"; // survives the reload that follows a failed update
+
+// ---------------------------------------------------------------------------------------------
+// What modules registered through import.meta.hot, by owner path (the module URL path, no query).
+const acceptCallbacks = new Map(); // path -> [{deps: [path], fn}]
+const disposeCallbacks = new Map(); // path -> [fn(data)]
+const pruneCallbacks = new Map(); // path -> [fn(data)]
+const dataByPath = new Map(); // path -> object kept across versions of the module
+const listenersByEvent = new Map(); // event -> [fn(data)]
+const listenersByOwner = new Map(); // path -> Map(event -> [fn]); dropped when a new version loads
+
+let invalidatedDuringUpdate = []; // paths that called invalidate() while an update was applied
+
+function pathOf(url) {
+  return new URL(url, location.href).pathname;
+}
+
+function withTimestamp(path, timestamp) {
+  return `${path}${path.includes("?") ? "&" : "?"}t=${timestamp}`;
+}
+
+// `hot.accept("./dep.js")` names a dependency relative to its owner; the server speaks in URL paths.
+function resolveDep(dep, ownerPath) {
+  return dep.startsWith(".") || dep.startsWith("/") ? pathOf(new URL(dep, new URL(ownerPath, location.href))) : dep;
+}
+
+function addTo(map, key, value) {
+  const list = map.get(key) || [];
+  list.push(value);
+  map.set(key, list);
+}
+
+function removeFrom(map, key, value) {
+  const kept = (map.get(key) || []).filter((item) => item !== value);
+  if (kept.length) map.set(key, kept);
+  else map.delete(key);
+}
+
+async function notifyListeners(event, data) {
+  const listeners = listenersByEvent.get(event) || [];
+  // async wrapper: a listener that throws must not stop the others or reject this promise.
+  await Promise.allSettled(listeners.map(async (listener) => listener(data)));
+}
+
+// ---------------------------------------------------------------------------------------------
+// import.meta.hot: one context per evaluation of a module; a new version replaces the old one's
+// accept callbacks and listeners (its dispose callbacks already ran before it was imported).
+class HotContext {
+  constructor(ownerPath) {
+    this.ownerPath = ownerPath;
+    if (!dataByPath.has(ownerPath)) dataByPath.set(ownerPath, {});
+    acceptCallbacks.set(ownerPath, []);
+    disposeCallbacks.delete(ownerPath);
+    pruneCallbacks.delete(ownerPath);
+    this.dropStaleListeners();
+    this.ownListeners = new Map();
+    listenersByOwner.set(ownerPath, this.ownListeners);
+  }
+
+  dropStaleListeners() {
+    const stale = listenersByOwner.get(this.ownerPath);
+    if (!stale) return;
+    for (const [event, fns] of stale) for (const fn of fns) removeFrom(listenersByEvent, event, fn);
+  }
+
+  get data() {
+    return dataByPath.get(this.ownerPath);
+  }
+
+  // accept(), accept(cb), accept(dep, cb), accept([deps], cb): the Vite forms.
+  accept(deps, callback) {
+    if (typeof deps === "function" || deps === undefined) {
+      this.acceptDeps([this.ownerPath], ([mod]) => deps?.(mod));
+    } else if (typeof deps === "string") {
+      this.acceptDeps([deps], ([mod]) => callback?.(mod));
+    } else if (Array.isArray(deps)) {
+      this.acceptDeps(deps, callback);
+    } else {
+      throw new Error("[hr] invalid hot.accept() usage");
+    }
+  }
+
+  acceptDeps(deps, fn = () => {}) {
+    const resolved = deps.map((dep) => resolveDep(dep, this.ownerPath));
+    addTo(acceptCallbacks, this.ownerPath, { deps: resolved, fn });
+  }
+
+  // The export names only matter to a server that analyses them; here it is a self-accept.
+  acceptExports(_names, callback) {
+    this.acceptDeps([this.ownerPath], ([mod]) => callback?.(mod));
+  }
+
+  dispose(fn) {
+    addTo(disposeCallbacks, this.ownerPath, fn);
+  }
+
+  prune(fn) {
+    addTo(pruneCallbacks, this.ownerPath, fn);
+  }
+
+  // Kept like Vite's: declining is the server's business, the client has nothing to do.
+  decline() {}
+
+  invalidate(message = "") {
+    const data = { path: this.ownerPath, message };
+    invalidatedDuringUpdate.push(this.ownerPath);
+    notifyListeners("vite:invalidate", data);
+    this.send("vite:invalidate", data);
+    console.debug(`[hr] invalidate ${this.ownerPath}${message ? `: ${message}` : ""}`);
+  }
+
+  on(event, fn) {
+    addTo(listenersByEvent, event, fn);
+    addTo(this.ownListeners, event, fn);
+  }
+
+  off(event, fn) {
+    removeFrom(listenersByEvent, event, fn);
+    removeFrom(this.ownListeners, event, fn);
+  }
+
+  send(event, data) {
+    sendMessage({ type: "custom", event, data });
+  }
+}
+
+export function createHotContext(ownerPath) {
+  return new HotContext(pathOf(ownerPath));
+}
+
+// ---------------------------------------------------------------------------------------------
+// The socket: messages sent before it opens wait in the outbox; after a lost connection, the next
+// `connected` means a restarted server, so the page reloads to show the current build.
+let socket = null;
+let outbox = [];
+let everConnected = false;
+let connectionLost = false;
+let retryDelay = RETRY_FIRST_MS;
+let reloading = false;
+let messageQueue = Promise.resolve();
+
+function socketUrl() {
+  return `${location.protocol === "https:" ? "wss" : "ws"}://${location.host}${SOCKET_PATH}`;
+}
+
+function sendMessage(message) {
+  outbox.push(JSON.stringify(message));
+  flushOutbox();
+}
+
+function flushOutbox() {
+  if (!socket || socket.readyState !== WebSocket.OPEN) return;
+  for (const text of outbox) socket.send(text);
+  outbox = [];
+}
+
+function connect() {
+  socket = new WebSocket(socketUrl());
+  socket.addEventListener("open", flushOutbox);
+  socket.addEventListener("message", (event) => enqueueMessage(event.data));
+  socket.addEventListener("close", onSocketClosed);
+}
+
+function onSocketClosed() {
+  if (reloading) return;
+  if (everConnected && !connectionLost) {
+    connectionLost = true;
+    console.info("[hr] lost the connection to the dev server; retrying");
+    notifyListeners("vite:ws:disconnect", {});
+  }
+  setTimeout(connect, retryDelay);
+  retryDelay = Math.min(retryDelay * 2, RETRY_MAX_MS);
+}
+
+// Messages are handled one at a time, in arrival order: an update that is still importing
+// modules holds back the messages that came after it.
+function enqueueMessage(text) {
+  messageQueue = messageQueue
+    .then(() => handleMessage(JSON.parse(text)))
+    .catch((err) => console.error("[hr] could not handle a message:", err));
+}
+
+async function handleMessage(message) {
+  switch (message.type) {
+    case "connected":
+      return onConnected();
+    case "update":
+      return applyUpdate(message);
+    case "full-reload":
+      return fullReload(message.reason || `${message.path || "*"} changed`);
+    case "prune":
+      return prunePaths(message.paths || []);
+    case "error":
+      notifyListeners("vite:error", message);
+      return showErrorOverlay(message.err || {});
+    case "custom":
+      return notifyListeners(message.event, message.data);
+    default:
+      console.debug("[hr] ignored a message of type", message.type);
+  }
+}
+
+function onConnected() {
+  retryDelay = RETRY_FIRST_MS;
+  if (connectionLost) return fullReload("the dev server restarted");
+  everConnected = true;
+  console.debug("[hr] connected");
+  notifyListeners("vite:ws:connect", {});
+}
+
+function fullReload(reason) {
+  if (reloading) return;
+  reloading = true;
+  console.info(`[hr] full reload: ${reason}`);
+  notifyListeners("vite:beforeFullReload", { reason });
+  location.reload();
+}
+
+async function prunePaths(paths) {
+  await notifyListeners("vite:beforePrune", { paths });
+  for (const path of paths) {
+    for (const fn of pruneCallbacks.get(path) || []) await fn(dataByPath.get(path));
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Updates: every js-update is fetched (dispose, then import with ?t=) in parallel; then the accept
+// callbacks run in the order of the message, so the order does not depend on network timing.
+async function applyUpdate(message) {
+  invalidatedDuringUpdate = [];
+  await notifyListeners("vite:beforeUpdate", message);
+  try {
+    const updates = message.updates || [];
+    const styles = Promise.all(updates.filter((u) => u.type === "css-update").map(swapStylesheet));
+    const appliers = await Promise.all(updates.filter((u) => u.type === "js-update").map(fetchUpdate));
+    for (const apply of appliers) apply?.();
+    await styles;
+  } catch (err) {
+    return failUpdate(message, err);
+  }
+  removeErrorOverlay();
+  acknowledge(message.build, { ok: true });
+  notifyListeners("vite:afterUpdate", message);
+}
+
+async function fetchUpdate({ path, acceptedPath = path, timestamp }) {
+  if (!acceptCallbacks.has(path)) return null; // the boundary is not loaded on this page
+  const chosen = acceptCallbacks.get(path).filter(({ deps }) => deps.includes(acceptedPath));
+  if (path !== acceptedPath && chosen.length === 0) return null;
+  await runDisposeCallbacks(acceptedPath);
+  let next;
+  try {
+    next = await import(withTimestamp(acceptedPath, timestamp));
+  } catch (err) {
+    throw new Error(`could not re-import ${acceptedPath}: ${err && err.message}`, { cause: err });
+  }
+  return () => {
+    for (const { deps, fn } of chosen) fn(deps.map((dep) => (dep === acceptedPath ? next : undefined)));
+    console.debug(`[hr] hot updated: ${path === acceptedPath ? path : `${acceptedPath} via ${path}`}`);
+  };
+}
+
+async function runDisposeCallbacks(path) {
+  const callbacks = disposeCallbacks.get(path) || [];
+  disposeCallbacks.delete(path); // the new version registers its own
+  for (const fn of callbacks) await fn(dataByPath.get(path));
+}
+
+// A half-applied update leaves the page inconsistent, so it reloads (Vite does the same for a
+// module in an import cycle that fails to re-import); the error is shown again once it is back.
+function failUpdate(message, err) {
+  const text = String((err && err.message) || err);
+  console.error("[hr] update failed:", err);
+  acknowledge(message.build, { ok: false, error: text });
+  rememberPendingError({ message: text, stack: err && err.cause && err.cause.stack });
+  fullReload(`update ${message.build} failed: ${text}`);
+}
+
+function acknowledge(build, result) {
+  const ack = { type: "hr:applied", build: build ?? null, ...result };
+  if (invalidatedDuringUpdate.length) ack.invalidated = invalidatedDuringUpdate;
+  sendMessage(ack);
+}
+
+// The new <link> goes in next to the old one, which is removed only once the new one has loaded,
+// so the page is never without its styles.
+const outdatedLinks = new WeakSet();
+
+function swapStylesheet({ path, timestamp }) {
+  const links = document.querySelectorAll('link[rel="stylesheet"]');
+  const old = [...links].find((link) => !outdatedLinks.has(link) && pathOf(link.href) === path);
+  if (!old) return Promise.resolve();
+  outdatedLinks.add(old);
+  const fresh = old.cloneNode();
+  const href = new URL(old.href); // keeps the link's other query parameters
+  href.searchParams.set("t", timestamp);
+  fresh.href = href.href;
+  return new Promise((resolve) => {
+    const done = () => {
+      old.remove();
+      resolve();
+    };
+    fresh.addEventListener("load", done, { once: true });
+    fresh.addEventListener("error", done, { once: true });
+    old.after(fresh);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------
+// React Fast Refresh. Each component module's footer calls this with its own URL: importing that
+// same URL returns the module's own namespace, whose component exports become refresh families.
+let refreshTimer = null;
+
+function refreshModule(url, hot, hooksSignature) {
+  if (!hot) return;
+  const runtime = window.__hr_refresh_runtime;
+  if (!runtime) {
+    hot.accept(() => hot.invalidate("no React refresh runtime on the page"));
+    return;
+  }
+  // Accept right away, so an update that lands before the import below resolves still finds the
+  // boundary; until then the new exports are compared with themselves.
+  let current = null;
+  hot.accept((next) => {
+    if (!next) return;
+    const reason = whyNotRefreshable(runtime, current ?? next, next);
+    if (reason) hot.invalidate(reason);
+    else scheduleReactRefresh(runtime);
+  });
+  import(url).then((exports) => {
+    current = exports;
+    registerComponents(runtime, pathOf(url), exports, hooksSignature);
+  });
+}
+
+// The signature goes on before registering: React compares it between the old and the new type
+// and remounts (instead of reusing hook state) when it differs.
+function registerComponents(runtime, path, exports, hooksSignature) {
+  for (const [name, value] of Object.entries(exports)) {
+    if (!runtime.isLikelyComponentType(value)) continue;
+    if (typeof hooksSignature === "string") runtime.setSignature(value, hooksSignature);
+    runtime.register(value, `${path} ${name}`);
+  }
+}
+
+// A module is a refresh boundary when its exports are components (or values that did not change)
+// and its set of exports is the same: importers keep the old instance's bindings.
+function whyNotRefreshable(runtime, prev, next) {
+  const names = Object.keys(next);
+  if (names.length === 0) return "Could not Fast Refresh: the module has no exports";
+  const removed = Object.keys(prev).find((name) => !(name in next));
+  if (removed) return `Could not Fast Refresh: export "${removed}" was removed`;
+  for (const name of names) {
+    if (!(name in prev)) return `Could not Fast Refresh: export "${name}" is new`;
+    if (!runtime.isLikelyComponentType(next[name]) && next[name] !== prev[name]) {
+      return `Could not Fast Refresh: export "${name}" is not a React component`;
+    }
+  }
+  return null;
+}
+
+function scheduleReactRefresh(runtime) {
+  clearTimeout(refreshTimer);
+  refreshTimer = setTimeout(() => runtime.performReactRefresh(), REFRESH_DEBOUNCE_MS);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The error overlay: a custom element with its own shadow DOM, so app styles cannot reach it.
+const OVERLAY_HTML = `
+<style>
+  :host { position: fixed; inset: 0; z-index: 2147483647; background: rgba(0,0,0,.66);
+          font: 14px/1.5 ui-monospace, Menlo, monospace; overflow: auto; }
+  .window { max-width: 960px; margin: 60px auto; padding: 24px 28px; background: #181818;
+            color: #d8d8d8; border-top: 6px solid #ff5555; border-radius: 6px; }
+  .location { color: #7aa2f7; margin-bottom: 8px; }
+  .message { color: #ff5555; font-weight: bold; white-space: pre-wrap; }
+  pre { overflow: auto; padding: 12px; background: #101010; color: #e8c07d; }
+  .tip { color: #888; font-size: 12px; }
+</style>
+<div class="window">
+  <div class="location"></div>
+  <div class="message"></div>
+  <pre class="frame"></pre>
+  <pre class="stack"></pre>
+  <div class="tip">Fix the code and save: the overlay closes on the next applied update.
+  Click outside or press Esc to close it now.</div>
+</div>`;
+
+function errorLocation(err) {
+  const loc = err.loc;
+  if (loc && loc.file) return `${loc.file}:${loc.line ?? "?"}:${loc.column ?? "?"}`;
+  return err.id || "";
+}
+
+class ErrorOverlay extends HTMLElement {
+  constructor(err = {}) {
+    super();
+    const root = this.attachShadow({ mode: "open" });
+    root.innerHTML = OVERLAY_HTML;
+    this.fill(root, ".location", errorLocation(err));
+    this.fill(root, ".message", err.message || "unknown error");
+    this.fill(root, ".frame", err.frame || "");
+    this.fill(root, ".stack", err.stack || "");
+    this.addEventListener("click", (event) => event.composedPath()[0] === this && this.close());
+    this.onKey = (event) => event.key === "Escape" && this.close();
+  }
+
+  fill(root, selector, text) {
+    const element = root.querySelector(selector);
+    element.textContent = text;
+    if (!text) element.hidden = true;
+  }
+
+  connectedCallback() {
+    document.addEventListener("keydown", this.onKey);
+  }
+
+  disconnectedCallback() {
+    document.removeEventListener("keydown", this.onKey);
+  }
+
+  close() {
+    this.remove();
+  }
+}
+
+function showErrorOverlay(err) {
+  removeErrorOverlay();
+  console.error(`[hr] ${errorLocation(err)}: ${err.message || "error"}`);
+  (document.body || document.documentElement).appendChild(new ErrorOverlay(err));
+}
+
+function removeErrorOverlay() {
+  for (const overlay of document.querySelectorAll(OVERLAY_TAG)) overlay.remove();
+}
+
+function rememberPendingError(err) {
+  try {
+    sessionStorage.setItem(PENDING_ERROR_KEY, JSON.stringify(err));
+  } catch {} // storage may be disabled; the console still has the error
+}
+
+function showPendingError() {
+  let text = null;
+  try {
+    text = sessionStorage.getItem(PENDING_ERROR_KEY);
+    sessionStorage.removeItem(PENDING_ERROR_KEY);
+  } catch {}
+  if (text) showErrorOverlay(JSON.parse(text));
+}
+
+// ---------------------------------------------------------------------------------------------
+function start() {
+  if (!customElements.get(OVERLAY_TAG)) customElements.define(OVERLAY_TAG, ErrorOverlay);
+  window.__hr_refresh_module = refreshModule;
+  showPendingError();
+  connect();
+}
+
+start();

@@ -1,0 +1,46 @@
+// The control channel between the `hr-orchestrate` the compiler runs and the long-lived server:
+// a Unix socket in the state folder beside the manifest (.web/.hr/control.sock). One request per
+// connection, one JSON line each way: {"cmd": "recompile" | "status" | "stop", ...}.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/local/stream_protocol.hpp>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "common/result.h"
+
+namespace hr::orch {
+
+// Server side, on the daemon's io_context.
+class ControlServer {
+ public:
+  using Reply = std::function<void(std::string line)>;
+  using Handler = std::function<void(const std::string& request_line, Reply reply)>;
+
+  ControlServer(boost::asio::io_context& io, Handler handler);
+  // Refuses when another server answers on `path`; removes a stale socket file otherwise.
+  Result<bool> listen(const std::filesystem::path& path);
+  void close();
+
+ private:
+  void accept();
+
+  boost::asio::io_context& io_;
+  Handler handler_;
+  boost::asio::local::stream_protocol::acceptor acceptor_;
+  std::filesystem::path path_;
+};
+
+// Client side: connects, sends one line, waits for one line (bounded by `timeout`).
+Result<std::string> control_call(const std::filesystem::path& socket,
+                                 const std::string& request_line,
+                                 std::chrono::milliseconds timeout);
+
+// Whether a server answers on `socket` (a connect succeeds).
+bool control_alive(const std::filesystem::path& socket);
+
+}  // namespace hr::orch

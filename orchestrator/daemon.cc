@@ -1,0 +1,174 @@
+// `hr-orchestrate serve`: the long-lived server. Starts esbuild and the HTTP server, builds the
+// app, then answers the control socket until SIGINT/SIGTERM or `hr-orchestrate stop`.
+#include <spdlog/spdlog.h>
+
+#include <boost/asio/signal_set.hpp>
+#include <boost/json.hpp>
+#include <chrono>
+
+#include "orchestrator/control.h"
+#include "orchestrator/orchestrator.h"
+#include "orchestrator/pipeline.h"
+
+namespace hr::orch {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+fs::path state_dir(const Config& config) {
+  return config.manifest.parent_path() / ".hr";
+}
+
+namespace {
+
+struct Daemon {
+  const Config& config;
+  boost::asio::io_context io;
+  std::shared_ptr<esbuild::Service> esbuild;
+  std::unique_ptr<server::Server> server;
+  std::unique_ptr<Pipeline> pipeline;
+  std::unique_ptr<ControlServer> control;
+  boost::asio::signal_set signals{io, SIGINT, SIGTERM};
+  int exit_code = 0;
+  bool stopping = false;
+
+  explicit Daemon(const Config& c) : config(c) {}
+
+  void shutdown(int code) {
+    if (stopping) return;
+    stopping = true;
+    exit_code = code;
+    spdlog::info("stopping");
+    if (control) control->close();
+    if (server) server->stop();
+    auto timer = std::make_shared<boost::asio::steady_timer>(io, std::chrono::seconds(3));
+    timer->async_wait([this, timer](auto) { io.stop(); });
+    esbuild->stop([this] { io.stop(); });
+  }
+
+  void handle(const std::string& line, ControlServer::Reply reply) {
+    boost::system::error_code ec;
+    json::value req = json::parse(line, ec);
+    const json::object* o = ec ? nullptr : req.if_object();
+    const json::value* cmd = o ? o->if_contains("cmd") : nullptr;
+    if (!cmd || !cmd->is_string()) return reply(R"({"error":"bad control request"})");
+    if (cmd->as_string() == "status") return reply(pipeline->status_json());
+    if (cmd->as_string() == "stop") {
+      reply(R"({"ok":true})");
+      return boost::asio::post(io, [this] { shutdown(0); });
+    }
+    if (cmd->as_string() != "recompile") return reply(R"({"error":"unknown control command"})");
+    const json::value* wait = o->if_contains("wait_applied_ms");
+    const int wait_ms = wait && wait->is_int64() ? static_cast<int>(wait->as_int64()) : -1;
+    recompile(wait_ms, std::move(reply));
+  }
+
+  void recompile(int wait_ms, ControlServer::Reply reply) {
+    const auto t0 = Clock::now();
+    auto manifest = graph::read_manifest(config.manifest);
+    const double read_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    if (!manifest) {
+      // The last good build keeps serving; the compiler is told which field is wrong.
+      spdlog::error("{}", manifest.error().message);
+      RecompileResult r;
+      r.fatal = manifest.error().message;
+      return reply(r.to_json());
+    }
+    auto m = std::make_shared<graph::Manifest>(std::move(*manifest));
+    pipeline->recompile(m, read_ms, [this, wait_ms, reply](RecompileResult r) {
+      if (wait_ms < 0) return reply(r.to_json());
+      pipeline->wait_applied(std::move(r), wait_ms,
+                             [reply](RecompileResult done) { reply(done.to_json()); });
+    });
+  }
+
+  Result<std::string> start_esbuild() {
+    esbuild = esbuild::Service::create(
+        io, {esbuild::find_esbuild_binary(config.esbuild), esbuild::pinned_esbuild_version()});
+    std::optional<Result<std::string>> ready;
+    esbuild->start([&](Result<std::string> r) { ready = std::move(r); });
+    while (!ready) io.run_one();
+    io.restart();
+    if (!*ready) return ready->error();
+    esbuild->on_unexpected_exit([this](const std::string&) {
+      if (stopping) return;
+      esbuild->restart([this](Result<std::string> r) {
+        if (!r) return spdlog::error("cannot restart esbuild: {}", r.error().message);
+        pipeline->after_esbuild_restart();
+      });
+    });
+    return *ready;
+  }
+
+  Result<std::string> start_server(const graph::Manifest& m) {
+    server::Options so;
+    so.host = config.host;
+    so.port = config.port;
+    so.backend = config.backend.empty() ? std::string(m.backend) : config.backend;
+    so.public_dir = m.root / std::string(m.public_dir);
+    so.allowed_hosts = config.allowed_hosts;
+    server = std::make_unique<server::Server>(io, so);
+    auto port = server->start();
+    if (!port)
+      return fail("cannot serve on " + config.host + ":" + std::to_string(config.port) + ": " +
+                  port.error().message);
+    return "http://" + (config.host == "0.0.0.0" ? std::string("127.0.0.1") : config.host) + ":" +
+           std::to_string(*port) + "/";
+  }
+
+  int run() {
+    std::error_code ignored;
+    fs::create_directories(state_dir(config), ignored);
+    auto manifest = graph::read_manifest(config.manifest);
+    if (!manifest) {
+      spdlog::error("{}", manifest.error().message);
+      return 2;
+    }
+    auto version = start_esbuild();
+    if (!version) {
+      spdlog::error("{}", version.error().message);
+      return 1;
+    }
+    auto url = start_server(*manifest);
+    if (!url) {
+      spdlog::error("{}", url.error().message);
+      return 1;
+    }
+    pipeline = std::make_unique<Pipeline>(
+        io, *esbuild, *server, Pipeline::Options{config.manifest, state_dir(config), true, *url},
+        client_js());
+    server->on_client_message(
+        [this](std::uint64_t c, const std::string& t) { pipeline->on_client_message(c, t); });
+    control = std::make_unique<ControlServer>(
+        io, [this](const std::string& l, ControlServer::Reply r) { handle(l, std::move(r)); });
+    signals.async_wait([this](auto ec, int) {
+      if (!ec) shutdown(0);
+    });
+    auto m = std::make_shared<graph::Manifest>(std::move(*manifest));
+    pipeline->cold_start(m, [this, url = *url](Result<size_t> r) {
+      if (!r) {
+        spdlog::error("cold start failed: {}", r.error().message);
+        return shutdown(1);
+      }
+      // Listening on the control socket last tells the compiler's call that we serve.
+      auto listening = control->listen(state_dir(config) / "control.sock");
+      if (!listening) {
+        spdlog::error("{}", listening.error().message);
+        return shutdown(1);
+      }
+      spdlog::info("serving {} modules at {}", *r, url);
+    });
+    io.run();
+    return exit_code;
+  }
+};
+
+}  // namespace
+
+int run_serve(const Config& config) {
+  Daemon d(config);
+  return d.run();
+}
+
+}  // namespace hr::orch

@@ -1,0 +1,40 @@
+// hr-orchestrate's two faces, joined by the control socket (control.h):
+//
+//   the compiler's call  `hr-orchestrate --manifest .web/manifest.json` finds the server for that
+//                        manifest (starting one in the background if none runs), hands it the new
+//                        manifest, and prints the decision as one JSON line;
+//   the server           `hr-orchestrate serve --manifest ...` builds, serves and pushes updates
+//                        (pipeline.h), in the foreground for process managers.
+#pragma once
+
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <vector>
+
+namespace hr::orch {
+
+struct Config {
+  std::filesystem::path manifest;  // absolute
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 3000;
+  std::string backend;  // overrides the manifest's `backend`
+  std::string esbuild;  // overrides ESBUILD_BINARY_PATH and the pinned npm binary
+  std::vector<std::string> allowed_hosts;
+  std::string log_level = "info";
+  int wait_applied_ms = -1;  // the compiler's call: also wait for browsers' acknowledgements
+};
+
+// The folder beside the manifest holding the control socket, the log and the deps cache.
+std::filesystem::path state_dir(const Config& config);
+
+int run_serve(const Config& config);      // foreground server; returns the exit code
+int run_recompile(const Config& config);  // the compiler's call
+int run_status(const Config& config);
+int run_stop(const Config& config);
+
+// The HMR client, built into the binary from orchestrator/client/hmr_client.js.
+const char* client_js();
+
+}  // namespace hr::orch

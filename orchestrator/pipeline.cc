@@ -1,0 +1,208 @@
+// Cold start and the building blocks every recompile uses: resolving imports through the graph,
+// building modules (with one esbuild restart and retry if the child died), storing their output,
+// and keeping the npm dependency bundle in step with what the app imports.
+#include "orchestrator/pipeline.h"
+
+#include "orchestrator/assemble.h"
+
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <fstream>
+#include <sstream>
+
+namespace hr::orch {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr size_t kBatchSize = 256;  // modules per esbuild request at cold start
+
+std::string read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+double ms_since(Clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+}
+
+}  // namespace
+
+Pipeline::Pipeline(boost::asio::io_context& io, esbuild::Service& esbuild, server::Server& server,
+                   Options options, std::string client_js)
+    : io_(io), esbuild_(esbuild), server_(server), options_(std::move(options)) {
+  site_.set_client_js(std::move(client_js));
+}
+
+bool Pipeline::is_js(std::string_view id) const {
+  auto n = graph_.find(id);
+  if (n) {
+    const auto kind = graph_.node(*n).kind;
+    if (kind == graph::Kind::style || kind == graph::Kind::asset) return false;
+  }
+  return !(id.ends_with(".css"));
+}
+
+std::uint64_t Pipeline::next_timestamp() {
+  const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  last_timestamp_ = std::max<std::uint64_t>(now, last_timestamp_ + 1);
+  return last_timestamp_;
+}
+
+ImportTarget Pipeline::resolve(std::string_view specifier, std::string_view importer) {
+  const auto r = resolver_.resolve(specifier, importer);
+  switch (r.target) {
+    case graph::Resolver::Target::module:
+    case graph::Resolver::Target::file:
+      return {ImportTarget::Kind::module, std::string(r.id), ""};
+    case graph::Resolver::Target::package: {
+      const std::string_view spec = specifier.substr(0, specifier.find('?'));
+      return {ImportTarget::Kind::package, std::string(spec), ""};
+    }
+    case graph::Resolver::Target::not_found:
+      break;
+  }
+  return {ImportTarget::Kind::not_found, "", std::string(r.error)};
+}
+
+BuilderHooks Pipeline::builder_hooks() {
+  return BuilderHooks{
+      [this](std::string_view spec, std::string_view importer) { return resolve(spec, importer); },
+      [this](std::string_view id) {
+        auto it = versions_.find(id);
+        std::string url = "/" + std::string(id);
+        if (it != versions_.end()) url += "?t=" + std::to_string(it->second);
+        return url;
+      },
+      [](std::string_view spec) {
+        return deps_url(std::string(spec), std::string(kDepsKeyPlaceholder));
+      }};
+}
+
+void Pipeline::build_modules(std::vector<std::string> ids, bool retry,
+                             std::function<void(Result<ModuleBuild>)> done) {
+  builder_->build(ids, [this, ids, retry, done](Result<ModuleBuild> r) {
+    if (r || !retry) return done(std::move(r));
+    if (esbuild_.running()) return build_modules(ids, false, done);  // already restarted
+    // esbuild could not be asked (it died): restart it once and try again.
+    spdlog::warn("esbuild unavailable ({}); restarting it", r.error().message);
+    ++counters_.esbuild_restarts;
+    esbuild_.restart([this, ids, done](Result<std::string> ready) {
+      if (!ready) return done(ready.error());
+      build_modules(ids, false, done);
+    });
+  });
+}
+
+void Pipeline::store(const ModuleBuild& build) {
+  for (const auto& m : build.modules) {
+    auto n = graph_.find(m.id);
+    const SiteState::Module* old = site_.module(m.id);
+    if (!old || old->packages != m.packages) packages_dirty_ = true;
+    SiteState::Module s;
+    s.code = m.code;
+    s.imports = m.imports;
+    s.packages = m.packages;
+    s.refresh_boundary = n && graph_.node(*n).accept;
+    site_.put_module(m.id, std::move(s));
+  }
+}
+
+void Pipeline::load_style(const std::string& id) {
+  auto n = graph_.find(id);
+  SiteState::Module s;
+  s.is_style = true;
+  s.code = read_file(root_ / id);
+  s.css_linked = n && graph_.node(*n).importers.empty();
+  site_.put_module(id, std::move(s));
+}
+
+void Pipeline::ensure_deps(std::function<void(Result<bool>)> done) {
+  if (!packages_dirty_ && !site_.deps().key.empty()) return done(false);
+  packages_dirty_ = false;
+  auto wanted = site_.packages_in_use();
+  if (fs::exists(root_ / "node_modules/react-refresh/package.json")) wanted.insert(kRefreshRuntime);
+  std::vector<std::string> specs(wanted.begin(), wanted.end());
+  std::vector<std::string> have;
+  for (const auto& [spec, url] : site_.deps().entry) have.push_back(spec);
+  if (specs == have && !site_.deps().key.empty()) return done(false);
+  DepsRequest req{root_, specs, options_.state_dir / "deps"};
+  prebundle(esbuild_, req, [this, done](Result<DepsBundle> b) {
+    if (!b) return done(b.error());
+    const bool changed = !site_.deps().key.empty() && b->key != site_.deps().key;
+    site_.set_deps(std::move(*b));
+    done(changed);
+  });
+}
+
+void Pipeline::publish() {
+  site_.set_status(status_json());
+  server_.publish(site_.site());
+}
+
+void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
+                          std::function<void(Result<size_t>)> done) {
+  const auto t0 = Clock::now();
+  current_ = manifest;
+  root_ = manifest->root;
+  graph_.apply(*manifest);
+  builder_ = std::make_unique<ModuleBuilder>(esbuild_, root_, builder_hooks());
+  site_.set_html(read_file(root_ / std::string(manifest->html)));
+  std::vector<std::string> js;
+  for (graph::NodeId n = 0; n < graph_.node_count(); ++n) {
+    const auto& node = graph_.node(n);
+    if (!node.present || node.kind == graph::Kind::asset) continue;
+    const std::string id(node.id);
+    if (is_js(id)) {
+      js.push_back(id);
+    } else {
+      load_style(id);
+    }
+  }
+  const size_t total = js.size();
+  auto left = std::make_shared<size_t>((total + kBatchSize - 1) / kBatchSize);
+  auto built = std::make_shared<size_t>(0);
+  auto errors = std::make_shared<std::vector<esbuild::Message>>();
+  const bool tty = options_.progress_on_tty && isatty(STDERR_FILENO);
+  auto finish = [this, t0, total, errors, done] {
+    ensure_deps([this, t0, total, errors, done](Result<bool> deps) {
+      if (!deps) return done(deps.error());
+      for (const auto& e : *errors) spdlog::error("{}", esbuild::format_message(e));
+      publish();
+      spdlog::info("built {} modules in {:.0f} ms ({} with errors)", total, ms_since(t0),
+                   errors->size());
+      done(site_.module_count());
+    });
+  };
+  if (total == 0) return finish();
+  for (size_t i = 0; i < total; i += kBatchSize) {
+    std::vector<std::string> batch(js.begin() + i, js.begin() + std::min(total, i + kBatchSize));
+    build_modules(batch, true, [=, this](Result<ModuleBuild> r) {
+      if (r) {
+        store(*r);
+        *built += r->modules.size();
+        errors->insert(errors->end(), r->errors.begin(), r->errors.end());
+      } else {
+        esbuild::Message m;
+        m.text = r.error().message;
+        errors->push_back(m);
+      }
+      if (tty)
+        std::fprintf(stderr, "\r[hr] building modules %zu/%zu (%.1f s)", *built, total,
+                     ms_since(t0) / 1000);
+      if (--*left == 0) {
+        if (tty) std::fprintf(stderr, "\n");
+        finish();
+      }
+    });
+  }
+}
+
+}  // namespace hr::orch

@@ -1,0 +1,131 @@
+// The pipeline: manifest in, modules rebuilt, browsers updated.
+//
+// Cold start builds every app module as its own ES module (in batches esbuild works on in
+// parallel, with progress), prebundles the npm packages they import, and publishes the site. Each
+// recompile then diffs the new manifest in the graph, plans what browsers must do, rebuilds only
+// the changed modules plus the importers an update needs re-emitted (so browsers import fresh
+// `?t=` URLs), publishes, and pushes the decision.
+//
+// Recompiles arriving while one is in flight queue up; when it finishes, all queued ones merge
+// into one run of the latest manifest with the union of their `changed` hints, and every caller
+// gets the answer. A compile error keeps the last good module served and shows the overlay; the
+// next good recompile clears it. Runs on one io_context thread.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <chrono>
+#include <deque>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "esbuild_bridge/esbuild.h"
+#include "graph/graph.h"
+#include "orchestrator/module_builder.h"
+#include "orchestrator/result.h"
+#include "orchestrator/site_state.h"
+#include "server/server.h"
+
+namespace hr::orch {
+
+class Pipeline {
+ public:
+  struct Options {
+    std::filesystem::path manifest_path;
+    std::filesystem::path state_dir;  // .web/.hr: the deps cache lives here
+    bool progress_on_tty = true;
+    std::string url;  // where the server listens, for status
+  };
+
+  Pipeline(boost::asio::io_context& io, esbuild::Service& esbuild, server::Server& server,
+           Options options, std::string client_js);
+
+  // Builds everything once and publishes; yields the number of modules served.
+  void cold_start(std::shared_ptr<graph::Manifest> manifest,
+                  std::function<void(Result<size_t>)> done);
+
+  // Queues a recompile of a manifest read when the call arrived.
+  void recompile(std::shared_ptr<graph::Manifest> manifest, double read_ms,
+                 std::function<void(RecompileResult)> done);
+
+  // Completes `r` once every browser connected at its push acknowledged it, or after `ms`.
+  void wait_applied(RecompileResult r, int ms, std::function<void(RecompileResult)> done);
+
+  void on_client_message(std::uint64_t client, const std::string& text);
+  // esbuild was restarted after a crash: rebuild everything, reload browsers only if what they
+  // run changed.
+  void after_esbuild_restart();
+
+  std::string status_json() const;
+
+ private:
+  struct Pending {
+    std::shared_ptr<graph::Manifest> manifest;
+    double read_ms = 0;
+    std::chrono::steady_clock::time_point arrived;
+    std::function<void(RecompileResult)> done;
+  };
+  struct Run;
+  struct Waiter {
+    RecompileResult result;
+    std::chrono::steady_clock::time_point pushed;
+    std::size_t needed = 0;
+    std::shared_ptr<boost::asio::steady_timer> timer;
+    std::function<void(RecompileResult)> done;
+  };
+
+  BuilderHooks builder_hooks();
+  ImportTarget resolve(std::string_view specifier, std::string_view importer);
+  void build_modules(std::vector<std::string> ids, bool retry,
+                     std::function<void(Result<ModuleBuild>)> done);
+  void store(const ModuleBuild& build);
+  void load_style(const std::string& id);
+  void ensure_deps(std::function<void(Result<bool>)> done);  // yields whether the key changed
+  void run_queue();
+  void start_run(std::vector<Pending> batch);
+  void after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build);
+  void push(std::shared_ptr<Run> run);
+  std::string update_message(Run& run);
+  void finish(std::shared_ptr<Run> run);
+  void publish();
+  void record_decision(const RecompileResult& r);
+  void check_waiters();
+  bool is_js(std::string_view id) const;
+  std::uint64_t next_timestamp();
+
+  boost::asio::io_context& io_;
+  esbuild::Service& esbuild_;
+  server::Server& server_;
+  Options options_;
+  graph::Graph graph_;
+  graph::Resolver resolver_{graph_};
+  std::unique_ptr<ModuleBuilder> builder_;
+  SiteState site_;
+  std::filesystem::path root_;
+  std::shared_ptr<graph::Manifest> current_;  // keeps the graph's last manifest's strings alive
+  std::map<std::string, std::uint64_t, std::less<>> versions_;
+  std::uint64_t last_timestamp_ = 0;
+
+  std::vector<Pending> queue_;
+  bool busy_ = false;
+  std::string pending_reload_;  // a reload held back by a compile error
+  bool error_standing_ = false;
+  bool packages_dirty_ = false;  // some module's npm imports changed since the last bundle
+
+  std::string last_push_build_;
+  std::set<std::uint64_t> acks_;
+  std::vector<Waiter> waiters_;
+
+  struct Counters {
+    std::uint64_t recompiles = 0, updates = 0, css_updates = 0, reloads = 0, suppressed = 0,
+                  errors = 0, esbuild_restarts = 0, merged = 0;
+  } counters_;
+  std::deque<std::string> last_decisions_;
+  Timings last_timings_;
+};
+
+}  // namespace hr::orch

@@ -1,0 +1,287 @@
+// One recompile: merge the queued calls, diff and plan in the graph, rebuild what the decision
+// needs, publish, push the message to browsers, answer every caller.
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <boost/asio/post.hpp>
+#include <boost/json.hpp>
+#include <fstream>
+#include <sstream>
+
+#include "orchestrator/assemble.h"
+#include "orchestrator/pipeline.h"
+
+namespace hr::orch {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+struct Pipeline::Run {
+  std::vector<Pending> batch;
+  graph::Diff diff;
+  graph::Decision decision;
+  RecompileResult result;
+  std::uint64_t timestamp = 0;
+  Clock::time_point started = Clock::now();
+  Clock::time_point build_started;
+  std::set<std::string> failing;
+  bool deps_changed = false;
+  std::string error_json;
+};
+
+namespace {
+
+double ms_between(Clock::time_point a, Clock::time_point b) {
+  return std::chrono::duration<double, std::milli>(b - a).count();
+}
+
+// The union of the batch's hints goes into the latest manifest: no queued change is lost.
+void merge_hints(std::vector<std::shared_ptr<graph::Manifest>> manifests) {
+  auto& latest = *manifests.back();
+  const bool all_hinted = std::all_of(manifests.begin(), manifests.end(),
+                                      [](const auto& m) { return m->changed.has_value(); });
+  if (!all_hinted) {
+    latest.changed.reset();
+    return;
+  }
+  std::vector<std::string_view> changed, removed;
+  for (const auto& m : manifests) {
+    changed.insert(changed.end(), m->changed->begin(), m->changed->end());
+    removed.insert(removed.end(), m->removed.begin(), m->removed.end());
+  }
+  for (auto* v : {&changed, &removed}) {
+    std::sort(v->begin(), v->end());
+    v->erase(std::unique(v->begin(), v->end()), v->end());
+  }
+  latest.changed = std::move(changed);
+  latest.removed = std::move(removed);
+}
+
+std::string error_frame(const esbuild::Message& e) {
+  if (!e.location || e.location->line_text.empty()) return "";
+  const std::string n = std::to_string(e.location->line);
+  return n + " | " + e.location->line_text + "\n" + std::string(n.size(), ' ') + " | " +
+         std::string(std::max(0, e.location->column), ' ') + "^";
+}
+
+std::string error_message(const std::string& build, const esbuild::Message& e) {
+  json::object err;
+  err["message"] = e.text;
+  err["id"] = e.location ? e.location->file : "";
+  err["frame"] = error_frame(e);
+  if (e.location) {
+    err["loc"] = json::object{
+        {"file", e.location->file}, {"line", e.location->line}, {"column", e.location->column}};
+  }
+  return json::serialize(
+      json::object{{"type", "error"}, {"build", build}, {"err", std::move(err)}});
+}
+
+json::object update_entry(const char* type, const std::string& id, std::uint64_t timestamp) {
+  return json::object{
+      {"type", type}, {"path", "/" + id}, {"acceptedPath", "/" + id}, {"timestamp", timestamp}};
+}
+
+}  // namespace
+
+void Pipeline::recompile(std::shared_ptr<graph::Manifest> manifest, double read_ms,
+                         std::function<void(RecompileResult)> done) {
+  queue_.push_back(Pending{std::move(manifest), read_ms, Clock::now(), std::move(done)});
+  run_queue();
+}
+
+void Pipeline::run_queue() {
+  if (busy_ || queue_.empty() || !builder_) return;
+  busy_ = true;
+  std::vector<Pending> batch = std::move(queue_);
+  queue_.clear();
+  start_run(std::move(batch));
+}
+
+void Pipeline::start_run(std::vector<Pending> batch) {
+  auto run = std::make_shared<Run>();
+  run->batch = std::move(batch);
+  std::vector<std::shared_ptr<graph::Manifest>> manifests;
+  for (const auto& p : run->batch) manifests.push_back(p.manifest);
+  if (manifests.size() > 1) merge_hints(manifests);
+  current_ = manifests.back();
+
+  run->diff = graph_.apply(*current_);
+  graph::LoadedSet loaded;
+  for (const auto& path : server_.requested_modules()) {
+    loaded.add(std::string_view(path).substr(1, path.find('?') - 1));
+  }
+  run->decision = graph::plan(graph_, run->diff, loaded);
+  run->result.timings.plan_ms = ms_between(run->started, Clock::now());
+
+  // What to rebuild: every module whose content changed, and for a js-update every module on a
+  // chain, so that each importer imports its changed dependency at a fresh ?t= URL.
+  std::set<std::string> js, styles;
+  auto take = [&](std::string_view id) { (is_js(id) ? js : styles).emplace(id); };
+  for (auto n : run->diff.changed) take(graph_.id(n));
+  for (auto n : run->diff.added) take(graph_.id(n));
+  if (run->decision.action == graph::Action::js_update) {
+    for (const auto& u : run->decision.updates)
+      for (const auto& chain : u.chains)
+        for (const auto& id : chain)
+          if (is_js(id)) js.insert(id);
+  }
+  for (auto n : run->diff.removed) {
+    site_.remove_module(std::string(graph_.id(n)));
+    versions_.erase(std::string(graph_.id(n)));
+    packages_dirty_ = true;
+  }
+  run->timestamp = next_timestamp();
+  for (const auto& id : js) versions_[id] = run->timestamp;
+  for (const auto& id : styles) {
+    versions_[id] = run->timestamp;
+    load_style(id);
+  }
+  if (run->diff.html_changed) {
+    std::ifstream in(root_ / std::string(current_->html), std::ios::binary);
+    std::ostringstream ss;
+    ss << in.rdbuf();
+    site_.set_html(ss.str());
+  }
+  run->build_started = Clock::now();
+  if (js.empty()) return after_build(run, ModuleBuild{});
+  build_modules({js.begin(), js.end()}, true,
+                [this, run](Result<ModuleBuild> r) { after_build(run, std::move(r)); });
+}
+
+void Pipeline::after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build) {
+  auto& res = run->result;
+  if (!build) {
+    esbuild::Message m;
+    m.text = build.error().message;
+    res.errors.push_back(m);
+  } else {
+    store(*build);
+    for (const auto& m : build->modules) res.rebuilt.push_back(m.id);
+    res.errors = build->errors;
+  }
+  for (const auto& e : res.errors)
+    if (e.location) run->failing.insert(e.location->file);
+  ensure_deps([this, run](Result<bool> deps) {
+    if (!deps) {
+      esbuild::Message m;
+      m.text = deps.error().message;
+      run->result.errors.push_back(m);
+    } else {
+      run->deps_changed = *deps;
+    }
+    run->result.timings.esbuild_ms = ms_between(run->build_started, Clock::now());
+    push(run);
+  });
+}
+
+std::string Pipeline::update_message(Run& run) {
+  auto& d = run.decision;
+  auto& res = run.result;
+  const bool errors = !res.errors.empty();
+  if (run.deps_changed) {
+    d.action = graph::Action::full_reload;
+    d.reason = "full-reload: the set of npm packages the app imports changed";
+  }
+  if (errors && d.action == graph::Action::full_reload) {
+    pending_reload_ = d.reason;  // held until the code compiles again
+    d.action = graph::Action::none;
+    d.reason = "compile error; the reload waits for the fix (" + d.reason + ")";
+  } else if (!errors && !pending_reload_.empty()) {
+    d.action = graph::Action::full_reload;
+    d.reason = std::exchange(pending_reload_, "");
+  }
+  res.action = std::string(graph::to_string(d.action));
+  res.reason = d.reason;
+  json::array updates;
+  if (d.action == graph::Action::js_update) {
+    for (const auto& u : d.updates) {
+      const bool blocked = std::any_of(u.chains.begin(), u.chains.end(), [&](const auto& chain) {
+        return std::any_of(chain.begin(), chain.end(),
+                           [&](const auto& id) { return run.failing.count(id); });
+      });
+      if (blocked) continue;  // its module did not compile: the overlay says so
+      updates.push_back(update_entry("js-update", u.boundary, run.timestamp));
+      res.boundaries.push_back(u.boundary);
+    }
+  } else if (d.action == graph::Action::css) {
+    for (const auto& id : d.css) {
+      const auto* m = site_.module(id);
+      updates.push_back(
+          update_entry(m && m->css_linked ? "css-update" : "js-update", id, run.timestamp));
+      res.boundaries.push_back(id);
+    }
+  } else if (d.action == graph::Action::full_reload) {
+    return json::serialize(json::object{
+        {"type", "full-reload"}, {"path", "*"}, {"reason", d.reason}, {"build", res.build}});
+  }
+  // An empty update still clears a standing overlay once the code compiles again.
+  const bool clears_overlay = !errors && error_standing_;
+  if (updates.empty() && !clears_overlay) return "";
+  return json::serialize(
+      json::object{{"type", "update"}, {"build", res.build}, {"updates", std::move(updates)}});
+}
+
+void Pipeline::push(std::shared_ptr<Run> run) {
+  const auto t_push = Clock::now();
+  auto& res = run->result;
+  res.build = run->diff.build;
+  for (auto n : run->diff.changed) res.changed.emplace_back(graph_.id(n));
+  for (auto n : run->diff.added) res.changed.emplace_back(graph_.id(n));
+  for (auto n : run->diff.removed) res.changed.emplace_back(graph_.id(n));
+  for (const auto& e : run->diff.errors) {
+    esbuild::Message m;
+    m.text = e.message;
+    m.location = esbuild::Location{e.id};
+    res.errors.push_back(m);
+  }
+  const std::string message = update_message(*run);
+  if (!res.errors.empty()) {
+    ++counters_.errors;
+    error_standing_ = true;
+    run->error_json = error_message(res.build, res.errors.front());
+    site_.set_standing_error(run->error_json);
+  } else if (error_standing_) {
+    error_standing_ = false;
+    site_.set_standing_error("");
+  }
+  publish();  // before the push, so browsers fetch the new modules
+  if (!message.empty()) server_.broadcast(message);
+  if (!run->error_json.empty()) server_.broadcast(run->error_json);
+  res.clients = server_.client_count();
+  res.timings.push_ms = ms_between(t_push, Clock::now());
+  finish(run);
+}
+
+void Pipeline::finish(std::shared_ptr<Run> run) {
+  auto& res = run->result;
+  const auto action = run->decision.action;
+  counters_.recompiles += run->batch.size();
+  counters_.merged += run->batch.size() - 1;
+  if (run->diff.nothing()) ++counters_.suppressed;
+  if (action == graph::Action::js_update) ++counters_.updates;
+  if (action == graph::Action::css) ++counters_.css_updates;
+  if (action == graph::Action::full_reload) ++counters_.reloads;
+  if (action != graph::Action::none) {
+    last_push_build_ = res.build;
+    acks_.clear();
+  }
+  res.merged = run->batch.size();
+  record_decision(res);
+  spdlog::info("build {}: {} — {} ({} changed, {} rebuilt, {} errors, {:.2f} ms)", res.build,
+               res.action, res.reason.empty() ? "no change" : res.reason, res.changed.size(),
+               res.rebuilt.size(), res.errors.size(), ms_between(run->started, Clock::now()));
+  const auto now = Clock::now();
+  for (auto& p : run->batch) {
+    RecompileResult r = res;
+    r.timings.read_ms = p.read_ms;
+    r.timings.total_ms = ms_between(p.arrived, now) + p.read_ms;
+    p.done(std::move(r));
+  }
+  last_timings_ = res.timings;
+  busy_ = false;
+  boost::asio::post(io_, [this] { run_queue(); });
+}
+
+}  // namespace hr::orch

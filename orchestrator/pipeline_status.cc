@@ -1,0 +1,170 @@
+// What the pipeline tells about itself (/@hr/status, `hr-orchestrate status`), browsers'
+// acknowledgements for --wait-applied, and recovery after esbuild crashed.
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+#include <boost/json.hpp>
+
+#include "orchestrator/pipeline.h"
+
+namespace hr::orch {
+
+namespace json = boost::json;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+constexpr size_t kDecisionsKept = 20;
+}
+
+void Pipeline::record_decision(const RecompileResult& r) {
+  last_decisions_.push_back(r.to_json());
+  if (last_decisions_.size() > kDecisionsKept) last_decisions_.pop_front();
+}
+
+std::string Pipeline::status_json() const {
+  json::object o;
+  o["url"] = options_.url;
+  o["pid"] = static_cast<std::int64_t>(getpid());
+  o["manifest"] = options_.manifest_path.string();
+  o["modules"] = site_.module_count();
+  o["clients"] = server_.client_count();
+  o["deps_key"] = site_.deps().key;
+  o["esbuild_pid"] = esbuild_.pid();
+  o["error_standing"] = error_standing_;
+  o["counters"] = json::object{{"recompiles", counters_.recompiles},
+                               {"updates", counters_.updates},
+                               {"css_updates", counters_.css_updates},
+                               {"reloads", counters_.reloads},
+                               {"suppressed_no_change", counters_.suppressed},
+                               {"merged_in_bursts", counters_.merged},
+                               {"compile_errors", counters_.errors},
+                               {"esbuild_restarts", counters_.esbuild_restarts}};
+  json::array decisions;
+  for (const auto& d : last_decisions_) decisions.push_back(json::parse(d));
+  o["last_decisions"] = std::move(decisions);
+  return json::serialize(o);
+}
+
+void Pipeline::wait_applied(RecompileResult r, int ms, std::function<void(RecompileResult)> done) {
+  const bool nothing_pushed = r.action == "none" || r.build != last_push_build_;
+  if (nothing_pushed || r.clients == 0 || acks_.size() >= r.clients) {
+    r.timings.applied_ms = r.timings.total_ms;
+    r.acknowledged = acks_.size();
+    return done(std::move(r));
+  }
+  Waiter w{std::move(r), Clock::now(), 0, std::make_shared<boost::asio::steady_timer>(io_),
+           std::move(done)};
+  w.needed = w.result.clients;
+  w.timer->expires_after(std::chrono::milliseconds(ms));
+  w.timer->async_wait([this, build = w.result.build](boost::system::error_code ec) {
+    if (ec) return;
+    // Time is up: answer with what was acknowledged so far.
+    for (auto it = waiters_.begin(); it != waiters_.end();) {
+      if (it->result.build != build) {
+        ++it;
+        continue;
+      }
+      it->result.acknowledged = acks_.size();
+      it->result.timings.applied_ms = -1;
+      auto done = std::move(it->done);
+      auto result = std::move(it->result);
+      it = waiters_.erase(it);
+      done(std::move(result));
+    }
+  });
+  waiters_.push_back(std::move(w));
+}
+
+void Pipeline::check_waiters() {
+  for (auto it = waiters_.begin(); it != waiters_.end();) {
+    if (it->result.build != last_push_build_ || acks_.size() < it->needed) {
+      ++it;
+      continue;
+    }
+    it->timer->cancel();
+    it->result.acknowledged = acks_.size();
+    it->result.timings.applied_ms =
+        it->result.timings.total_ms +
+        std::chrono::duration<double, std::milli>(Clock::now() - it->pushed).count();
+    auto done = std::move(it->done);
+    auto result = std::move(it->result);
+    it = waiters_.erase(it);
+    done(std::move(result));
+  }
+}
+
+void Pipeline::on_client_message(std::uint64_t client, const std::string& text) {
+  boost::system::error_code ec;
+  json::value v = json::parse(text, ec);
+  if (ec || !v.is_object()) {
+    spdlog::warn("HMR client {} sent a message that is not a JSON object", client);
+    return;
+  }
+  const auto& o = v.as_object();
+  const auto* type = o.if_contains("type");
+  if (!type || !type->is_string()) return;
+  if (type->as_string() == "hr:applied") {
+    const auto* build = o.if_contains("build");
+    if (build && build->is_string() && build->as_string() == last_push_build_) {
+      acks_.insert(client);
+      check_waiters();
+    }
+    return;
+  }
+  const auto* event = o.if_contains("event");
+  if (type->as_string() == "custom" && event && event->is_string() &&
+      event->as_string() == "vite:invalidate") {
+    // A module could not take its update at run time (e.g. it stopped being a refresh boundary):
+    // the safe answer is one full reload, with the module's own reason.
+    std::string why = "a module invalidated itself";
+    if (const auto* data = o.if_contains("data"); data && data->is_object()) {
+      if (const auto* p = data->as_object().if_contains("path"); p && p->is_string())
+        why = std::string(p->as_string()) + " invalidated itself";
+      if (const auto* m = data->as_object().if_contains("message"); m && m->is_string())
+        why += ": " + std::string(m->as_string());
+    }
+    ++counters_.reloads;
+    spdlog::info("full reload: {}", why);
+    server_.broadcast(
+        json::serialize(json::object{{"type", "full-reload"}, {"path", "*"}, {"reason", why}}));
+  }
+}
+
+void Pipeline::after_esbuild_restart() {
+  ++counters_.esbuild_restarts;
+  if (busy_ || !builder_) return;  // the run in flight retries its own build
+  std::vector<std::string> js;
+  for (graph::NodeId n = 0; n < graph_.node_count(); ++n) {
+    const auto& node = graph_.node(n);
+    if (node.present && is_js(node.id) && site_.module(std::string(node.id)))
+      js.emplace_back(node.id);
+  }
+  busy_ = true;
+  build_modules(js, false, [this](Result<ModuleBuild> r) {
+    busy_ = false;
+    if (!r) {
+      spdlog::error("rebuild after the esbuild restart failed: {}", r.error().message);
+      return run_queue();
+    }
+    std::vector<std::string> differing;
+    for (const auto& m : r->modules) {
+      const auto* old = site_.module(m.id);
+      if (!old || old->code != m.code) differing.push_back(m.id);
+    }
+    store(*r);
+    publish();
+    if (!differing.empty()) {
+      const std::string why = "esbuild restarted and " + std::to_string(differing.size()) +
+                              " rebuilt modules differ (first: " + differing.front() + ")";
+      ++counters_.reloads;
+      server_.broadcast(
+          json::serialize(json::object{{"type", "full-reload"}, {"path", "*"}, {"reason", why}}));
+    }
+    spdlog::info("after the esbuild restart: {} modules rebuilt, {} differ", r->modules.size(),
+                 differing.size());
+    run_queue();
+  });
+}
+
+}  // namespace hr::orch

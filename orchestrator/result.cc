@@ -1,0 +1,49 @@
+#include "orchestrator/result.h"
+
+#include <fmt/format.h>
+
+#include <boost/json.hpp>
+
+namespace hr::orch {
+
+namespace json = boost::json;
+
+namespace {
+json::array strings(const std::vector<std::string>& v) {
+  json::array a;
+  for (const auto& s : v) a.emplace_back(s);
+  return a;
+}
+}  // namespace
+
+std::string RecompileResult::to_json() const {
+  json::object o;
+  o["build"] = build;
+  o["action"] = fatal.empty() ? action : "error";
+  o["reason"] = fatal.empty() ? reason : fatal;
+  o["changed"] = strings(changed);
+  o["rebuilt"] = strings(rebuilt);
+  o["boundaries"] = strings(boundaries);
+  json::array errs;
+  for (const auto& e : errors) {
+    json::object err;
+    err["file"] = e.location ? e.location->file : "";
+    err["line"] = e.location ? e.location->line : 0;
+    err["column"] = e.location ? e.location->column : 0;
+    err["text"] = e.text;
+    errs.push_back(std::move(err));
+  }
+  o["errors"] = std::move(errs);
+  o["clients"] = clients;
+  o["merged"] = merged;
+  if (timings.applied_ms >= 0) o["acknowledged"] = acknowledged;
+  // Timings are spliced in as fixed-point text: Boost.JSON writes doubles in exponent form.
+  std::string out = json::serialize(o);
+  out.pop_back();
+  out += fmt::format(
+      R"(,"timings":{{"read":{:.3f},"plan":{:.3f},"esbuild":{:.3f},"push":{:.3f},"total":{:.3f})",
+      timings.read_ms, timings.plan_ms, timings.esbuild_ms, timings.push_ms, timings.total_ms);
+  if (timings.applied_ms >= 0) out += fmt::format(R"(,"applied":{:.3f})", timings.applied_ms);
+  return out + "}}";
+}
+}  // namespace hr::orch

@@ -1,0 +1,63 @@
+// What the server serves, kept between recompiles and updated one module at a time.
+//
+// The pipeline stores each module's built code here (with the npm deps key still a placeholder),
+// and the state keeps the assembled assets (assemble.h) in a server::Site, so a recompile that
+// rebuilt one module re-assembles one asset. When the dependency bundle's key changes (a new npm
+// import), every module is re-assembled: its import URLs of npm packages change.
+#pragma once
+
+#include <map>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "orchestrator/prebundle.h"
+#include "server/server.h"
+
+namespace hr::orch {
+
+class SiteState {
+ public:
+  struct Module {
+    std::string code;                   // built, deps key as placeholder; CSS text for styles
+    std::vector<std::string> imports;   // app module ids, as esbuild resolved them
+    std::vector<std::string> packages;  // npm specifiers
+    bool is_style = false;
+    bool css_linked = false;  // a style no module imports: linked from the HTML, served as CSS
+    bool refresh_boundary = false;
+  };
+
+  void put_module(const std::string& id, Module m);
+  void remove_module(const std::string& id);
+  const Module* module(const std::string& id) const;
+  size_t module_count() const { return modules_.size(); }
+
+  void set_deps(DepsBundle deps);
+  const DepsBundle& deps() const { return deps_; }
+  // Every npm specifier some module imports, plus the refresh runtime when the app has it.
+  std::set<std::string> packages_in_use() const;
+
+  void set_html(std::string raw_html);
+  // An error that stands: new pages get it in the shell, so they show the overlay at once.
+  void set_standing_error(std::string error_json);
+  void set_client_js(std::string js);
+  void set_status(std::string json);
+
+  const server::Site& site() const { return site_; }
+
+ private:
+  void assemble(const std::string& id);
+  void assemble_html();
+  std::string refresh_runtime_url() const;
+
+  std::map<std::string, Module> modules_;
+  DepsBundle deps_;
+  std::string raw_html_;
+  std::string standing_error_;
+  server::Site site_;
+};
+
+// The specifier of React Refresh's runtime; prebundled whenever the app's node_modules has it.
+inline constexpr const char* kRefreshRuntime = "react-refresh/runtime";
+
+}  // namespace hr::orch

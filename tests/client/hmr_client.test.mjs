@@ -1,0 +1,215 @@
+// Specification of the HMR client (orchestrator/client/hmr_client.js) in headless Chromium, driven
+// by a stub dev server that speaks docs/hmr-protocol.md: what the person at the browser sees after
+// each server message, and what the client tells the server.
+// Run: node --test tests/client/hmr_client.test.mjs
+import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
+import { after, afterEach, before, describe, it } from "node:test";
+import { appModule, depModule, initialFiles, LINK_CSS_V2, STYLE_CSS_V2, styleModule } from "./app_fixture.mjs";
+import { closeBrowser, launchBrowser } from "./browser.mjs";
+import { REPO_DIR } from "./react_deps.mjs";
+import { startStubServer } from "./stub_server.mjs";
+
+const CLIENT_JS = path.join(REPO_DIR, "orchestrator", "client", "hmr_client.js");
+const TEST_TIMEOUT_MS = 45000;
+
+let stub;
+let browser;
+let openPages = [];
+let lastBuild = 0;
+let lastTimestamp = Date.now();
+
+const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function waitUntil(condition, what, timeoutMs = 10000) {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await condition())) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(50);
+  }
+}
+
+// Opens the app in a new tab, waits for it to render and connect, and leaves a marker that only
+// survives if the page is never reloaded.
+async function openApp() {
+  stub.resetFiles();
+  stub.received = [];
+  const connected = stub.waitForEvent("connection");
+  const page = await browser.context.newPage();
+  openPages.push(page);
+  const logs = [];
+  page.on("console", (message) => logs.push(message.text()));
+  page.on("pageerror", (error) => logs.push(`pageerror: ${error.message}`));
+  await page.goto(`${stub.url}/`);
+  await connected;
+  await page.locator("#title").waitFor();
+  await page.evaluate(() => (window.__marker = "kept"));
+  return { page, logs };
+}
+
+function jsUpdate(path) {
+  return { type: "js-update", path, acceptedPath: path, timestamp: ++lastTimestamp };
+}
+
+// Broadcasts an update with a new build id; resolves with the client's acknowledgement.
+async function pushUpdate(updates) {
+  const build = String(++lastBuild);
+  stub.broadcast({ type: "update", build, updates });
+  return stub.waitForMessage((m) => m.type === "hr:applied" && m.build === build);
+}
+
+async function clickCounter(page, times) {
+  for (let i = 0; i < times; i++) await page.click("#inc");
+  await page.locator("#inc", { hasText: `count ${times}` }).waitFor();
+}
+
+const marker = (page) => page.evaluate(() => window.__marker);
+const text = (page, selector) => page.locator(selector).textContent();
+const computed = (page, selector, property) =>
+  page.locator(selector).evaluate((element, name) => getComputedStyle(element)[name], property);
+
+describe("the HMR client in Chromium", () => {
+  before(async () => {
+    stub = await startStubServer({ clientSource: fs.readFileSync(CLIENT_JS, "utf8"), files: initialFiles() });
+    browser = await launchBrowser();
+  }, { timeout: 90000 });
+
+  // A test that failed half-way must not leave a connected tab behind for the next one.
+  afterEach(async () => {
+    for (const page of openPages) await page.close();
+    openPages = [];
+  });
+
+  after(async () => {
+    if (browser) await closeBrowser(browser);
+    if (stub) await stub.close();
+  });
+
+  it("applies a component edit with Fast Refresh: new text, page and counter state kept, build acknowledged", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page } = await openApp();
+    await clickCounter(page, 3);
+    stub.setFile("/app.js", appModule({ title: "Hello v2" }));
+    const ack = await pushUpdate([jsUpdate("/app.js")]);
+    assert.deepEqual(ack, { type: "hr:applied", build: String(lastBuild), ok: true });
+    await page.locator("#title", { hasText: "Hello v2" }).waitFor();
+    assert.equal(await marker(page), "kept");
+    assert.equal(await text(page, "#inc"), "count 3");
+  });
+
+  it("remounts a component whose hooks signature changed, without a reload", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, logs } = await openApp();
+    await clickCounter(page, 2);
+    stub.setFile("/app.js", appModule({ title: "Hello hooks", withEffect: true }));
+    assert.equal((await pushUpdate([jsUpdate("/app.js")])).ok, true);
+    await page.locator("#title", { hasText: "Hello hooks" }).waitFor();
+    assert.equal(await text(page, "#inc"), "count 0");
+    assert.equal(await marker(page), "kept");
+    assert.deepEqual(logs.filter((line) => line.startsWith("pageerror")), []);
+  });
+
+  it("swaps a <link> stylesheet and updates a JS-imported style module in place, without a reload", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page } = await openApp();
+    assert.equal(await computed(page, "#title", "color"), "rgb(0, 0, 255)");
+    stub.setFile("/link.css", LINK_CSS_V2);
+    const cssUpdate = { type: "css-update", path: "/link.css", acceptedPath: "/link.css", timestamp: ++lastTimestamp };
+    assert.equal((await pushUpdate([cssUpdate])).ok, true);
+    assert.equal(await computed(page, "#title", "color"), "rgb(255, 0, 0)");
+    assert.equal(await page.locator('link[rel="stylesheet"]').count(), 1);
+
+    assert.equal(await computed(page, "#inc", "marginLeft"), "3px");
+    stub.setFile("/styles/theme.css", styleModule(STYLE_CSS_V2));
+    assert.equal((await pushUpdate([jsUpdate("/styles/theme.css")])).ok, true);
+    assert.equal(await computed(page, "#inc", "marginLeft"), "7px");
+    assert.equal(await page.locator("style[data-hr-css]").count(), 1);
+    assert.equal(await marker(page), "kept");
+  });
+
+  it("implements import.meta.hot: dep accept, dispose with data, custom events both ways, prune", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page } = await openApp();
+    await page.evaluate(() => import("/hot_api.js"));
+    const hello = await stub.waitForMessage((m) => m.type === "custom" && m.event === "hello");
+    assert.deepEqual(hello.data, { from: "hot_api" });
+
+    stub.setFile("/dep.js", depModule("b"));
+    const ack = await pushUpdate([{ type: "js-update", path: "/hot_api.js", acceptedPath: "/dep.js", timestamp: ++lastTimestamp }]);
+    assert.equal(ack.ok, true);
+    stub.broadcast({ type: "custom", event: "my-event", data: { n: 5 } });
+    stub.broadcast({ type: "prune", paths: ["/dep.js"] });
+    const expected = ["dep a evaluated, disposed 0", "dep b evaluated, disposed 1", "accepted dep b, old binding a", "custom 5", "pruned after 1 dispose"];
+    await waitUntil(async () => (await page.evaluate(() => window.__hot_log.length)) >= expected.length, "the prune callback");
+    assert.deepEqual(await page.evaluate(() => window.__hot_log), expected);
+    assert.equal(await marker(page), "kept");
+  });
+
+  it("reloads once on full-reload and prints the reason in the console", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, logs } = await openApp();
+    const loadsBefore = stub.countRequests("/");
+    const reconnected = stub.waitForEvent("connection");
+    stub.broadcast({ type: "full-reload", path: "*", reason: "utils/state.js reached entry /main.js" });
+    await reconnected;
+    await page.locator("#title").waitFor();
+    assert.equal(await marker(page), undefined);
+    assert.ok(logs.includes("[hr] full reload: utils/state.js reached entry /main.js"), logs.join("\n"));
+    await sleep(500);
+    assert.equal(stub.countRequests("/"), loadsBefore + 1);
+  });
+
+  it("shows a compile error in an overlay with file:line:column until the next applied update", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page } = await openApp();
+    const err = {
+      message: "Expected \";\" but found \"}\"",
+      id: "app/x.jsx",
+      frame: "2 | const a = 1\n3 | }oops\n  |  ^",
+      loc: { file: "app/x.jsx", line: 3, column: 8 },
+    };
+    stub.broadcast({ type: "error", build: String(++lastBuild), err });
+    const overlay = page.locator("hr-error-overlay");
+    await overlay.waitFor();
+    const shown = await overlay.evaluate((element) => element.shadowRoot.textContent);
+    assert.match(shown, /app\/x\.jsx:3:8/);
+    assert.ok(shown.includes(err.message) && shown.includes("}oops"), shown);
+
+    assert.equal((await pushUpdate([])).ok, true);
+    await overlay.waitFor({ state: "detached" });
+    assert.equal(await marker(page), "kept");
+  });
+
+  it("invalidates a module that gains a non-component export, telling the server", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page } = await openApp();
+    stub.setFile("/app.js", appModule({ title: "Hello helper", helper: true }));
+    const ack = await pushUpdate([jsUpdate("/app.js")]);
+    const invalidate = await stub.waitForMessage((m) => m.type === "custom" && m.event === "vite:invalidate");
+    assert.equal(invalidate.data.path, "/app.js");
+    assert.match(invalidate.data.message, /helper/);
+    assert.deepEqual(ack.invalidated, ["/app.js"]);
+    assert.equal(await marker(page), "kept");
+  });
+
+  it("acknowledges a failed update with ok:false and the error, reloads, and shows the error", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page } = await openApp();
+    const loadsBefore = stub.countRequests("/");
+    stub.setFile("/app.js", appModule({ title: "broken", throwOnLoad: true }));
+    const reconnected = stub.waitForEvent("connection");
+    const ack = await pushUpdate([jsUpdate("/app.js")]);
+    assert.equal(ack.ok, false);
+    assert.match(ack.error, /app\.js broke while loading/);
+    await reconnected;
+    const overlay = page.locator("hr-error-overlay");
+    await overlay.waitFor();
+    assert.match(await overlay.evaluate((element) => element.shadowRoot.textContent), /app\.js broke while loading/);
+    assert.equal(stub.countRequests("/"), loadsBefore + 1);
+  });
+
+  it("reloads once when the server comes back after a restart", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page, logs } = await openApp();
+    const loadsBefore = stub.countRequests("/");
+    await stub.restart(300);
+    await waitUntil(() => stub.countRequests("/") > loadsBefore, "the page to reload");
+    await page.locator("#title").waitFor();
+    assert.equal(await marker(page), undefined);
+    assert.ok(logs.some((line) => line.startsWith("[hr] full reload: the dev server restarted")), logs.join("\n"));
+    await sleep(1000);
+    assert.equal(stub.countRequests("/"), loadsBefore + 1);
+  });
+});
