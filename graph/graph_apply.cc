@@ -1,11 +1,13 @@
 // Graph::apply: computing a recompile's Diff, then committing it.
 //
 // Two ways to find the modules to examine. With the compiler's `changed` hint only the listed
-// modules are looked at (and `removed` is trusted), so a one-file recompile of a 50,000-module app
-// costs a few lookups, not 50,000 stats. An O(changed) check (module count, and a fingerprint of
-// the id set kept up to date by add/subtract) catches hints that missed an added or removed module,
-// and falls back to a membership scan that still leaves known modules' files alone. Without the
-// hint, or when root or `ignore` changed, every module is examined, each through the stat cache.
+// modules are probed on disk (and `removed` is trusted), so a one-file recompile of a 50,000-module
+// app costs a few lookups, not 50,000 stats; compiler hashes of unlisted modules are still compared
+// in memory, because a fast compiler can overwrite a manifest (and its hint) before it is read. An
+// O(changed) check (module count, and a fingerprint of the id set kept up to date by add/subtract)
+// catches hints that missed an added or removed module, and falls back to a membership scan that
+// still leaves known modules' files alone. Without the hint, or when root or `ignore` changed,
+// every module is examined, each through the stat cache.
 //
 // Nothing in the graph changes before commit() but interning: ids met for the first time get
 // absent nodes, which no query sees as modules.
@@ -112,11 +114,28 @@ class Applier {
       if (is_new) fingerprint += id_fingerprint(id);
       examine(is_new ? g_.intern(id) : *n, *spec, is_new);
     }
+    sweep_compiler_hashes(seen);
     // The hints must account for every added and removed module; a wrong count or id-set
     // fingerprint means they did not.
     if (g_.present_ - removed_.size() + added != m_.modules.size() ||
         fingerprint != m_.id_set_fingerprint) {
       scan_membership(seen);
+    }
+  }
+
+  // A hint can be lost: when recompiles come fast, the compiler may write the next manifest (with
+  // its own hint) before this call reads the file. The compiler's hashes are in every manifest, so
+  // comparing them for the modules the hint did not list catches such changes without touching
+  // the disk (string compares only; modules without a compiler hash rely on the hint).
+  void sweep_compiler_hashes(const tsl::robin_set<std::string_view>& seen) {
+    for (const ModuleSpec& spec : m_.modules) {
+      if (!spec.has_hash) continue;
+      auto n = g_.find(spec.id);
+      if (!n) continue;
+      const Node& node = g_.nodes_[*n];
+      if (!node.present || !node.has_compiler_hash || node.compiler_hash == spec.hash) continue;
+      if (seen.contains(spec.id)) continue;
+      examine(*n, spec, false);
     }
   }
 

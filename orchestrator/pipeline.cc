@@ -88,6 +88,7 @@ BuilderHooks Pipeline::builder_hooks() {
 
 void Pipeline::build_modules(std::vector<std::string> ids, bool retry,
                              std::function<void(Result<ModuleBuild>)> done) {
+  ++counters_.module_builds;
   builder_->build(ids, [this, ids, retry, done](Result<ModuleBuild> r) {
     if (r || !retry) return done(std::move(r));
     if (esbuild_.running()) return build_modules(ids, false, done);  // already restarted

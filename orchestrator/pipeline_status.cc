@@ -39,7 +39,8 @@ std::string Pipeline::status_json() const {
                                {"suppressed_no_change", counters_.suppressed},
                                {"merged_in_bursts", counters_.merged},
                                {"compile_errors", counters_.errors},
-                               {"esbuild_restarts", counters_.esbuild_restarts}};
+                               {"esbuild_restarts", counters_.esbuild_restarts},
+                               {"esbuild_module_builds", counters_.module_builds}};
   json::array decisions;
   for (const auto& d : last_decisions_) decisions.push_back(json::parse(d));
   o["last_decisions"] = std::move(decisions);

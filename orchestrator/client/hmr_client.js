@@ -458,7 +458,11 @@ function showPendingError() {
     text = sessionStorage.getItem(PENDING_ERROR_KEY);
     sessionStorage.removeItem(PENDING_ERROR_KEY);
   } catch {}
-  if (text) showErrorOverlay(JSON.parse(text));
+  if (text) return showErrorOverlay(JSON.parse(text));
+  // A compile error that stands on the server is inlined into the HTML shell (an `error` message),
+  // so a page opened meanwhile shows it at once.
+  const standing = window.__hr_standing_error;
+  if (standing && standing.err) showErrorOverlay(standing.err);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -1,0 +1,170 @@
+// The compiler's view of hr-orchestrate (issue 5): the real binary, driven on a generated app the
+// way the compiler drives it (write files, rewrite the manifest, run `hr-orchestrate --manifest`).
+// A "browser" is simulated by fetching the page's modules, so the server knows they are loaded.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { execFile, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
+const { generateApp } = await import(path.join(repo, "bench/appgen/generate.mjs"));
+const { applyEdit } = await import(path.join(repo, "bench/appgen/simulate.mjs"));
+
+const binary = process.env.HR_ORCHESTRATE;
+assert.ok(binary && fs.existsSync(binary), "HR_ORCHESTRATE must name the hr-orchestrate binary");
+const app = fs.mkdtempSync(path.join(os.tmpdir(), "hr-cli-"));
+const manifestPath = path.join(app, "manifest.json");
+let url;
+
+// One compiler call: resolves to {code, result (the JSON line), stderr}.
+function call(...args) {
+  return new Promise((resolve) => {
+    execFile(binary, ["--manifest", manifestPath, "--port", "0", "--log-level", "warn", ...args],
+      { timeout: 120_000 }, (err, stdout, stderr) => {
+        const line = stdout.trim().split("\n").pop();
+        resolve({ code: err ? err.code : 0, result: line ? JSON.parse(line) : null, stderr });
+      });
+  });
+}
+const status = () => JSON.parse(execFileSync(binary, ["status", "--manifest", manifestPath], { encoding: "utf8" }));
+// Browsers send Accept: text/html on navigations; that is what makes "/" the HTML shell.
+const get = (p) =>
+  fetch(new URL(p, url), { headers: { accept: "text/html,*/*" } }).then(async (r) => ({ status: r.status, text: await r.text() }));
+
+// What a browser does on load: fetch every module of the app.
+async function loadEverything() {
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
+  for (const m of manifest.modules) await get("/" + m.id);
+}
+
+before(async () => {
+  generateApp(app, { components: 200, seed: 7 });
+});
+
+after(() => {
+  try { execFileSync(binary, ["stop", "--manifest", manifestPath]); } catch {}
+  fs.rmSync(app, { recursive: true, force: true });
+});
+
+test("the first call starts the server, says where, and reports nothing to do", async () => {
+  const r = await call();
+  assert.equal(r.code, 0, r.stderr);
+  assert.match(r.stderr, /serving http:\/\/127\.0\.0\.1:\d+\//);
+  assert.equal(r.result.action, "none");
+  url = status().url;
+  const page = await get("/");
+  assert.equal(page.status, 200);
+  assert.match(page.text, /<script type="module" src="\/@hr\/client\.js">/);
+  await loadEverything();
+});
+
+test("a component edit is a js-update of that component", async () => {
+  applyEdit(app, "component-text", { target: "comp_1" });
+  const r = await call();
+  assert.equal(r.code, 0);
+  assert.equal(r.result.action, "js-update", r.result.reason);
+  assert.deepEqual(r.result.boundaries, ["app_components/comp_1.jsx"]);
+  assert.ok(r.result.rebuilt.includes("app_components/comp_1.jsx"));
+  assert.match((await get("/app_components/comp_1.jsx")).text, /Component 1 \(edit 1\)/);
+});
+
+test("a CSS edit is a css update, with no esbuild build", async () => {
+  const builds = status().counters.esbuild_module_builds;
+  const edit = applyEdit(app, "css", {});
+  const r = await call();
+  assert.equal(r.result.action, "css");
+  assert.deepEqual(r.result.boundaries, ["styles/global.css"]);
+  assert.equal(status().counters.esbuild_module_builds, builds);
+  assert.ok((await get("/styles/global.css")).text.includes(edit.color));
+});
+
+for (const kind of ["identical", "backend-only"]) {
+  test(`an ${kind} recompile is none, with no esbuild build`, async () => {
+    const builds = status().counters.esbuild_module_builds;
+    applyEdit(app, kind, {});
+    const r = await call();
+    assert.equal(r.code, 0);
+    assert.equal(r.result.action, "none", r.result.reason);
+    assert.deepEqual(r.result.rebuilt, []);
+    assert.equal(status().counters.esbuild_module_builds, builds);
+  });
+}
+
+test("an edit of the module every page imports is a full reload naming it", async () => {
+  applyEdit(app, "state", {});
+  const r = await call();
+  assert.equal(r.result.action, "full-reload");
+  assert.match(r.result.reason, /utils\/state\.js reached entry app\/entry\.client\.jsx/);
+});
+
+test("a syntax error exits 1 with file:line:column, keeps the last good module, then recovers", async () => {
+  const before = (await get("/app_components/comp_4.jsx")).text;
+  const edit = applyEdit(app, "syntax-error", { target: "comp_4" });
+  const r = await call();
+  assert.equal(r.code, 1);
+  assert.equal(r.result.errors.length, 1);
+  const e = r.result.errors[0];
+  assert.equal(e.file, edit.error.file);
+  assert.equal(e.line, edit.error.line);
+  assert.ok(e.column >= 0 && e.text.length > 0);
+  assert.equal((await get("/app_components/comp_4.jsx")).text, before, "the last good module keeps serving");
+  assert.match((await get("/")).text, /window\.__hr_standing_error = /);
+  applyEdit(app, "fix-syntax", {});
+  const fixed = await call();
+  assert.equal(fixed.code, 0);
+  assert.deepEqual(fixed.result.errors, []);
+  assert.doesNotMatch((await get("/")).text, /__hr_standing_error/);
+  assert.notEqual((await get("/app_components/comp_4.jsx")).text, before);
+});
+
+test("a bad manifest exits 2 naming the field, and the server keeps serving", async () => {
+  const good = fs.readFileSync(manifestPath, "utf8");
+  const bad = JSON.parse(good);
+  bad.modules[3].id = bad.modules[2].id;
+  fs.writeFileSync(manifestPath, JSON.stringify(bad));
+  const r = await call();
+  fs.writeFileSync(manifestPath, good);
+  assert.equal(r.code, 2);
+  assert.match(r.result.reason, /\/modules\/3\/id: duplicate id/);
+  assert.equal((await get("/app_components/comp_1.jsx")).status, 200);
+  assert.equal((await call()).code, 0);
+});
+
+test("20 recompiles in 200 ms: every call answered, no change lost, the last manifest served", async () => {
+  // Three components edited in turn: when queued calls merge, each one's hint must survive.
+  const targets = ["comp_7", "comp_9", "comp_10"];
+  const calls = [];
+  const last = {};
+  const t0 = Date.now();
+  for (let i = 0; i < 20; i++) {
+    const target = targets[i % targets.length];
+    last[target] = applyEdit(app, "component-text", { target });
+    calls.push(call());
+  }
+  const issued = Date.now() - t0;
+  const results = await Promise.all(calls);
+  for (const r of results) assert.equal(r.code, 0, JSON.stringify(r.result));
+  for (const [target, edit] of Object.entries(last)) {
+    const id = JSON.parse(fs.readFileSync(manifestPath, "utf8")).modules.find((m) => m.id.endsWith(`/${target}.jsx`)).id;
+    assert.ok((await get("/" + id)).text.includes(edit.text), `${id} serves its last edit`);
+  }
+  const merged = results.reduce((n, r) => n + (r.result.merged > 1 ? 1 : 0), 0);
+  test.diagnostic?.(`issued in ${issued} ms; ${merged} calls answered by merged runs`);
+});
+
+test("kill -9 of the esbuild child: the next call still succeeds", async () => {
+  const pid = status().esbuild_pid;
+  process.kill(pid, "SIGKILL");
+  await new Promise((r) => setTimeout(r, 200));
+  applyEdit(app, "component-text", { target: "comp_1" });
+  const r = await call();
+  assert.equal(r.code, 0, JSON.stringify(r.result));
+  assert.equal(r.result.action, "js-update");
+  const s = status();
+  assert.notEqual(s.esbuild_pid, pid);
+  assert.ok(s.counters.esbuild_restarts >= 1);
+});
