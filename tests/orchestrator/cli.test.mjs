@@ -134,7 +134,7 @@ test("a bad manifest exits 2 naming the field, and the server keeps serving", as
   assert.equal((await call()).code, 0);
 });
 
-test("20 recompiles in 200 ms: every call answered, no change lost, the last manifest served", async () => {
+test("20 recompiles in 200 ms: every call answered, no change lost, the last manifest served", async (t) => {
   // Three components edited in turn: when queued calls merge, each one's hint must survive.
   const targets = ["comp_7", "comp_9", "comp_10"];
   const calls = [];
@@ -153,7 +153,7 @@ test("20 recompiles in 200 ms: every call answered, no change lost, the last man
     assert.ok((await get("/" + id)).text.includes(edit.text), `${id} serves its last edit`);
   }
   const merged = results.reduce((n, r) => n + (r.result.merged > 1 ? 1 : 0), 0);
-  test.diagnostic?.(`issued in ${issued} ms; ${merged} calls answered by merged runs`);
+  t.diagnostic(`issued in ${issued} ms; ${merged} calls answered by merged runs`);
 });
 
 test("kill -9 of the esbuild child: the next call still succeeds", async () => {
