@@ -11,6 +11,7 @@ const RETRY_MAX_MS = 5000;
 const REFRESH_DEBOUNCE_MS = 16; // one React refresh for all the modules of one update
 const OVERLAY_TAG = "hr-error-overlay";
 const PENDING_ERROR_KEY = "hr:pending-error"; // survives the reload that follows a failed update
+const RELOAD_BUILD_KEY = "hr:reload-build"; // the build a full reload applies, acknowledged after it
 
 // ---------------------------------------------------------------------------------------------
 // What modules registered through import.meta.hot, by owner path (the module URL path, no query).
@@ -199,7 +200,7 @@ async function handleMessage(message) {
     case "update":
       return applyUpdate(message);
     case "full-reload":
-      return fullReload(message.reason || `${message.path || "*"} changed`);
+      return fullReload(message.reason || `${message.path || "*"} changed`, message.build);
     case "prune":
       return prunePaths(message.paths || []);
     case "error":
@@ -217,12 +218,27 @@ function onConnected() {
   if (connectionLost) return fullReload("the dev server restarted");
   everConnected = true;
   console.debug("[hr] connected");
+  acknowledgeReload();
   notifyListeners("vite:ws:connect", {});
 }
 
-function fullReload(reason) {
+// A full reload is applied once the reloaded page is back: it acknowledges the build that caused
+// it, so `--wait-applied` and the benchmarks see reloads as well as hot updates.
+function acknowledgeReload() {
+  let build = null;
+  try {
+    build = sessionStorage.getItem(RELOAD_BUILD_KEY);
+    sessionStorage.removeItem(RELOAD_BUILD_KEY);
+  } catch {}
+  if (build) sendMessage({ type: "hr:applied", build, ok: true, reloaded: true });
+}
+
+function fullReload(reason, build) {
   if (reloading) return;
   reloading = true;
+  try {
+    if (build) sessionStorage.setItem(RELOAD_BUILD_KEY, build);
+  } catch {}
   console.info(`[hr] full reload: ${reason}`);
   notifyListeners("vite:beforeFullReload", { reason });
   location.reload();

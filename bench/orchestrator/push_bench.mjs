@@ -1,0 +1,77 @@
+// Server-side time from the compiler's call to the push, for one changed module, at several app
+// sizes, and cold start to serving. Sizes are measured in the same run; the ratio against the
+// smallest app shows whether the cost is flat in app size (the goal: <= 3 ms at 2,000 modules,
+// <= 5 ms at 10,000, cold start of 2,000 modules <= 1 s).
+//   node bench/orchestrator/push_bench.mjs [--binary PATH] [--sizes 200,2000,10000] [--edits 30]
+import { execFile, execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const { generateApp } = await import(path.join(repo, "bench/appgen/generate.mjs"));
+const arg = (name, fallback) => {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? process.argv[i + 1] : fallback;
+};
+const binary = arg("binary", path.join(repo, "build/release/orchestrator/hr-orchestrate"));
+const sizes = arg("sizes", "200,2000,10000").split(",").map(Number);
+const edits = Number(arg("edits", "30"));
+
+const call = (manifest, ...args) =>
+  new Promise((resolve, reject) =>
+    execFile(binary, ["--manifest", manifest, "--port", "0", "--log-level", "warn", ...args], (err, out) =>
+      err && err.code !== 1 ? reject(err) : resolve(JSON.parse(out.trim().split("\n").pop()))));
+
+const pct = (v, p) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(p * v.length))];
+
+async function measure(components) {
+  const app = fs.mkdtempSync(path.join(os.tmpdir(), "hr-push-bench-"));
+  const manifestPath = path.join(app, "manifest.json");
+  generateApp(app, { components, seed: 3 });
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
+  try {
+    const t0 = performance.now();
+    await call(manifestPath);  // starts the server: esbuild, build of every module, npm prebundle
+    const coldMs = performance.now() - t0;
+    const status = JSON.parse(execFileSync(binary, ["status", "--manifest", manifestPath], { encoding: "utf8" }));
+    // Load every module like a browser would, so updates are planned for them.
+    for (const m of manifest.modules) await fetch(new URL("/" + m.id, status.url));
+    const id = manifest.modules.find((m) => m.kind === "component").id;
+    const totals = [], esbuild = [];
+    for (let i = 0; i < edits; i++) {
+      const file = path.join(app, id);
+      const source = fs.readFileSync(file, "utf8").replace(/const LABEL = "[^"]*";/, `const LABEL = "bench ${i}";`);
+      fs.writeFileSync(file, source);
+      manifest.modules.find((m) => m.id === id).hash = createHash("sha1").update(source).digest("hex").slice(0, 16);
+      manifest.build = String(Number(manifest.build) + 1);
+      manifest.changed = [id];
+      fs.writeFileSync(manifestPath, JSON.stringify(manifest));
+      const r = await call(manifestPath);
+      if (r.action !== "js-update") throw new Error(`expected js-update, got ${r.action}: ${r.reason}`);
+      totals.push(r.timings.total);
+      esbuild.push(r.timings.esbuild);
+    }
+    return { components, modules: manifest.modules.length, coldMs, p50: pct(totals, 0.5), p90: pct(totals, 0.9),
+             esbuild50: pct(esbuild, 0.5), other50: pct(totals.map((t, i) => t - esbuild[i]), 0.5) };
+  } finally {
+    try { execFileSync(binary, ["stop", "--manifest", manifestPath], { stdio: "ignore" }); } catch {}
+    fs.rmSync(app, { recursive: true, force: true });
+  }
+}
+
+const rows = [];
+for (const n of sizes) {
+  process.stderr.write(`measuring ${n} components...\n`);
+  rows.push(await measure(n));
+}
+const base = rows[0];
+console.log(`hr-orchestrate: compiler's call -> push, one changed component, ${edits} edits per size (ms)`);
+console.log("modules  cold start   p50 total  p90 total  p50 esbuild  p50 rest   p50 vs smallest");
+for (const r of rows) {
+  console.log(`${String(r.modules).padStart(7)}  ${r.coldMs.toFixed(0).padStart(9)}  ${r.p50.toFixed(3).padStart(9)}  ` +
+    `${r.p90.toFixed(3).padStart(9)}  ${r.esbuild50.toFixed(3).padStart(11)}  ${r.other50.toFixed(3).padStart(8)}  ` +
+    `${(r.p50 / base.p50).toFixed(2).padStart(13)}x`);
+}
