@@ -233,7 +233,8 @@ void Pipeline::push(std::shared_ptr<Run> run) {
   for (const auto& e : run->diff.errors) {
     esbuild::Message m;
     m.text = e.message;
-    m.location = esbuild::Location{e.id};
+    m.location.emplace();
+    m.location->file = e.id;
     res.errors.push_back(m);
   }
   const std::string message = update_message(*run);
