@@ -24,6 +24,26 @@ std::string replace_all(std::string_view text, std::string_view from, std::strin
   return out;
 }
 
+// Replaces each `"/id?t=__HR_T__"` with that id's version (or nothing, for version 0).
+std::string fill_versions(std::string_view code, const VersionOf& version_of) {
+  std::string out;
+  out.reserve(code.size());
+  size_t pos = 0;
+  for (size_t at; (at = code.find(kVersionPlaceholder, pos)) != std::string_view::npos;
+       pos = at + kVersionPlaceholder.size()) {
+    out.append(code.substr(pos, at - pos));
+    // The URL starts after the quote that opens it: "/" + id.
+    const size_t quote = code.find_last_of("\"'`", at);
+    const std::uint64_t v =
+        version_of && quote != std::string_view::npos && quote + 2 <= at
+            ? version_of(code.substr(quote + 2, at - quote - 2))
+            : 0;
+    if (v) out += "?t=" + std::to_string(v);
+  }
+  out.append(code.substr(pos));
+  return out;
+}
+
 std::string hmr_header(std::string_view url_path) {
   return "import { createHotContext as __hr_hot } from \"/@hr/client.js\";\n"
          "import.meta.hot = __hr_hot(" +
@@ -33,9 +53,9 @@ std::string hmr_header(std::string_view url_path) {
 }  // namespace
 
 std::string assemble_js_module(const ModuleShape& shape, std::string_view built_code,
-                               std::string_view deps_key) {
+                               std::string_view deps_key, const VersionOf& version_of) {
   std::string out = hmr_header(shape.url_path);
-  out += replace_all(built_code, kDepsKeyPlaceholder, deps_key);
+  out += fill_versions(replace_all(built_code, kDepsKeyPlaceholder, deps_key), version_of);
   if (shape.refresh_boundary) {
     out += "\nwindow.__hr_refresh_module?.(import.meta.url, import.meta.hot, " +
            json_string(hooks_signature(built_code)) + ");\n";

@@ -7,6 +7,8 @@
 // Pure functions of their inputs: the pipeline calls them for the modules that changed only.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -15,14 +17,23 @@ namespace hr::orch {
 // The placeholder module builds carry in npm URLs until the dependency bundle's key is known.
 inline constexpr std::string_view kDepsKeyPlaceholder = "__HR_DEPS_KEY__";
 
+// The placeholder built code carries after each app import URL ("/utils/state.js?t=__HR_T__"):
+// filled at assembly with that module's current version, so every importer served imports the
+// same instance of a module (a module never hot-updated has no version: the marker goes away).
+inline constexpr std::string_view kVersionPlaceholder = "?t=__HR_T__";
+
 struct ModuleShape {
   std::string_view url_path;  // "/app_components/comp_1.jsx"
   bool refresh_boundary = false;
 };
 
-// An app module as served: HMR header, the built code with the deps key filled in, refresh footer.
+// The current version of a module id (0: never hot-updated).
+using VersionOf = std::function<std::uint64_t(std::string_view id)>;
+
+// An app module as served: HMR header, the built code with the deps key and the versions of the
+// modules it imports filled in, refresh footer.
 std::string assemble_js_module(const ModuleShape& shape, std::string_view built_code,
-                               std::string_view deps_key);
+                               std::string_view deps_key, const VersionOf& version_of = {});
 
 // A style module imported from JS: a module that creates or updates its <style> element.
 std::string assemble_css_module(std::string_view url_path, std::string_view css);

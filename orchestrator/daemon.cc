@@ -64,10 +64,24 @@ struct Daemon {
     recompile(wait_ms, std::move(reply));
   }
 
-  void recompile(int wait_ms, ControlServer::Reply reply) {
+  void recompile(int wait_ms, ControlServer::Reply reply) { read_and_recompile(wait_ms, std::move(reply), 0); }
+
+  // A manifest that is not even complete JSON is most likely still being written (a compiler
+  // that writes in place rather than by rename): it is read again a few times before it counts
+  // as bad.
+  void read_and_recompile(int wait_ms, ControlServer::Reply reply, int attempt) {
+    constexpr int kAttempts = 5;
+    constexpr auto kPause = std::chrono::milliseconds(20);
     const auto t0 = Clock::now();
     auto manifest = graph::read_manifest(config.manifest);
     const double read_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    if (!manifest && attempt + 1 < kAttempts &&
+        manifest.error().message.find("invalid JSON") != std::string::npos) {
+      auto timer = std::make_shared<boost::asio::steady_timer>(io, kPause);
+      return timer->async_wait([this, timer, wait_ms, reply, attempt](auto) {
+        read_and_recompile(wait_ms, reply, attempt + 1);
+      });
+    }
     if (!manifest) {
       // The last good build keeps serving; the compiler is told which field is wrong.
       spdlog::error("{}", manifest.error().message);
@@ -78,8 +92,7 @@ struct Daemon {
     auto m = std::make_shared<graph::Manifest>(std::move(*manifest));
     pipeline->recompile(m, read_ms, [this, wait_ms, reply](RecompileResult r) {
       if (wait_ms < 0) return reply(r.to_json());
-      pipeline->wait_applied(std::move(r), wait_ms,
-                             [reply](RecompileResult done) { reply(done.to_json()); });
+      pipeline->wait_applied(std::move(r), wait_ms, [reply](RecompileResult done) { reply(done.to_json()); });
     });
   }
 
@@ -101,7 +114,9 @@ struct Daemon {
     return *ready;
   }
 
-  Result<std::string> start_server(const graph::Manifest& m) {
+  // The server is made first (the pipeline publishes into it) but listens only once the first
+  // build is published: a browser never meets a server with nothing to serve.
+  void make_server(const graph::Manifest& m) {
     server::Options so;
     so.host = config.host;
     so.port = config.port;
@@ -109,12 +124,30 @@ struct Daemon {
     so.public_dir = m.root / std::string(m.public_dir);
     so.allowed_hosts = config.allowed_hosts;
     server = std::make_unique<server::Server>(io, so);
+  }
+
+  Result<std::string> listen() {
     auto port = server->start();
-    if (!port)
-      return fail("cannot serve on " + config.host + ":" + std::to_string(config.port) + ": " +
-                  port.error().message);
+    if (!port) return fail("cannot serve on " + config.host + ":" + std::to_string(config.port) + ": " + port.error().message);
     return "http://" + (config.host == "0.0.0.0" ? std::string("127.0.0.1") : config.host) + ":" +
            std::to_string(*port) + "/";
+  }
+
+  // After the first build: the HTTP server listens, then the control socket (which tells the
+  // compiler's call that we serve).
+  void serve(size_t modules) {
+    auto url = listen();
+    if (!url) {
+      spdlog::error("{}", url.error().message);
+      return shutdown(1);
+    }
+    pipeline->set_url(*url);
+    auto listening = control->listen(state_dir(config) / "control.sock");
+    if (!listening) {
+      spdlog::error("{}", listening.error().message);
+      return shutdown(1);
+    }
+    spdlog::info("serving {} modules at {}", modules, *url);
   }
 
   int run() {
@@ -130,34 +163,22 @@ struct Daemon {
       spdlog::error("{}", version.error().message);
       return 1;
     }
-    auto url = start_server(*manifest);
-    if (!url) {
-      spdlog::error("{}", url.error().message);
-      return 1;
-    }
-    pipeline = std::make_unique<Pipeline>(
-        io, *esbuild, *server, Pipeline::Options{config.manifest, state_dir(config), true, *url},
-        client_js());
-    server->on_client_message(
-        [this](std::uint64_t c, const std::string& t) { pipeline->on_client_message(c, t); });
-    control = std::make_unique<ControlServer>(
-        io, [this](const std::string& l, ControlServer::Reply r) { handle(l, std::move(r)); });
+    make_server(*manifest);
+    pipeline = std::make_unique<Pipeline>(io, *esbuild, *server,
+                                          Pipeline::Options{config.manifest, state_dir(config), true, ""}, client_js());
+    server->on_client_message([this](std::uint64_t c, const std::string& t) { pipeline->on_client_message(c, t); });
+    server->on_client_connect([this](std::uint64_t c) { pipeline->on_client_connect(c); });
+    control = std::make_unique<ControlServer>(io, [this](const std::string& l, ControlServer::Reply r) { handle(l, std::move(r)); });
     signals.async_wait([this](auto ec, int) {
       if (!ec) shutdown(0);
     });
     auto m = std::make_shared<graph::Manifest>(std::move(*manifest));
-    pipeline->cold_start(m, [this, url = *url](Result<size_t> r) {
+    pipeline->cold_start(m, [this](Result<size_t> r) {
       if (!r) {
         spdlog::error("cold start failed: {}", r.error().message);
         return shutdown(1);
       }
-      // Listening on the control socket last tells the compiler's call that we serve.
-      auto listening = control->listen(state_dir(config) / "control.sock");
-      if (!listening) {
-        spdlog::error("{}", listening.error().message);
-        return shutdown(1);
-      }
-      spdlog::info("serving {} modules at {}", *r, url);
+      serve(*r);
     });
     io.run();
     return exit_code;

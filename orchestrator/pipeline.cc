@@ -75,12 +75,8 @@ ImportTarget Pipeline::resolve(std::string_view specifier, std::string_view impo
 BuilderHooks Pipeline::builder_hooks() {
   return BuilderHooks{
       [this](std::string_view spec, std::string_view importer) { return resolve(spec, importer); },
-      [this](std::string_view id) {
-        auto it = versions_.find(id);
-        std::string url = "/" + std::string(id);
-        if (it != versions_.end()) url += "?t=" + std::to_string(it->second);
-        return url;
-      },
+      // The version is filled in when the module is assembled (SiteState::set_versions).
+      [](std::string_view id) { return "/" + std::string(id) + std::string(kVersionPlaceholder); },
       [](std::string_view spec) {
         return deps_url(std::string(spec), std::string(kDepsKeyPlaceholder));
       }};

@@ -56,6 +56,9 @@ class Pipeline {
   void wait_applied(RecompileResult r, int ms, std::function<void(RecompileResult)> done);
 
   void on_client_message(std::uint64_t client, const std::string& text);
+  // A page that connects while a compile error stands gets the error at once.
+  void on_client_connect(std::uint64_t client);
+  void set_url(std::string url) { options_.url = std::move(url); }
   // esbuild was restarted after a crash: rebuild everything, reload browsers only if what they
   // run changed.
   void after_esbuild_restart();
@@ -107,13 +110,13 @@ class Pipeline {
   SiteState site_;
   std::filesystem::path root_;
   std::shared_ptr<graph::Manifest> current_;  // keeps the graph's last manifest's strings alive
-  std::map<std::string, std::uint64_t, std::less<>> versions_;
   std::uint64_t last_timestamp_ = 0;
 
   std::vector<Pending> queue_;
   bool busy_ = false;
   std::string pending_reload_;  // a reload held back by a compile error
   bool error_standing_ = false;
+  std::string standing_error_;  // the `error` message while one stands
   bool packages_dirty_ = false;  // some module's npm imports changed since the last bundle
 
   std::string last_push_build_;

@@ -3,12 +3,14 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cstring>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <fstream>
 #include <sstream>
 
 #include "orchestrator/assemble.h"
+#include "orchestrator/burst.h"
 #include "orchestrator/pipeline.h"
 
 namespace hr::orch {
@@ -26,6 +28,7 @@ struct Pipeline::Run {
   Clock::time_point started = Clock::now();
   Clock::time_point build_started;
   std::set<std::string> failing;
+  std::set<std::string> versioned;  // re-executed by a hot update: a new ?t= version
   bool deps_changed = false;
   std::string error_json;
 };
@@ -34,28 +37,6 @@ namespace {
 
 double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
-}
-
-// The union of the batch's hints goes into the latest manifest: no queued change is lost.
-void merge_hints(std::vector<std::shared_ptr<graph::Manifest>> manifests) {
-  auto& latest = *manifests.back();
-  const bool all_hinted = std::all_of(manifests.begin(), manifests.end(),
-                                      [](const auto& m) { return m->changed.has_value(); });
-  if (!all_hinted) {
-    latest.changed.reset();
-    return;
-  }
-  std::vector<std::string_view> changed, removed;
-  for (const auto& m : manifests) {
-    changed.insert(changed.end(), m->changed->begin(), m->changed->end());
-    removed.insert(removed.end(), m->removed.begin(), m->removed.end());
-  }
-  for (auto* v : {&changed, &removed}) {
-    std::sort(v->begin(), v->end());
-    v->erase(std::unique(v->begin(), v->end()), v->end());
-  }
-  latest.changed = std::move(changed);
-  latest.removed = std::move(removed);
 }
 
 std::string error_frame(const esbuild::Message& e) {
@@ -76,6 +57,15 @@ std::string error_message(const std::string& build, const esbuild::Message& e) {
   }
   return json::serialize(
       json::object{{"type", "error"}, {"build", build}, {"err", std::move(err)}});
+}
+
+// The planner's reasons start with the action ("full-reload: ..."); the result and the browser's
+// console line name the action already.
+std::string without_action_prefix(const std::string& reason) {
+  for (const char* a : {"none: ", "css: ", "js-update: ", "full-reload: "}) {
+    if (reason.rfind(a, 0) == 0) return reason.substr(std::strlen(a));
+  }
+  return reason;
 }
 
 json::object update_entry(const char* type, const std::string& id, std::uint64_t timestamp) {
@@ -115,29 +105,25 @@ void Pipeline::start_run(std::vector<Pending> batch) {
   run->decision = graph::plan(graph_, run->diff, loaded);
   run->result.timings.plan_ms = ms_between(run->started, Clock::now());
 
-  // What to rebuild: every module whose content changed, and for a js-update every module on a
-  // chain, so that each importer imports its changed dependency at a fresh ?t= URL.
+  // What to rebuild: every module whose content changed. A js-update also re-executes every
+  // module on its chains: they get a new version (after the build), so each importer imports its
+  // changed dependency at a fresh ?t= URL; that is re-assembly, not an esbuild build.
   std::set<std::string> js, styles;
   auto take = [&](std::string_view id) { (is_js(id) ? js : styles).emplace(id); };
   for (auto n : run->diff.changed) take(graph_.id(n));
   for (auto n : run->diff.added) take(graph_.id(n));
   if (run->decision.action == graph::Action::js_update) {
     for (const auto& u : run->decision.updates)
-      for (const auto& chain : u.chains)
-        for (const auto& id : chain)
-          if (is_js(id)) js.insert(id);
+      for (const auto& chain : u.chains) run->versioned.insert(chain.begin(), chain.end());
+  } else if (run->decision.action == graph::Action::css) {
+    run->versioned.insert(run->decision.css.begin(), run->decision.css.end());
   }
   for (auto n : run->diff.removed) {
     site_.remove_module(std::string(graph_.id(n)));
-    versions_.erase(std::string(graph_.id(n)));
     packages_dirty_ = true;
   }
   run->timestamp = next_timestamp();
-  for (const auto& id : js) versions_[id] = run->timestamp;
-  for (const auto& id : styles) {
-    versions_[id] = run->timestamp;
-    load_style(id);
-  }
+  for (const auto& id : styles) load_style(id);
   if (run->diff.html_changed) {
     std::ifstream in(root_ / std::string(current_->html), std::ios::binary);
     std::ostringstream ss;
@@ -161,6 +147,7 @@ void Pipeline::after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build) 
     for (const auto& m : build->modules) res.rebuilt.push_back(m.id);
     res.errors = build->errors;
   }
+  site_.set_versions(run->versioned, run->timestamp);
   for (const auto& e : res.errors)
     if (e.location) run->failing.insert(e.location->file);
   ensure_deps([this, run](Result<bool> deps) {
@@ -193,7 +180,7 @@ std::string Pipeline::update_message(Run& run) {
     d.reason = std::exchange(pending_reload_, "");
   }
   res.action = std::string(graph::to_string(d.action));
-  res.reason = d.reason;
+  res.reason = without_action_prefix(d.reason);
   json::array updates;
   if (d.action == graph::Action::js_update) {
     for (const auto& u : d.updates) {
@@ -242,9 +229,11 @@ void Pipeline::push(std::shared_ptr<Run> run) {
     ++counters_.errors;
     error_standing_ = true;
     run->error_json = error_message(res.build, res.errors.front());
+    standing_error_ = run->error_json;
     site_.set_standing_error(run->error_json);
   } else if (error_standing_) {
     error_standing_ = false;
+    standing_error_.clear();
     site_.set_standing_error("");
   }
   publish();  // before the push, so browsers fetch the new modules

@@ -132,6 +132,10 @@ void Pipeline::on_client_message(std::uint64_t client, const std::string& text) 
   }
 }
 
+void Pipeline::on_client_connect(std::uint64_t client) {
+  if (!standing_error_.empty()) server_.send(client, standing_error_);
+}
+
 void Pipeline::after_esbuild_restart() {
   ++counters_.esbuild_restarts;
   if (busy_ || !builder_) return;  // the run in flight retries its own build

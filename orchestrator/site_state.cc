@@ -4,14 +4,43 @@
 
 namespace hr::orch {
 
+void SiteState::index_imports(const std::string& id, const std::vector<std::string>& imports, bool add) {
+  for (const auto& dep : imports) {
+    if (add) {
+      importers_[dep].insert(id);
+    } else if (auto it = importers_.find(dep); it != importers_.end()) {
+      it->second.erase(id);
+    }
+  }
+}
+
 void SiteState::put_module(const std::string& id, Module m) {
+  if (auto old = modules_.find(id); old != modules_.end()) index_imports(id, old->second.imports, false);
+  index_imports(id, m.imports, true);
   modules_[id] = std::move(m);
   assemble(id);
 }
 
 void SiteState::remove_module(const std::string& id) {
+  if (auto old = modules_.find(id); old != modules_.end()) index_imports(id, old->second.imports, false);
   modules_.erase(id);
+  versions_.erase(id);
   site_.modules.erase("/" + id);
+}
+
+void SiteState::set_versions(const std::set<std::string>& ids, std::uint64_t version) {
+  std::set<std::string> importers;
+  for (const auto& id : ids) {
+    versions_[id] = version;
+    if (auto it = importers_.find(id); it != importers_.end()) importers.insert(it->second.begin(), it->second.end());
+  }
+  for (const auto& id : importers)
+    if (modules_.count(id)) assemble(id);
+}
+
+std::uint64_t SiteState::version(std::string_view id) const {
+  auto it = versions_.find(id);
+  return it == versions_.end() ? 0 : it->second;
 }
 
 const SiteState::Module* SiteState::module(const std::string& id) const {

@@ -1,9 +1,12 @@
 // What the server serves, kept between recompiles and updated one module at a time.
 //
-// The pipeline stores each module's built code here (with the npm deps key still a placeholder),
-// and the state keeps the assembled assets (assemble.h) in a server::Site, so a recompile that
-// rebuilt one module re-assembles one asset. When the dependency bundle's key changes (a new npm
-// import), every module is re-assembled: its import URLs of npm packages change.
+// The pipeline stores each module's built code here (the npm deps key and the versions of the app
+// modules it imports still placeholders), and the state keeps the assembled assets (assemble.h)
+// in a server::Site, so a recompile that rebuilt one module re-assembles one asset. A hot update
+// gives the modules it re-executes a new version; every module importing them is re-assembled to
+// import that version, so a page never holds two instances of one module (two React contexts of
+// one state module, say). When the dependency bundle's key changes (a new npm import), every
+// module is re-assembled: its import URLs of npm packages change.
 #pragma once
 
 #include <map>
@@ -29,6 +32,10 @@ class SiteState {
 
   void put_module(const std::string& id, Module m);
   void remove_module(const std::string& id);
+
+  // Gives `ids` version `version` and re-assembles every module that imports one of them.
+  void set_versions(const std::set<std::string>& ids, std::uint64_t version);
+  std::uint64_t version(std::string_view id) const;
   const Module* module(const std::string& id) const;
   size_t module_count() const { return modules_.size(); }
 
@@ -50,7 +57,11 @@ class SiteState {
   void assemble_html();
   std::string refresh_runtime_url() const;
 
+  void index_imports(const std::string& id, const std::vector<std::string>& imports, bool add);
+
   std::map<std::string, Module> modules_;
+  std::map<std::string, std::uint64_t, std::less<>> versions_;
+  std::map<std::string, std::set<std::string>> importers_;  // id -> the modules importing it
   DepsBundle deps_;
   std::string raw_html_;
   std::string standing_error_;

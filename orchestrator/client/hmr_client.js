@@ -263,6 +263,9 @@ async function applyUpdate(message) {
     const appliers = await Promise.all(updates.filter((u) => u.type === "js-update").map(fetchUpdate));
     for (const apply of appliers) apply?.();
     await styles;
+    // The acknowledgement means "the page shows it": wait for the React refresh the accept
+    // callbacks scheduled.
+    if (pendingRefresh) await pendingRefresh.done;
   } catch (err) {
     return failUpdate(message, err);
   }
@@ -338,6 +341,8 @@ function swapStylesheet({ path, timestamp }) {
 // React Fast Refresh. Each component module's footer calls this with its own URL: importing that
 // same URL returns the module's own namespace, whose component exports become refresh families.
 let refreshTimer = null;
+let pendingRefresh = null; // { done: Promise, resolve } of the refresh scheduled, until it has run
+const signatureByPath = new Map(); // the hooks signature of each module's newest version
 
 function refreshModule(url, hot, hooksSignature) {
   if (!hot) return;
@@ -348,12 +353,19 @@ function refreshModule(url, hot, hooksSignature) {
   }
   // Accept right away, so an update that lands before the import below resolves still finds the
   // boundary; until then the new exports are compared with themselves.
+  const path = pathOf(url);
+  // The newest version's footer runs before the old version's accept callback gets its exports,
+  // so this is the signature of the version being accepted.
+  signatureByPath.set(path, hooksSignature);
   let current = null;
   hot.accept((next) => {
     if (!next) return;
     const reason = whyNotRefreshable(runtime, current ?? next, next);
-    if (reason) hot.invalidate(reason);
-    else scheduleReactRefresh(runtime);
+    if (reason) return hot.invalidate(reason);
+    // Registered here, before the refresh is scheduled: the new version's own registration (in
+    // its import below) may come after the refresh runs, which would then find nothing to do.
+    registerComponents(runtime, path, next, signatureByPath.get(path));
+    scheduleReactRefresh(runtime);
   });
   import(url).then((exports) => {
     current = exports;
@@ -389,7 +401,20 @@ function whyNotRefreshable(runtime, prev, next) {
 
 function scheduleReactRefresh(runtime) {
   clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(() => runtime.performReactRefresh(), REFRESH_DEBOUNCE_MS);
+  if (!pendingRefresh) {
+    let resolve;
+    const done = new Promise((r) => (resolve = r));
+    pendingRefresh = { done, resolve };
+  }
+  const refresh = pendingRefresh;
+  refreshTimer = setTimeout(() => {
+    pendingRefresh = null;
+    try {
+      runtime.performReactRefresh();
+    } finally {
+      refresh.resolve();
+    }
+  }, REFRESH_DEBOUNCE_MS);
 }
 
 // ---------------------------------------------------------------------------------------------

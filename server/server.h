@@ -1,0 +1,107 @@
+// The dev server: the browser's only door. One port serves what the orchestrator publishes
+// (built modules from memory, prebundled deps, the public folder, the HTML shell with the HMR
+// client injected), carries the HMR WebSocket, and proxies everything else to the framework's
+// backend, WebSocket upgrades included. HTTP/1.1 and RFC 6455 are written directly on Asio.
+//
+// Threading: the server's work runs on the io_context the caller gives (run it on one thread).
+// publish(), set_backend(), broadcast(), send(), the callback setters, client_count() and
+// requested_modules() may be called from any thread; the callbacks run on the io_context thread.
+// stop() must run on the io_context's thread or after it has stopped running.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <vector>
+
+#include "common/result.h"
+
+namespace hr::server {
+
+struct Options {
+  std::string host = "127.0.0.1";          // listen address
+  std::uint16_t port = 0;                  // 0: ephemeral; start() returns the bound port
+  std::vector<std::string> allowed_hosts;  // besides localhost, *.localhost, IP literals;
+                                           // ".example.test" also allows subdomains
+  std::string backend;                     // "http://127.0.0.1:8000"; empty: proxy answers 502
+  std::string hmr_path = "/@hr/ws";        // matched before anything else, never proxied
+  std::string client_path = "/@hr/client.js";
+  std::string deps_prefix = "/@deps/";
+  std::filesystem::path public_dir;  // empty: none
+  // Paths (and their subpaths) that always go to the backend, even for text/html navigations.
+  std::vector<std::string> backend_paths = {"/_event", "/_upload", "/ping", "/_health"};
+  std::chrono::milliseconds header_timeout{10'000};  // whole request head must arrive (408)
+  std::chrono::milliseconds backend_connect_timeout{5'000};
+  std::size_t ws_max_message = 1 << 20;      // larger client messages: close 1009
+  std::size_t ws_max_queue_bytes = 8 << 20;  // a client further behind is dropped
+};
+
+// Bytes served from memory. The ETag is a hash of the bytes (make_asset fills it).
+struct Asset {
+  std::string bytes;
+  std::string content_type;
+  std::string etag;
+};
+std::shared_ptr<const Asset> make_asset(std::string bytes,
+                                        std::string content_type = "application/javascript");
+
+// Everything the orchestrator publishes, replaced as a whole by publish(). Keys are decoded URL
+// paths ("/" + manifest id, no query): requests are percent-decoded and normalised before lookup.
+struct Site {
+  // "/app/root.jsx": served `no-cache` with ETag/304; recorded in requested_modules().
+  std::unordered_map<std::string, std::shared_ptr<const Asset>> modules;
+  // "/@deps/react-1a2b.js" (content-hashed URLs): served `immutable`.
+  std::unordered_map<std::string, std::shared_ptr<const Asset>> deps;
+  std::string html;       // the shell; the server injects the client script before any other
+  std::string client_js;  // served at Options::client_path
+};
+
+namespace detail {
+struct Context;
+}
+
+class Server {
+ public:
+  Server(boost::asio::io_context& io, Options options);
+  ~Server();
+  Server(const Server&) = delete;
+  Server& operator=(const Server&) = delete;
+
+  // Validates the options, binds and listens; returns the bound port.
+  hr::Result<std::uint16_t> start();
+  std::uint16_t port() const;
+  // Closes the listener, every connection, proxy tunnel and WebSocket (close 1001).
+  void stop();
+
+  // Points the proxy at another backend ("" for none), e.g. when the manifest's `backend`
+  // changes; requests already in flight finish against the old one.
+  hr::Result<void> set_backend(const std::string& url);
+
+  // --- content -----------------------------------------------------------------------------
+  void publish(Site site);
+  // Module URL paths a browser has requested (the planner's "loaded by a browser" set).
+  std::unordered_set<std::string> requested_modules() const;
+
+  // --- HMR channel ---------------------------------------------------------------------------
+  // Sends a text message (Vite's message set: connected, update, full-reload, prune, error,
+  // custom) to every connected client.
+  void broadcast(std::string json);
+  // Sends to one client (e.g. the standing error overlay to a page that just connected).
+  void send(std::uint64_t client, std::string json);
+  // Called on the io_context thread for every text message a client sends (acks, invalidate).
+  void on_client_message(std::function<void(std::uint64_t client, const std::string& text)> cb);
+  // Called on the io_context thread after a client connected and was sent `connected`.
+  void on_client_connect(std::function<void(std::uint64_t client)> cb);
+  std::size_t client_count() const;
+
+ private:
+  std::shared_ptr<detail::Context> ctx_;
+};
+
+}  // namespace hr::server

@@ -1,0 +1,53 @@
+// What the browser receives for a module, a style and the HTML shell (docs/hmr-protocol.md).
+#include "orchestrator/assemble.h"
+#include "tests/hr_catch.h"
+
+using namespace hr::orch;
+
+TEST_CASE("every module starts with its HMR context and gets the deps key filled in") {
+  const std::string out = assemble_js_module({"/app/a.jsx", false},
+                                             "import x from \"/@deps/react.js?v=__HR_DEPS_KEY__\";\n", "K1");
+  CHECK_THAT(out, Catch::StartsWith("import { createHotContext as __hr_hot } from \"/@hr/client.js\";\n"
+                                    "import.meta.hot = __hr_hot(\"/app/a.jsx\");\n"));
+  CHECK_THAT(out, Catch::Contains("/@deps/react.js?v=K1"));
+  CHECK_THAT(out, !Catch::Contains("__HR_DEPS_KEY__"));
+  CHECK_THAT(out, !Catch::Contains("__hr_refresh_module"));
+}
+
+TEST_CASE("a refresh boundary ends with the refresh footer carrying its hooks signature") {
+  const std::string out = assemble_js_module({"/c.jsx", true}, "const [a] = useState(0); useEffect(() => {}); myuseX();", "");
+  CHECK_THAT(out, Catch::EndsWith("window.__hr_refresh_module?.(import.meta.url, import.meta.hot, \"useState,useEffect\");\n"));
+}
+
+TEST_CASE("the hooks signature lists hook calls in order and ignores look-alikes") {
+  CHECK(hooks_signature("useState(1); x.useMemo(); useAppState(); use(); used(); reuseState();") ==
+        "useState,useMemo,useAppState");
+  CHECK(hooks_signature("no hooks here") == "");
+}
+
+TEST_CASE("a style imported from JS is a module that updates its <style> element in place") {
+  const std::string out = assemble_css_module("/s.css", "a { color: red }\n</style>");
+  CHECK_THAT(out, Catch::Contains("const __hr_css = \"a { color: red }\\n</style>\";"));
+  CHECK_THAT(out, Catch::Contains("__hr_style.textContent = __hr_css;"));
+  CHECK_THAT(out, Catch::Contains("import.meta.hot.accept();"));
+}
+
+TEST_CASE("the refresh preamble goes before the shell's first script") {
+  const std::string html = "<html><head><title>x</title></head><body><script type=\"module\" src=\"/e.js\"></script></body></html>";
+  const std::string out = assemble_html(html, "/@deps/react-refresh__runtime.js?v=K");
+  const auto preamble = out.find("import RefreshRuntime from \"/@deps/react-refresh__runtime.js?v=K\"");
+  REQUIRE(preamble != std::string::npos);
+  CHECK(preamble < out.find("src=\"/e.js\""));
+  CHECK(assemble_html(html, "") == html);
+}
+
+TEST_CASE("each imported app module gets its current version, and none when never hot-updated") {
+  const std::string built =
+      "import { s } from \"/utils/state.js?t=__HR_T__\";\nimport B from '/b.jsx?t=__HR_T__';\n";
+  const std::string out = assemble_js_module({"/a.jsx", false}, built, "", [](std::string_view id) {
+    return id == "utils/state.js" ? std::uint64_t{1700000000123} : std::uint64_t{0};
+  });
+  CHECK_THAT(out, Catch::Contains("from \"/utils/state.js?t=1700000000123\";"));
+  CHECK_THAT(out, Catch::Contains("from '/b.jsx';"));
+  CHECK_THAT(out, !Catch::Contains("__HR_T__"));
+}
