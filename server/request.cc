@@ -33,11 +33,25 @@ bool list_has_token(std::string_view list, std::string_view token) {
   return false;
 }
 
-std::string_view Request::header(std::string_view name) const {
+std::string_view first_header(const std::vector<Header>& headers, std::string_view name) {
   for (const Header& h : headers) {
     if (iequals(h.name, name)) return h.value;
   }
   return {};
+}
+
+std::string joined_header(const std::vector<Header>& headers, std::string_view name) {
+  std::string out;
+  for (const Header& h : headers) {
+    if (!iequals(h.name, name)) continue;
+    if (!out.empty()) out += ", ";
+    out += h.value;
+  }
+  return out;
+}
+
+std::string_view Request::header(std::string_view name) const {
+  return first_header(headers, name);
 }
 
 bool Request::has_header(std::string_view name) const {
@@ -48,13 +62,7 @@ bool Request::has_header(std::string_view name) const {
 }
 
 std::string Request::header_list(std::string_view name) const {
-  std::string out;
-  for (const Header& h : headers) {
-    if (!iequals(h.name, name)) continue;
-    if (!out.empty()) out += ", ";
-    out += h.value;
-  }
-  return out;
+  return joined_header(headers, name);
 }
 
 bool Request::keep_alive() const {

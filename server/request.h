@@ -24,6 +24,11 @@ bool iequals(std::string_view a, std::string_view b);
 // Whether a comma-separated header value contains `token` (case-insensitive), e.g. Connection.
 bool list_has_token(std::string_view list, std::string_view token);
 
+// Header lookups shared by requests and responses: the first value of `name` ("" if absent), and
+// every value of `name` joined with ", " (how a repeated list header reads as one).
+std::string_view first_header(const std::vector<Header>& headers, std::string_view name);
+std::string joined_header(const std::vector<Header>& headers, std::string_view name);
+
 struct Request {
   std::string method;
   std::string target;

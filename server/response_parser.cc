@@ -5,20 +5,11 @@
 namespace hr::server {
 
 std::string_view Response::header(std::string_view name) const {
-  for (const Header& h : headers) {
-    if (iequals(h.name, name)) return h.value;
-  }
-  return {};
+  return first_header(headers, name);
 }
 
 std::string Response::header_list(std::string_view name) const {
-  std::string out;
-  for (const Header& h : headers) {
-    if (!iequals(h.name, name)) continue;
-    if (!out.empty()) out += ", ";
-    out += h.value;
-  }
-  return out;
+  return joined_header(headers, name);
 }
 
 ParseResult parse_response(std::string_view input, Response& out) {

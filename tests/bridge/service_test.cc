@@ -5,6 +5,7 @@
 #include <chrono>
 #include <filesystem>
 #include <fstream>
+#include "tests/await_result.h"
 #include "tests/hr_catch.h"
 
 #include "esbuild_bridge/esbuild.h"
@@ -14,18 +15,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Runs the loop until `start` delivers its result, bounded so a hang fails instead of blocking.
 template <class T, class Start>
 hr::Result<T> await(boost::asio::io_context& io, Start start) {
-  std::optional<hr::Result<T>> out;
-  start([&](hr::Result<T> r) { out = std::move(r); });
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-  while (!out && std::chrono::steady_clock::now() < deadline) {
-    io.restart();
-    io.run_one_for(std::chrono::milliseconds(100));
-  }
-  if (!out) FAIL("no answer within 60 s");
-  return std::move(*out);
+  return hr::test::await_result<T>(io, start);
 }
 
 void run_for(boost::asio::io_context& io, std::chrono::milliseconds d) {
@@ -272,4 +264,39 @@ TEST_CASE("a plugin hook that throws becomes a build error, not a crash") {
   REQUIRE_FALSE(r->errors.empty());
   CHECK_THAT(r->errors[0].text, Catch::Contains("resolver exploded"));
   CHECK(f.svc->running());
+}
+
+TEST_CASE("cancel answers while a context rebuilds, and the context still rebuilds afterwards") {
+  Fixture f;
+  f.write("c.js", "console.log('x');\n");
+  auto ctx =
+      await<ContextId>(f.io, [&](auto cb) { f.svc->context(f.options("c.js"), std::nullopt, cb); });
+  REQUIRE(ctx);
+  std::optional<hr::Result<BuildResult>> first;
+  f.svc->rebuild(*ctx, [&](hr::Result<BuildResult> r) { first = std::move(r); });
+  bool cancelled = false;
+  f.svc->cancel(*ctx, [&] { cancelled = true; });
+  for (int i = 0; i < 100 && !(cancelled && first); ++i)
+    run_for(f.io, std::chrono::milliseconds(50));
+  CHECK(cancelled);
+  REQUIRE(first);  // the rebuild is answered either way (with output or as cancelled)
+  auto again = await<BuildResult>(f.io, [&](auto cb) { f.svc->rebuild(*ctx, cb); });
+  REQUIRE(again);
+  REQUIRE(again->output_files.size() == 1);
+  CHECK_THAT(again->output_files[0].contents, Catch::Contains("x"));
+}
+
+TEST_CASE("the binary is --esbuild if given, else ESBUILD_BINARY_PATH, else the pinned package's") {
+  const char* saved = std::getenv("ESBUILD_BINARY_PATH");
+  const std::string pinned = (unsetenv("ESBUILD_BINARY_PATH"), find_esbuild_binary());
+  CHECK_THAT(pinned, Catch::EndsWith("/bin/esbuild"));
+  CHECK_THAT(pinned, Catch::Contains("node_modules/@esbuild/"));
+  setenv("ESBUILD_BINARY_PATH", "/opt/esbuild-from-env", 1);
+  CHECK(find_esbuild_binary() == "/opt/esbuild-from-env");
+  CHECK(find_esbuild_binary("/opt/from-flag") == "/opt/from-flag");
+  if (saved) {
+    setenv("ESBUILD_BINARY_PATH", saved, 1);
+  } else {
+    unsetenv("ESBUILD_BINARY_PATH");
+  }
 }

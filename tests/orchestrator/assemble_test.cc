@@ -5,18 +5,21 @@
 using namespace hr::orch;
 
 TEST_CASE("every module starts with its HMR context and gets the deps key filled in") {
-  const std::string out = assemble_js_module({"/app/a.jsx", false},
-                                             "import x from \"/@deps/react.js?v=__HR_DEPS_KEY__\";\n", "K1");
-  CHECK_THAT(out, Catch::StartsWith("import { createHotContext as __hr_hot } from \"/@hr/client.js\";\n"
-                                    "import.meta.hot = __hr_hot(\"/app/a.jsx\");\n"));
+  const std::string out = assemble_js_module(
+      {"/app/a.jsx", false}, "import x from \"/@deps/react.js?v=__HR_DEPS_KEY__\";\n", "K1");
+  CHECK_THAT(out,
+             Catch::StartsWith("import { createHotContext as __hr_hot } from \"/@hr/client.js\";\n"
+                               "import.meta.hot = __hr_hot(\"/app/a.jsx\");\n"));
   CHECK_THAT(out, Catch::Contains("/@deps/react.js?v=K1"));
   CHECK_THAT(out, !Catch::Contains("__HR_DEPS_KEY__"));
   CHECK_THAT(out, !Catch::Contains("__hr_refresh_module"));
 }
 
 TEST_CASE("a refresh boundary ends with the refresh footer carrying its hooks signature") {
-  const std::string out = assemble_js_module({"/c.jsx", true}, "const [a] = useState(0); useEffect(() => {}); myuseX();", "");
-  CHECK_THAT(out, Catch::EndsWith("window.__hr_refresh_module?.(import.meta.url, import.meta.hot, \"useState,useEffect\");\n"));
+  const std::string out = assemble_js_module(
+      {"/c.jsx", true}, "const [a] = useState(0); useEffect(() => {}); myuseX();", "");
+  CHECK_THAT(out, Catch::EndsWith("window.__hr_refresh_module?.(import.meta.url, import.meta.hot, "
+                                  "\"useState,useEffect\");\n"));
 }
 
 TEST_CASE("the hooks signature lists hook calls in order and ignores look-alikes") {
@@ -33,9 +36,12 @@ TEST_CASE("a style imported from JS is a module that updates its <style> element
 }
 
 TEST_CASE("the refresh preamble goes before the shell's first script") {
-  const std::string html = "<html><head><title>x</title></head><body><script type=\"module\" src=\"/e.js\"></script></body></html>";
+  const std::string html =
+      "<html><head><title>x</title></head><body><script type=\"module\" "
+      "src=\"/e.js\"></script></body></html>";
   const std::string out = assemble_html(html, "/@deps/react-refresh__runtime.js?v=K");
-  const auto preamble = out.find("import RefreshRuntime from \"/@deps/react-refresh__runtime.js?v=K\"");
+  const auto preamble =
+      out.find("import RefreshRuntime from \"/@deps/react-refresh__runtime.js?v=K\"");
   REQUIRE(preamble != std::string::npos);
   CHECK(preamble < out.find("src=\"/e.js\""));
   CHECK(assemble_html(html, "") == html);

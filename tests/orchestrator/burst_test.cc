@@ -1,24 +1,30 @@
 // Merging queued recompiles into one run.
-#include "graph/manifest.h"
 #include "orchestrator/burst.h"
+#include "graph/manifest.h"
 #include "tests/hr_catch.h"
 
 using namespace hr;
 
 namespace {
-std::shared_ptr<graph::Manifest> manifest(const std::string& changed_json, const std::string& removed_json = "[]") {
-  std::string text = R"({"version": 1, "entries": ["a.js"], "modules": [{"id": "a.js"}, {"id": "b.js"}, {"id": "c.js"}])";
-  if (!changed_json.empty()) text += R"(, "changed": )" + changed_json + R"(, "removed": )" + removed_json;
+std::shared_ptr<graph::Manifest> manifest(const std::string& changed_json,
+                                          const std::string& removed_json = "[]") {
+  std::string text =
+      R"({"version": 1, "entries": ["a.js"], "modules": [{"id": "a.js"}, {"id": "b.js"}, {"id": "c.js"}])";
+  if (!changed_json.empty())
+    text += R"(, "changed": )" + changed_json + R"(, "removed": )" + removed_json;
   text += "}";
   auto m = graph::parse_manifest(text, "/app");
   REQUIRE(m);
   return std::make_shared<graph::Manifest>(std::move(*m));
 }
-std::vector<std::string> strings(const std::vector<std::string_view>& v) { return {v.begin(), v.end()}; }
+std::vector<std::string> strings(const std::vector<std::string_view>& v) {
+  return {v.begin(), v.end()};
+}
 }  // namespace
 
 TEST_CASE("a merged burst runs the latest manifest with the union of every hint") {
-  std::vector ms = {manifest(R"(["a.js"])"), manifest(R"(["b.js"])", R"(["x.js"])"), manifest(R"(["a.js", "c.js"])")};
+  std::vector ms = {manifest(R"(["a.js"])"), manifest(R"(["b.js"])", R"(["x.js"])"),
+                    manifest(R"(["a.js", "c.js"])")};
   orch::merge_hints(ms);
   REQUIRE(ms.back()->changed);
   CHECK(strings(*ms.back()->changed) == std::vector<std::string>{"a.js", "b.js", "c.js"});

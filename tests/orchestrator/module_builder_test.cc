@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "orchestrator/module_builder.h"
+#include "tests/await_result.h"
 #include "tests/hr_catch.h"
 
 using namespace hr::orch;
@@ -21,10 +22,7 @@ struct Fixture {
 
   Fixture() {
     fs::create_directories(root / "utils");
-    bool ready = false;
-    svc->start([&](hr::Result<std::string> r) { ready = r.has_value(); });
-    for (int i = 0; i < 100 && !ready; ++i) io.run_one_for(std::chrono::milliseconds(100));
-    REQUIRE(ready);
+    REQUIRE(hr::test::await_result<std::string>(io, [&](auto cb) { svc->start(cb); }));
     // A tiny stand-in for the graph's resolver: enough to exercise every kind of target.
     BuilderHooks hooks{
         [](std::string_view spec, std::string_view) {
@@ -50,11 +48,7 @@ struct Fixture {
   }
   void write(const std::string& id, const std::string& text) { std::ofstream(root / id) << text; }
   hr::Result<ModuleBuild> build(std::vector<std::string> ids) {
-    std::optional<hr::Result<ModuleBuild>> out;
-    builder->build(ids, [&](hr::Result<ModuleBuild> r) { out = std::move(r); });
-    for (int i = 0; i < 600 && !out; ++i) io.run_one_for(std::chrono::milliseconds(100));
-    REQUIRE(out);
-    return std::move(*out);
+    return hr::test::await_result<ModuleBuild>(io, [&](auto cb) { builder->build(ids, cb); });
   }
   const BuiltModule* find(const ModuleBuild& b, const std::string& id) {
     for (const auto& m : b.modules)

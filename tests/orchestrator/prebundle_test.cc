@@ -5,6 +5,7 @@
 #include <fstream>
 
 #include "orchestrator/prebundle.h"
+#include "tests/await_result.h"
 #include "tests/hr_catch.h"
 
 using namespace hr::orch;
@@ -14,15 +15,7 @@ namespace {
 
 template <class T, class Start>
 hr::Result<T> await(boost::asio::io_context& io, Start start) {
-  std::optional<hr::Result<T>> out;
-  start([&](hr::Result<T> r) { out = std::move(r); });
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
-  while (!out && std::chrono::steady_clock::now() < deadline) {
-    io.restart();
-    io.run_one_for(std::chrono::milliseconds(100));
-  }
-  if (!out) FAIL("no answer within 120 s");
-  return std::move(*out);
+  return hr::test::await_result<T>(io, start);
 }
 
 int run(const std::string& cmd) {
