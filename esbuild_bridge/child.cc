@@ -1,7 +1,9 @@
 #include "esbuild_bridge/child.h"
 
 #include <signal.h>
+
 #include <spdlog/spdlog.h>
+#include <mutex>
 
 #include <boost/asio/write.hpp>
 // Boost 1.81's Process v2 uses boost::optional and <type_traits> without including them when
@@ -28,6 +30,10 @@ Child::~Child() {
 Result<std::shared_ptr<Child>> Child::spawn(asio::io_context& io, const std::string& binary,
                                             const std::vector<std::string>& args,
                                             Handlers handlers) {
+  // A write to the pipe of a child that just died raises SIGPIPE, which would kill this whole
+  // process; ignored, the write fails with EPIPE and the child's death is an error value.
+  static std::once_flag ignore_sigpipe;
+  std::call_once(ignore_sigpipe, [] { ::signal(SIGPIPE, SIG_IGN); });
   std::shared_ptr<Child> child(new Child(io, std::move(handlers)));
   try {
     child->process_ = std::make_unique<bp::basic_process<asio::any_io_executor>>(

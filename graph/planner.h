@@ -22,6 +22,7 @@
 // module is walked at most once per changed module, so cycles terminate.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -41,9 +42,18 @@ class LoadedSet {
     s.all_ = true;
     return s;
   }
+  // Asks `loaded` per module instead of holding a set: the server already keeps one, and copying
+  // it for every recompile would cost O(app size).
+  static LoadedSet asking(std::function<bool(std::string_view id)> loaded) {
+    LoadedSet s;
+    s.ask_ = std::move(loaded);
+    return s;
+  }
   void add(std::string_view id) { ids_.emplace(id); }
-  bool contains(std::string_view id) const { return all_ || ids_.find(id) != ids_.end(); }
-  bool empty() const { return !all_ && ids_.empty(); }
+  bool contains(std::string_view id) const {
+    return all_ || (ask_ ? ask_(id) : ids_.find(id) != ids_.end());
+  }
+  bool empty() const { return !all_ && !ask_ && ids_.empty(); }
 
  private:
   struct Hash {
@@ -55,6 +65,7 @@ class LoadedSet {
     bool operator()(std::string_view a, std::string_view b) const { return a == b; }
   };
   tsl::robin_set<std::string, Hash, Eq> ids_;
+  std::function<bool(std::string_view)> ask_;
   bool all_ = false;
 };
 

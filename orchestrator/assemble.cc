@@ -34,10 +34,9 @@ std::string fill_versions(std::string_view code, const VersionOf& version_of) {
     out.append(code.substr(pos, at - pos));
     // The URL starts after the quote that opens it: "/" + id.
     const size_t quote = code.find_last_of("\"'`", at);
-    const std::uint64_t v =
-        version_of && quote != std::string_view::npos && quote + 2 <= at
-            ? version_of(code.substr(quote + 2, at - quote - 2))
-            : 0;
+    const std::uint64_t v = version_of && quote != std::string_view::npos && quote + 2 <= at
+                                ? version_of(code.substr(quote + 2, at - quote - 2))
+                                : 0;
     if (v) out += "?t=" + std::to_string(v);
   }
   out.append(code.substr(pos));

@@ -64,7 +64,9 @@ struct Daemon {
     recompile(wait_ms, std::move(reply));
   }
 
-  void recompile(int wait_ms, ControlServer::Reply reply) { read_and_recompile(wait_ms, std::move(reply), 0); }
+  void recompile(int wait_ms, ControlServer::Reply reply) {
+    read_and_recompile(wait_ms, std::move(reply), 0);
+  }
 
   // A manifest that is not even complete JSON is most likely still being written (a compiler
   // that writes in place rather than by rename): it is read again a few times before it counts
@@ -92,7 +94,8 @@ struct Daemon {
     auto m = std::make_shared<graph::Manifest>(std::move(*manifest));
     pipeline->recompile(m, read_ms, [this, wait_ms, reply](RecompileResult r) {
       if (wait_ms < 0) return reply(r.to_json());
-      pipeline->wait_applied(std::move(r), wait_ms, [reply](RecompileResult done) { reply(done.to_json()); });
+      pipeline->wait_applied(std::move(r), wait_ms,
+                             [reply](RecompileResult done) { reply(done.to_json()); });
     });
   }
 
@@ -128,7 +131,9 @@ struct Daemon {
 
   Result<std::string> listen() {
     auto port = server->start();
-    if (!port) return fail("cannot serve on " + config.host + ":" + std::to_string(config.port) + ": " + port.error().message);
+    if (!port)
+      return fail("cannot serve on " + config.host + ":" + std::to_string(config.port) + ": " +
+                  port.error().message);
     return "http://" + (config.host == "0.0.0.0" ? std::string("127.0.0.1") : config.host) + ":" +
            std::to_string(*port) + "/";
   }
@@ -164,11 +169,14 @@ struct Daemon {
       return 1;
     }
     make_server(*manifest);
-    pipeline = std::make_unique<Pipeline>(io, *esbuild, *server,
-                                          Pipeline::Options{config.manifest, state_dir(config), true, ""}, client_js());
-    server->on_client_message([this](std::uint64_t c, const std::string& t) { pipeline->on_client_message(c, t); });
+    pipeline = std::make_unique<Pipeline>(
+        io, *esbuild, *server, Pipeline::Options{config.manifest, state_dir(config), true, ""},
+        client_js());
+    server->on_client_message(
+        [this](std::uint64_t c, const std::string& t) { pipeline->on_client_message(c, t); });
     server->on_client_connect([this](std::uint64_t c) { pipeline->on_client_connect(c); });
-    control = std::make_unique<ControlServer>(io, [this](const std::string& l, ControlServer::Reply r) { handle(l, std::move(r)); });
+    control = std::make_unique<ControlServer>(
+        io, [this](const std::string& l, ControlServer::Reply r) { handle(l, std::move(r)); });
     signals.async_wait([this](auto ec, int) {
       if (!ec) shutdown(0);
     });

@@ -1,11 +1,43 @@
 #include "orchestrator/module_builder.h"
 
 #include <algorithm>
+#include <fstream>
+#include <iterator>
 #include <set>
 
 namespace hr::orch {
 
 namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kEntryPrefix = "hr-module:";
+const std::string kNamespace = "hr-module";
+
+// esbuild picks a loader by extension for files; for our namespace we say it.
+std::string loader_for(std::string_view id) {
+  for (const auto& [ext, loader] : {std::pair{".tsx", "tsx"},
+                                    {".ts", "ts"},
+                                    {".jsx", "jsx"},
+                                    {".js", "jsx"},
+                                    {".mjs", "js"},
+                                    {".cjs", "js"},
+                                    {".json", "json"},
+                                    {".css", "css"}}) {
+    if (id.ends_with(ext)) return loader;
+  }
+  return "jsx";
+}
+
+// Locations in our namespace read "hr-module:app/x.jsx"; callers want the module id.
+void strip_namespace(std::vector<esbuild::Message>& messages) {
+  for (auto& m : messages) {
+    if (m.location && m.location->file.rfind(kEntryPrefix, 0) == 0)
+      m.location->file.erase(0, kEntryPrefix.size());
+  }
+}
+
+}  // namespace
 
 struct ModuleBuilder::Batch {
   std::vector<std::string> ids;
@@ -42,19 +74,46 @@ esbuild::BuildOptions ModuleBuilder::options(const std::vector<std::string>& ids
              "--outdir=" + outdir_.string(),
              "--define:process.env.NODE_ENV=\"development\"",
              "--loader:.js=jsx"};  // compilers write JSX into .js files too
-  for (const auto& id : ids) o.entry_points.emplace_back((root_ / id).string(), output_name(id));
+  for (const auto& id : ids) o.entry_points.emplace_back(kEntryPrefix + id, output_name(id));
   return o;
 }
 
+// Entries live in our own namespace and their sources come from on-load: esbuild then never
+// touches the disk itself. (In the file namespace it lists the entry's folder to resolve it, which
+// costs milliseconds per one-module build when a folder holds thousands of components.)
 esbuild::Plugin ModuleBuilder::plugin(std::shared_ptr<Batch> batch) const {
   esbuild::Plugin p;
   const fs::path root = root_;
+  p.on_resolve.push_back({"^hr-module:", "", [](const esbuild::OnResolveArgs& a) {
+                            esbuild::OnResolveResult r;
+                            r.path = a.path.substr(kEntryPrefix.size());
+                            r.ns = kNamespace;
+                            return std::optional(r);
+                          }});
+  p.on_load.push_back(
+      {".*", kNamespace,
+       [root](const esbuild::OnLoadArgs& a) -> std::optional<esbuild::OnLoadResult> {
+         esbuild::OnLoadResult r;
+         std::ifstream in(root / a.path, std::ios::binary);
+         if (!in) {
+           esbuild::Message m;
+           m.text = "cannot read " + (root / a.path).string();
+           r.errors.push_back(std::move(m));
+           return r;
+         }
+         r.contents.assign(std::istreambuf_iterator<char>(in), {});
+         r.loader = loader_for(a.path);
+         r.resolve_dir = (root / a.path).parent_path().string();
+         return r;
+       }});
   p.on_resolve.push_back(
       {".*", "",
        [batch, root, hooks = hooks_](
            const esbuild::OnResolveArgs& a) -> std::optional<esbuild::OnResolveResult> {
-         if (a.kind == "entry-point") return std::nullopt;  // esbuild reads the entry itself
-         const std::string importer = module_id_of(root, a.importer);
+         // Importers are entries of our namespace (path = module id) or, for a root-relative
+         // path, files.
+         const std::string importer =
+             a.ns == kNamespace ? a.importer : module_id_of(root, a.importer);
          const ImportTarget t = hooks.resolve(a.path, importer);
          esbuild::OnResolveResult r;
          r.external = true;
@@ -108,6 +167,8 @@ void ModuleBuilder::run(std::shared_ptr<Batch> batch) {
   batch->seen.clear();
   service_.build(options(batch->ids), plugin(batch), [this, batch](Result<esbuild::BuildResult> r) {
     if (!r) return batch->done(r.error());
+    strip_namespace(r->errors);
+    strip_namespace(r->warnings);
     auto& res = batch->result;
     res.warnings.insert(res.warnings.end(), r->warnings.begin(), r->warnings.end());
     if (!r->errors.empty()) {

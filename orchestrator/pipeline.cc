@@ -141,7 +141,12 @@ void Pipeline::ensure_deps(std::function<void(Result<bool>)> done) {
 
 void Pipeline::publish() {
   site_.set_status(status_json());
-  server_.publish(site_.site());
+  if (site_.needs_full_publish()) {
+    server_.publish(site_.site());
+    site_.mark_published();
+  } else {
+    server_.publish_changes(site_.take_changes());
+  }
 }
 
 void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,

@@ -116,7 +116,7 @@ class Pipeline {
   bool busy_ = false;
   std::string pending_reload_;  // a reload held back by a compile error
   bool error_standing_ = false;
-  std::string standing_error_;  // the `error` message while one stands
+  std::string standing_error_;   // the `error` message while one stands
   bool packages_dirty_ = false;  // some module's npm imports changed since the last bundle
 
   std::string last_push_build_;

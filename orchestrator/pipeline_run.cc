@@ -3,9 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <cstring>
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
+#include <cstring>
 #include <fstream>
 #include <sstream>
 
@@ -98,10 +98,11 @@ void Pipeline::start_run(std::vector<Pending> batch) {
   current_ = manifests.back();
 
   run->diff = graph_.apply(*current_);
-  graph::LoadedSet loaded;
-  for (const auto& path : server_.requested_modules()) {
-    loaded.add(std::string_view(path).substr(1, path.find('?') - 1));
-  }
+  const auto loaded = graph::LoadedSet::asking([this](std::string_view id) {
+    std::string path = "/";
+    path.append(id);
+    return server_.was_requested(path);
+  });
   run->decision = graph::plan(graph_, run->diff, loaded);
   run->result.timings.plan_ms = ms_between(run->started, Clock::now());
 

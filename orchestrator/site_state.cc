@@ -4,7 +4,8 @@
 
 namespace hr::orch {
 
-void SiteState::index_imports(const std::string& id, const std::vector<std::string>& imports, bool add) {
+void SiteState::index_imports(const std::string& id, const std::vector<std::string>& imports,
+                              bool add) {
   for (const auto& dep : imports) {
     if (add) {
       importers_[dep].insert(id);
@@ -15,24 +16,39 @@ void SiteState::index_imports(const std::string& id, const std::vector<std::stri
 }
 
 void SiteState::put_module(const std::string& id, Module m) {
-  if (auto old = modules_.find(id); old != modules_.end()) index_imports(id, old->second.imports, false);
+  if (auto old = modules_.find(id); old != modules_.end())
+    index_imports(id, old->second.imports, false);
   index_imports(id, m.imports, true);
   modules_[id] = std::move(m);
   assemble(id);
 }
 
 void SiteState::remove_module(const std::string& id) {
-  if (auto old = modules_.find(id); old != modules_.end()) index_imports(id, old->second.imports, false);
+  if (auto old = modules_.find(id); old != modules_.end())
+    index_imports(id, old->second.imports, false);
   modules_.erase(id);
   versions_.erase(id);
   site_.modules.erase("/" + id);
+  dirty_.insert("/" + id);
+}
+
+server::SiteChanges SiteState::take_changes() {
+  server::SiteChanges changes;
+  for (const auto& path : dirty_) {
+    auto it = site_.modules.find(path);
+    changes.modules.emplace_back(path, it == site_.modules.end() ? nullptr : it->second);
+  }
+  if (html_dirty_) changes.html = site_.html;
+  mark_published();
+  return changes;
 }
 
 void SiteState::set_versions(const std::set<std::string>& ids, std::uint64_t version) {
   std::set<std::string> importers;
   for (const auto& id : ids) {
     versions_[id] = version;
-    if (auto it = importers_.find(id); it != importers_.end()) importers.insert(it->second.begin(), it->second.end());
+    if (auto it = importers_.find(id); it != importers_.end())
+      importers.insert(it->second.begin(), it->second.end());
   }
   for (const auto& id : importers)
     if (modules_.count(id)) assemble(id);
@@ -51,6 +67,7 @@ const SiteState::Module* SiteState::module(const std::string& id) const {
 void SiteState::assemble(const std::string& id) {
   const Module& m = modules_.at(id);
   const std::string path = "/" + id;
+  dirty_.insert(path);
   if (m.is_style && m.css_linked) {
     site_.modules[path] = server::make_asset(m.code, "text/css");
     return;
@@ -64,6 +81,7 @@ void SiteState::assemble(const std::string& id) {
 void SiteState::set_deps(DepsBundle deps) {
   const bool key_changed = deps.key != deps_.key;
   deps_ = std::move(deps);
+  full_publish_ = true;
   site_.deps.clear();
   for (const auto& f : deps_.files) site_.deps[f.url] = server::make_asset(f.contents);
   if (key_changed) {
@@ -106,6 +124,7 @@ void SiteState::assemble_html() {
     html.insert(at == std::string::npos ? html.size() : at, script);
   }
   site_.html = std::move(html);
+  html_dirty_ = true;
 }
 
 void SiteState::set_client_js(std::string js) {
@@ -114,6 +133,7 @@ void SiteState::set_client_js(std::string js) {
 
 void SiteState::set_status(std::string json) {
   site_.modules["/@hr/status"] = server::make_asset(std::move(json), "application/json");
+  dirty_.insert("/@hr/status");
 }
 
 }  // namespace hr::orch

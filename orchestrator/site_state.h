@@ -52,6 +52,16 @@ class SiteState {
 
   const server::Site& site() const { return site_; }
 
+  // What changed since the last take: publish those alone, unless a whole publish is due (the
+  // first one, or the dependency bundle changed).
+  bool needs_full_publish() const { return full_publish_; }
+  server::SiteChanges take_changes();
+  void mark_published() {
+    full_publish_ = false;
+    dirty_.clear();
+    html_dirty_ = false;
+  }
+
  private:
   void assemble(const std::string& id);
   void assemble_html();
@@ -66,6 +76,9 @@ class SiteState {
   std::string raw_html_;
   std::string standing_error_;
   server::Site site_;
+  std::set<std::string> dirty_;  // module paths assembled or removed since the last publish
+  bool html_dirty_ = false;
+  bool full_publish_ = true;
 };
 
 // The specifier of React Refresh's runtime; prebundled whenever the app's node_modules has it.

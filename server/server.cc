@@ -157,6 +157,34 @@ void Server::publish(Site site) {
   ctx_->set_site(std::move(state));
 }
 
+void Server::publish_changes(SiteChanges changes) {
+  asio::post(ctx_->io, [ctx = ctx_, changes = std::move(changes)]() mutable {
+    auto current = ctx->site();
+    if (!current) current = std::make_shared<SiteState>();
+    // Readers look assets up synchronously on this same thread and keep only the assets (by
+    // shared_ptr) across their async steps, so editing the state in place is safe here.
+    auto& state = const_cast<SiteState&>(*current);
+    for (auto& [path, asset] : changes.modules) {
+      if (asset) {
+        state.site.modules[path] = std::move(asset);
+      } else {
+        state.site.modules.erase(path);
+      }
+    }
+    if (changes.html) {
+      state.shell = make_asset(inject_client(*changes.html, ctx->options.client_path),
+                               "text/html; charset=utf-8");
+      state.site.html = std::move(*changes.html);
+    }
+    ctx->set_site(std::move(current));
+  });
+}
+
+bool Server::was_requested(std::string_view path) const {
+  std::lock_guard lock(ctx_->requested_mutex);
+  return ctx_->requested.count(std::string(path)) > 0;
+}
+
 std::unordered_set<std::string> Server::requested_modules() const {
   std::lock_guard lock(ctx_->requested_mutex);
   return ctx_->requested;

@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -62,6 +63,13 @@ struct Site {
   std::string client_js;  // served at Options::client_path
 };
 
+// A few assets changed since the last publish (the usual recompile): applied in place, so the
+// cost follows the change, not the app's size. A null asset removes its path.
+struct SiteChanges {
+  std::vector<std::pair<std::string, std::shared_ptr<const Asset>>> modules;
+  std::optional<std::string> html;
+};
+
 namespace detail {
 struct Context;
 }
@@ -85,8 +93,13 @@ class Server {
 
   // --- content -----------------------------------------------------------------------------
   void publish(Site site);
+  // Applies changes to what publish() last gave, on the io thread: in order with broadcast(), so
+  // browsers told of an update find it served.
+  void publish_changes(SiteChanges changes);
   // Module URL paths a browser has requested (the planner's "loaded by a browser" set).
   std::unordered_set<std::string> requested_modules() const;
+  // Whether a browser has requested this module path: a lookup, where requested_modules() copies.
+  bool was_requested(std::string_view path) const;
 
   // --- HMR channel ---------------------------------------------------------------------------
   // Sends a text message (Vite's message set: connected, update, full-reload, prune, error,

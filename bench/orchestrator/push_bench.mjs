@@ -40,7 +40,7 @@ async function measure(components) {
     // Load every module like a browser would, so updates are planned for them.
     for (const m of manifest.modules) await fetch(new URL("/" + m.id, status.url));
     const id = manifest.modules.find((m) => m.kind === "component").id;
-    const totals = [], esbuild = [];
+    const totals = [], esbuild = [], read = [], plan = [], push = [];
     for (let i = 0; i < edits; i++) {
       const file = path.join(app, id);
       const source = fs.readFileSync(file, "utf8").replace(/const LABEL = "[^"]*";/, `const LABEL = "bench ${i}";`);
@@ -53,9 +53,13 @@ async function measure(components) {
       if (r.action !== "js-update") throw new Error(`expected js-update, got ${r.action}: ${r.reason}`);
       totals.push(r.timings.total);
       esbuild.push(r.timings.esbuild);
+      read.push(r.timings.read);
+      plan.push(r.timings.plan);
+      push.push(r.timings.push);
     }
     return { components, modules: manifest.modules.length, coldMs, p50: pct(totals, 0.5), p90: pct(totals, 0.9),
-             esbuild50: pct(esbuild, 0.5), other50: pct(totals.map((t, i) => t - esbuild[i]), 0.5) };
+             esbuild50: pct(esbuild, 0.5), other50: pct(totals.map((t, i) => t - esbuild[i]), 0.5),
+             read50: pct(read, 0.5), plan50: pct(plan, 0.5), push50: pct(push, 0.5) };
   } finally {
     try { execFileSync(binary, ["stop", "--manifest", manifestPath], { stdio: "ignore" }); } catch {}
     fs.rmSync(app, { recursive: true, force: true });
@@ -69,9 +73,9 @@ for (const n of sizes) {
 }
 const base = rows[0];
 console.log(`hr-orchestrate: compiler's call -> push, one changed component, ${edits} edits per size (ms)`);
-console.log("modules  cold start   p50 total  p90 total  p50 esbuild  p50 rest   p50 vs smallest");
+const f = (v, w) => v.toFixed(3).padStart(w);
+console.log("modules  cold start  p50 total  p90 total  | p50 read  p50 plan  p50 esbuild  p50 push  | total vs smallest");
 for (const r of rows) {
-  console.log(`${String(r.modules).padStart(7)}  ${r.coldMs.toFixed(0).padStart(9)}  ${r.p50.toFixed(3).padStart(9)}  ` +
-    `${r.p90.toFixed(3).padStart(9)}  ${r.esbuild50.toFixed(3).padStart(11)}  ${r.other50.toFixed(3).padStart(8)}  ` +
-    `${(r.p50 / base.p50).toFixed(2).padStart(13)}x`);
+  console.log(`${String(r.modules).padStart(7)}  ${r.coldMs.toFixed(0).padStart(10)}  ${f(r.p50, 9)}  ${f(r.p90, 9)}  | ` +
+    `${f(r.read50, 8)}  ${f(r.plan50, 8)}  ${f(r.esbuild50, 11)}  ${f(r.push50, 8)}  | ${(r.p50 / base.p50).toFixed(2).padStart(16)}x`);
 }

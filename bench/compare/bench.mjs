@@ -1,0 +1,296 @@
+#!/usr/bin/env node
+// The comparison benchmark: the same generated app and the same edits against Vite's dev server,
+// `vite build` + reload, esbuild watch + serve + live reload, and hr-orchestrate, in headless
+// Chromium, in one run. Writes the raw results as JSON (report.mjs turns them into docs/).
+//   node bench/compare/bench.mjs [--sizes 200,2000] [--edits N] [--rounds R] [--systems a,b]
+//        [--bin PATH] [--out FILE] [--accuracy-size 200] [--no-accuracy]
+import { execFileSync } from "node:child_process";
+import fs from "node:fs";
+import os from "node:os";
+import path from "node:path";
+import { generateApp } from "../appgen/generate.mjs";
+import { applyEdit } from "../appgen/simulate.mjs";
+import { loadState } from "../appgen/app-state.mjs";
+import { cssColor } from "../appgen/modules.mjs";
+import { evalRetry, launch, loads, setWant, waitHit } from "./lib/browser.mjs";
+import { REPO } from "./lib/paths.mjs";
+import { nowMs, onCleanup, sleep, stopAll } from "./lib/procs.mjs";
+import { SYSTEMS, versions } from "./lib/systems.mjs";
+import { CORPUS } from "./lib/corpus.mjs";
+
+const HIT_TIMEOUT_MS = 30000;
+const log = (...a) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${a.join(" ")}\n`);
+
+function parseArgs(argv) {
+  const o = { sizes: [200, 2000], edits: 20, rounds: 3, systems: Object.keys(SYSTEMS), accuracy: true, accuracySize: 200,
+    bin: process.env.HR_ORCHESTRATE ?? path.join(REPO, "build/release/orchestrator/hr-orchestrate"), out: path.join(REPO, "build/compare/results.json"),
+    buildEdits: 8 };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i], v = () => argv[++i];
+    if (a === "--sizes") o.sizes = v().split(",").map(Number);
+    else if (a === "--edits") o.edits = Number(v());
+    else if (a === "--build-edits") o.buildEdits = Number(v());
+    else if (a === "--rounds") o.rounds = Number(v());
+    else if (a === "--systems") o.systems = v().split(",");
+    else if (a === "--bin") o.bin = path.resolve(v());
+    else if (a === "--out") o.out = path.resolve(v());
+    else if (a === "--accuracy-size") o.accuracySize = Number(v());
+    else if (a === "--no-accuracy") o.accuracy = false;
+    else throw new Error(`unknown argument ${a}`);
+  }
+  for (const s of o.systems) if (!SYSTEMS[s]) throw new Error(`unknown system ${s} (one of ${Object.keys(SYSTEMS).join(", ")})`);
+  if (o.systems.includes("hr") && !fs.existsSync(o.bin)) throw new Error(`no hr-orchestrate binary at ${o.bin} (--bin)`);
+  return o;
+}
+
+// A fresh work folder with the app generated into WORK/app (same seed: same files for every system).
+function freshApp(system, size) {
+  const work = fs.mkdtempSync(path.join(os.tmpdir(), `hr-bench-${system}-${size}-`));
+  const app = path.join(work, "app");
+  const remove = () => fs.rmSync(work, { recursive: true, force: true });
+  const unregister = onCleanup(remove); // removed also when the run is interrupted
+  generateApp(app, { components: size, seed: 1 });
+  return { work, app, dispose: () => (unregister(), remove()) };
+}
+
+// Start the system, open the page, wait for the first render and for the network to go quiet.
+async function coldStart(sysName, size, opts) {
+  const { work, app, dispose } = freshApp(sysName, size);
+  const browser = await launch();
+  const { page, tap } = browser;
+  const t0 = nowMs();
+  let handle;
+  try {
+    handle = await SYSTEMS[sysName].start({ app, work, bin: opts.bin });
+  } catch (e) {
+    await browser.close();
+    dispose();
+    throw e;
+  }
+  const ready = nowMs();
+  try {
+    tap.reset();
+    const navStart = nowMs();
+    await page.goto(handle.url, { waitUntil: "commit", timeout: 120000 });
+    await setWant(page, { id: "cold", selector: '[data-testid="comp-1"]' });
+    const first = await waitHit(page, "cold", 120000);
+    if (!first) throw new Error(`${sysName}: no first render within 120 s; errors: ${tap.errors.join(" | ")}`);
+    await networkQuiet(tap, 500, 30000);
+    return { work, app, dispose, browser, page, tap, handle, cold: { serverReadyMs: ready - t0, firstRenderMs: first - t0, pageLoadMs: first - navStart,
+      requests: tap.requests.length, rssAfterLoadKb: handle.rssKb() } };
+  } catch (e) {
+    await handle.stop();
+    await browser.close();
+    dispose();
+    throw e;
+  }
+}
+
+async function networkQuiet(tap, quietMs, maxMs) {
+  const end = Date.now() + maxMs;
+  let last = tap.requests.length, since = Date.now();
+  while (Date.now() < end) {
+    await sleep(50);
+    if (tap.requests.length !== last) last = tap.requests.length, since = Date.now();
+    else if (Date.now() - since >= quietMs) return;
+  }
+}
+
+// Marker on window + counter clicked twice: both survive a hot update, neither survives a reload.
+async function armState(page) {
+  const value = () => evalRetry(page, () => document.querySelector('[data-testid="counter-value"]')?.textContent ?? null);
+  for (let attempt = 0; ; attempt++) {
+    try {
+      await page.waitForSelector('[data-testid="counter-button"]', { timeout: 20000 });
+      for (let i = 0; i < 5 && (await value()) !== "2"; i++) {
+        if (Number(await value()) > 2) throw new Error(`counter at ${await value()}`);
+        await page.click('[data-testid="counter-button"]', { timeout: 20000 });
+      }
+      await evalRetry(page, () => { window.__benchMarker = "kept"; });
+      return;
+    } catch (e) {
+      if (attempt >= 1) throw new Error(`cannot arm the page state: ${e.message}; page: ` +
+        (await page.evaluate(() => document.body?.innerText?.slice(0, 300)).catch(() => "?")));
+      await page.reload({ waitUntil: "commit" }).catch(() => {});
+    }
+  }
+}
+
+async function stateKept(page) {
+  const s = await evalRetry(page, () => ({ marker: window.__benchMarker ?? null,
+    counter: document.querySelector('[data-testid="counter-value"]')?.textContent ?? null }), undefined, 30000);
+  return { markerKept: s.marker === "kept", counterKept: s.counter === "2" };
+}
+
+// One edit: want set, edit written (t0), the system's own step (hr: the compiler's call; vite
+// build: build + reload), then the page's hit time. Returns latency and what happened to state.
+async function timedEdit(ctx, kind, target, want) {
+  const { page, app, handle } = ctx;
+  const loadsBefore = await loads(page);
+  await setWant(page, want);
+  ctx.tap.reset();
+  const t0 = nowMs();
+  const edit = applyEdit(app, kind, { target });
+  const editMs = nowMs() - t0;
+  const details = await handle.afterEdit(edit, page);
+  const hit = await waitHit(page, want.id, HIT_TIMEOUT_MS);
+  let seen;
+  if (!hit) seen = await evalRetry(page, (w) => { const el = document.querySelector(w.selector); return el ? (w.prop ? getComputedStyle(el)[w.prop] : el.textContent) : "(missing)"; }, want).catch((e) => String(e));
+  await sleep(60);
+  const reloaded = (await loads(page)) > loadsBefore;
+  const kept = await stateKept(page);
+  const lost = !kept.markerKept || !kept.counterKept;
+  if (lost) await armState(page);
+  return { kind, target, ms: hit ? hit - t0 : null, editMs, reloaded, lostState: lost, ...pick(details), ...(hit ? {} : { expected: want.text ?? want.value, seen, frames: ctx.tap.frames.map((f) => JSON.stringify(f).slice(0, 200)), requests: ctx.tap.requests.slice(0, 10), errors: ctx.tap.errors }) };
+}
+
+function pick(d) {
+  const o = {};
+  for (const k of ["buildMs", "action", "callMs", "error", "timings"]) if (d?.[k] !== undefined) o[k] = d[k];
+  return o;
+}
+
+function predictedText(app, k) {
+  return `Component ${k} (edit ${loadState(app).edits + 1})`;
+}
+
+async function measure(sysName, size, round, opts) {
+  log(`${sysName} size ${size} round ${round}: cold start`);
+  const ctx = await coldStart(sysName, size, opts);
+  const out = { system: sysName, size, round, cold: ctx.cold, edits: [], css: [] };
+  try {
+    await armState(ctx.page);
+    const n = SYSTEMS[sysName].short === "vite build" ? Math.min(opts.edits, opts.buildEdits) : opts.edits;
+    for (let i = 0; i < n; i++) {
+      const k = 1 + ((i * 7) % 48);
+      const want = { id: `e${i}`, selector: `[data-testid="comp-${k}"] > .label`, text: predictedText(ctx.app, k) };
+      out.edits.push(await timedEdit(ctx, "component-text", String(k), want));
+    }
+    const nCss = Math.max(3, Math.round(n / 4));
+    for (let i = 0; i < nCss; i++) {
+      const want = { id: `c${i}`, selector: '[data-testid="comp-0"]', prop: "color", value: cssColor(loadState(ctx.app).cssEdits + 1) };
+      out.css.push(await timedEdit(ctx, "css", undefined, want));
+    }
+    out.rssAfterEditsKb = ctx.handle.rssKb();
+    out.info = ctx.handle.info?.();
+    out.pageErrors = ctx.tap.errors.slice(0, 5);
+    const lat = out.edits.map((e) => e.ms).filter((x) => x != null);
+    log(`  cold ${ctx.cold.firstRenderMs.toFixed(0)} ms, ${ctx.cold.requests} requests, edit p50 ${pct(lat, 50)?.toFixed(0)} ms, ` +
+      `css p50 ${pct(out.css.map((e) => e.ms).filter((x) => x != null), 50)?.toFixed(0)} ms, rss ${(out.rssAfterEditsKb / 1024).toFixed(0)} MB, ` +
+      `reloads ${out.edits.filter((e) => e.reloaded).length}/${out.edits.length}, missed ${out.edits.filter((e) => e.ms == null).length}`);
+  } finally {
+    await ctx.handle.stop();
+    await ctx.browser.close();
+    ctx.dispose();
+  }
+  return out;
+}
+
+export function pct(values, p) {
+  if (!values.length) return undefined;
+  const s = [...values].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
+}
+
+// Detection accuracy: each labelled edit, what the browser was sent / did, and whether it showed.
+const RANK = { none: 0, css: 1, "js-update": 2, "full-reload": 3 };
+
+async function accuracy(sysName, size, opts) {
+  log(`${sysName} size ${size}: detection corpus (${CORPUS.length} edits)`);
+  const ctx = await coldStart(sysName, size, opts);
+  const rows = [];
+  try {
+    await armState(ctx.page);
+    for (const [i, item] of CORPUS.entries()) {
+      const { page, tap, app, handle } = ctx;
+      const st = loadState(app);
+      const want = item.want?.(st, i);
+      if (want) await setWant(page, want);
+      const loadsBefore = await loads(page);
+      tap.reset();
+      const edit = applyEdit(app, item.kind, { target: item.target });
+      const details = await handle.afterEdit(edit, page);
+      const shown = want ? (await waitHit(page, want.id, 15000)) != null : null;
+      const seen = shown === false ? await evalRetry(page, (w) => { const el = document.querySelector(w.selector); return el ? (w.prop ? getComputedStyle(el)[w.prop] : el.textContent) : "(missing)"; }, want).catch((e) => String(e)) : undefined;
+      await sleep(item.expect === "none" ? 1500 : 700);
+      const reloaded = (await loads(page)) > loadsBefore || tap.frames.some((f) => f.type === "full-reload");
+      const updates = tap.frames.filter((f) => f.type === "update").flatMap((f) => f.updates ?? []);
+      const isCss = (p) => /\.css($|\?)/.test(p ?? "");
+      const jsUpdates = updates.filter((u) => u.type === "js-update" && !isCss(u.path));
+      const cssUpdates = updates.filter((u) => u.type === "css-update" || (u.type === "js-update" && isCss(u.path)));
+      const reqs = tap.requests.filter((u) => !u.includes("/@hr/ws") && !u.startsWith("ws"));
+      const jsReqs = reqs.filter((u) => /\.(jsx?|mjs)(\?|$)/.test(new URL(u).pathname));
+      const cssReqs = reqs.filter((u) => isCss(new URL(u).pathname + new URL(u).search));
+      const observed = reloaded ? "full-reload" : jsUpdates.length || jsReqs.length ? "js-update" : cssUpdates.length || cssReqs.length ? "css" : "none";
+      const fn = item.scored !== false && (shown === false || (item.expect !== "none" && observed === "none"));
+      const fp = item.scored !== false && RANK[observed] > RANK[item.expect];
+      const kept = await stateKept(page);
+      const lost = !kept.markerKept || !kept.counterKept;
+      let broken;
+      if (lost) await armState(page).catch((e) => (broken = e.message.slice(0, 300)));
+      rows.push({ ...(broken ? { brokenPage: broken } : {}), system: sysName, size, i, kind: item.kind, target: item.target ?? null, expect: item.expect, observed,
+        decided: details.action ?? null, shown, fp, fn, lostState: lost, modulesUpdated: jsUpdates.length + cssUpdates.length,
+        requests: reqs.length, scored: item.scored !== false, ...(seen !== undefined ? { expected: want.text ?? want.value ?? "present", seen } : {}),
+        ...(tap.errors.length ? { errors: tap.errors.slice(0, 3) } : {}) });
+      log(`  ${item.kind}${item.target ? " " + item.target : ""}: expect ${item.expect}, observed ${observed}` +
+        `${details.action ? ` (decided ${details.action})` : ""}, shown ${shown}, requests ${reqs.length}${fp ? " FP" : ""}${fn ? " FN" : ""}`);
+    }
+  } finally {
+    await ctx.handle.stop();
+    await ctx.browser.close();
+    ctx.dispose();
+  }
+  return rows;
+}
+
+function machine() {
+  const cpu = fs.readFileSync("/proc/cpuinfo", "utf8");
+  const model = /model name\s*:\s*(.*)/.exec(cpu)?.[1] ?? os.cpus()[0]?.model ?? "unknown";
+  const mem = Number(/MemTotal:\s+(\d+)/.exec(fs.readFileSync("/proc/meminfo", "utf8"))?.[1] ?? 0);
+  return { cpu: model, cores: (cpu.match(/^processor\s*:/gm) ?? []).length, memGiB: +(mem / 1048576).toFixed(1), kernel: os.release() };
+}
+
+async function main() {
+  const opts = parseArgs(process.argv.slice(2));
+  const started = Date.now();
+  const results = { meta: { date: new Date().toISOString(), machine: machine(), versions: versions(), options: { ...opts } }, runs: [], accuracy: [] };
+  if (opts.systems.includes("hr")) {
+    let commit = "";
+    try { commit = execFileSync("git", ["-C", REPO, "log", "-1", "--format=%h %cI"], { encoding: "utf8" }).trim(); } catch { /* not a checkout */ }
+    results.meta.hr = { bin: opts.bin, built: fs.statSync(opts.bin).mtime.toISOString(), repoHead: commit };
+  }
+  results.meta.loadAvgStart = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
+  const save = () => {
+    results.meta.totalMs = Date.now() - started;
+    results.meta.loadAvgEnd = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
+    fs.mkdirSync(path.dirname(opts.out), { recursive: true });
+    fs.writeFileSync(opts.out, JSON.stringify(results, null, 1) + "\n");
+  };
+  try {
+    if (opts.accuracy) {
+      for (const s of opts.systems) results.accuracy.push(...(await accuracy(s, opts.accuracySize, opts)));
+      save();
+    }
+    for (const size of opts.sizes) {
+      for (let r = 1; r <= opts.rounds; r++) {
+        const order = opts.systems.map((_, i) => opts.systems[(i + r - 1) % opts.systems.length]);
+        for (const s of order) {
+          try {
+            results.runs.push(await measure(s, size, r, opts));
+          } catch (e) {
+            log(`  ${s} size ${size} round ${r} FAILED: ${e.stack ?? e}`);
+            results.runs.push({ system: s, size, round: r, failed: String(e.message ?? e).slice(0, 2000) });
+          }
+          save();
+        }
+      }
+    }
+  } finally {
+    save();
+    await stopAll();
+  }
+  log(`done in ${((Date.now() - started) / 60000).toFixed(1)} min; results in ${opts.out}`);
+}
+
+for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, async () => { await stopAll(); process.exit(130); });
+main().catch(async (e) => { log(e.stack ?? String(e)); await stopAll(); process.exit(1); });

@@ -1,0 +1,115 @@
+// The four systems under test. start() returns a handle:
+//   url, afterEdit(editResult, page) -> details (what the system did beyond watching the disk),
+//   rssKb() (whole process tree), info (versions, build times), stop().
+import fs from "node:fs";
+import path from "node:path";
+import { HERE, REPO } from "./paths.mjs";
+import { firstJsonLine, freePort, onCleanup, rssKb, run, start, stop, treeRssKb } from "./procs.mjs";
+
+const NODE = process.execPath;
+const server = (name) => path.join(HERE, "servers", name);
+const STARTUP_MS = 180000;
+
+async function startNodeServer(name, script, args) {
+  const child = start(name, NODE, [server(script), ...args], { cwd: HERE });
+  const unregister = onCleanup(() => stop(child));
+  const hello = await firstJsonLine(child, STARTUP_MS);
+  return { child, url: hello.url, stop: async () => (unregister(), await stop(child)) };
+}
+
+export const SYSTEMS = {
+  "vite-dev": {
+    label: "Vite dev + plugin-react",
+    short: "Vite dev",
+    async start({ app, work }) {
+      const port = await freePort();
+      const s = await startNodeServer("vite-dev", "vite-dev.mjs", ["--app", app, "--work", work, "--port", String(port)]);
+      return { url: s.url, afterEdit: async () => ({}), rssKb: () => treeRssKb(s.child.pid), stop: s.stop };
+    },
+  },
+
+  "vite-build": {
+    label: "vite build per edit + reload",
+    short: "vite build",
+    reloads: true,
+    async start({ app, work }) {
+      const build = () => run(NODE, [server("vite-build.mjs"), "--app", app, "--work", work], { cwd: HERE, sampleRss: true });
+      const first = await build();
+      if (first.code !== 0) throw new Error(`vite build failed:\n${first.output.slice(-3000)}`);
+      const port = await freePort();
+      const s = await startNodeServer("static", "static.mjs", ["--root", path.join(work, "dist"), "--port", String(port)]);
+      const builds = [first.ms];
+      let peak = first.peakRss;
+      return {
+        url: s.url,
+        async afterEdit(_edit, page) {
+          const b = await build();
+          builds.push(b.ms);
+          peak = Math.max(peak, b.peakRss);
+          if (b.code !== 0) return { error: b.output.slice(-500), buildMs: b.ms };
+          await page.reload({ waitUntil: "commit" }).catch(() => {});
+          return { buildMs: b.ms };
+        },
+        rssKb: () => treeRssKb(s.child.pid),
+        info: () => ({ buildMs: builds, buildPeakRssKb: peak }),
+        stop: s.stop,
+      };
+    },
+  },
+
+  "esbuild-live": {
+    label: "esbuild watch + serve + live reload",
+    short: "esbuild live",
+    reloads: true,
+    async start({ app, work }) {
+      const port = await freePort();
+      const s = await startNodeServer("esbuild-live", "esbuild-live.mjs", ["--app", app, "--work", work, "--port", String(port), "--repo", REPO]);
+      return { url: s.url, afterEdit: async () => ({}), rssKb: () => treeRssKb(s.child.pid), stop: s.stop };
+    },
+  },
+
+  hr: {
+    label: "hr-orchestrate",
+    short: "hr-orchestrate",
+    async start({ app, bin }) {
+      const manifest = path.join(app, "manifest.json");
+      const call = (...extra) => run(bin, ["--manifest", manifest, ...extra], { cwd: app });
+      let pids = [];
+      const stopIt = async () => {
+        await run(bin, ["stop", "--manifest", manifest], { timeoutMs: 15000 }).catch(() => {});
+        for (const p of pids) if (rssKb(p) > 0) { try { process.kill(p, "SIGKILL"); } catch { /* gone */ } }
+      };
+      const unregister = onCleanup(stopIt);
+      const port = await freePort();
+      const first = await call("--port", String(port));
+      if (first.code !== 0) throw new Error(`hr-orchestrate cold start failed (${first.code}):\n${first.output.slice(-3000)}`);
+      const status = JSON.parse((await run(bin, ["status", "--manifest", manifest])).output.trim().split("\n").pop());
+      pids = [status.pid, status.esbuild_pid].filter(Boolean);
+      return {
+        url: status.url.endsWith("/") ? status.url : status.url + "/",
+        async afterEdit() {
+          const r = await call("--port", String(port), "--wait-applied=10000");
+          let result;
+          try { result = JSON.parse(r.output.trim().split("\n").filter((l) => l.startsWith("{")).pop()); } catch { /* none */ }
+          return { code: r.code, action: result?.action, reason: result?.reason, timings: result?.timings, callMs: r.ms };
+        },
+        rssKb: () => treeRssKb(...pids),
+        // Where the memory is: the C++ server itself and its esbuild child.
+        info: () => ({ rssServerKb: rssKb(status.pid), rssEsbuildKb: status.esbuild_pid ? treeRssKb(status.esbuild_pid) : 0 }),
+        stop: async () => (unregister(), await stopIt()),
+      };
+    },
+  },
+};
+
+export function versions() {
+  const pkg = (p) => JSON.parse(fs.readFileSync(p, "utf8")).version;
+  const v = { node: process.version };
+  try { v.vite = pkg(path.join(HERE, "node_modules/vite/package.json")); } catch { /* not installed */ }
+  try { v["@vitejs/plugin-react"] = pkg(path.join(HERE, "node_modules/@vitejs/plugin-react/package.json")); } catch { /* */ }
+  try { v.rolldown = pkg(path.join(HERE, "node_modules/rolldown/package.json")); } catch { /* */ }
+  for (const n of ["esbuild", "react", "playwright-core"]) {
+    try { v[n] = pkg(path.join(REPO, "npm/node_modules", n, "package.json")); } catch { /* */ }
+  }
+  return v;
+}
