@@ -13,6 +13,7 @@ namespace {
 
 const std::string kEntryPrefix = "hr-module:";
 const std::string kNamespace = "hr-module";
+constexpr size_t kMaxInMemoryEntries = 16;
 
 // esbuild picks a loader by extension for files; for our namespace we say it.
 std::string loader_for(std::string_view id) {
@@ -74,7 +75,14 @@ esbuild::BuildOptions ModuleBuilder::options(const std::vector<std::string>& ids
              "--outdir=" + outdir_.string(),
              "--define:process.env.NODE_ENV=\"development\"",
              "--loader:.js=jsx"};  // compilers write JSX into .js files too
-  for (const auto& id : ids) o.entry_points.emplace_back(kEntryPrefix + id, output_name(id));
+  // A few modules (a recompile): through our namespace, so esbuild does not list their folders.
+  // Many (cold start): as files, where one folder listing per request is cheaper than two round
+  // trips (resolve and load) per module.
+  const bool from_memory = ids.size() <= kMaxInMemoryEntries;
+  for (const auto& id : ids) {
+    o.entry_points.emplace_back(from_memory ? kEntryPrefix + id : (root_ / id).string(),
+                                output_name(id));
+  }
   return o;
 }
 
@@ -110,8 +118,8 @@ esbuild::Plugin ModuleBuilder::plugin(std::shared_ptr<Batch> batch) const {
       {".*", "",
        [batch, root, hooks = hooks_](
            const esbuild::OnResolveArgs& a) -> std::optional<esbuild::OnResolveResult> {
-         // Importers are entries of our namespace (path = module id) or, for a root-relative
-         // path, files.
+         if (a.kind == "entry-point") return std::nullopt;  // a file entry: esbuild reads it
+         // Importers are entries of our namespace (path = module id) or files.
          const std::string importer =
              a.ns == kNamespace ? a.importer : module_id_of(root, a.importer);
          const ImportTarget t = hooks.resolve(a.path, importer);
