@@ -139,6 +139,11 @@ void Pipeline::ensure_deps(std::function<void(Result<bool>)> done) {
   });
 }
 
+void Pipeline::set_url(std::string url) {
+  options_.url = std::move(url);
+  publish();
+}
+
 void Pipeline::publish() {
   site_.set_status(status_json());
   if (site_.needs_full_publish()) {
