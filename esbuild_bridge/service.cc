@@ -39,6 +39,15 @@ int Service::pid() const {
 // --- Lifecycle ---
 
 void Service::start(Callback<std::string> ready) {
+  if (on_ready_) {
+    // A start is in flight (say a crash handler and a retrying build both restart): this caller
+    // shares its outcome rather than killing that child for a second one.
+    on_ready_ = [first = std::move(on_ready_), second = std::move(ready)](Result<std::string> r) {
+      first(r);
+      second(r);
+    };
+    return;
+  }
   if (child_ && child_->alive()) {
     child_->kill();
     fail_all("was restarted");

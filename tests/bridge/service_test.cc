@@ -300,3 +300,20 @@ TEST_CASE("the binary is --esbuild if given, else ESBUILD_BINARY_PATH, else the 
     unsetenv("ESBUILD_BINARY_PATH");
   }
 }
+
+TEST_CASE("two restarts at once share one new child and both callers are answered") {
+  Fixture f;
+  const int old_pid = f.svc->pid();
+  std::optional<hr::Result<std::string>> a, b;
+  f.svc->restart([&](hr::Result<std::string> r) { a = std::move(r); });
+  const int new_pid = f.svc->pid();
+  f.svc->restart([&](hr::Result<std::string> r) { b = std::move(r); });
+  for (int i = 0; i < 100 && !(a && b); ++i) run_for(f.io, std::chrono::milliseconds(50));
+  REQUIRE(a);
+  REQUIRE(b);
+  CHECK(a->has_value());
+  CHECK(b->has_value());
+  CHECK(new_pid != old_pid);
+  CHECK(f.svc->pid() == new_pid);  // the second restart did not replace the child again
+  CHECK(f.svc->running());
+}
