@@ -20,18 +20,18 @@ namespace {
 
 constexpr size_t kBatchSize = 256;  // modules per esbuild request at cold start
 
-std::string read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
-
 double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
 }
 
 }  // namespace
+
+std::string Pipeline::read_file(const fs::path& p) {
+  std::ifstream in(p, std::ios::binary);
+  std::ostringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 Pipeline::Pipeline(boost::asio::io_context& io, esbuild::Service& esbuild, server::Server& server,
                    Options options, std::string client_js)

@@ -110,7 +110,11 @@ void Pipeline::start_run(std::vector<Pending> batch) {
   // module on its chains: they get a new version (after the build), so each importer imports its
   // changed dependency at a fresh ?t= URL; that is re-assembly, not an esbuild build.
   std::set<std::string> js, styles;
-  auto take = [&](std::string_view id) { (is_js(id) ? js : styles).emplace(id); };
+  auto take = [&](std::string_view id) {
+    auto n = graph_.find(id);
+    if (n && graph_.node(*n).kind == graph::Kind::asset) return;  // served as files, not built
+    (is_js(id) ? js : styles).emplace(id);
+  };
   for (auto n : run->diff.changed) take(graph_.id(n));
   for (auto n : run->diff.added) take(graph_.id(n));
   if (run->decision.action == graph::Action::js_update) {
@@ -125,12 +129,7 @@ void Pipeline::start_run(std::vector<Pending> batch) {
   }
   run->timestamp = next_timestamp();
   for (const auto& id : styles) load_style(id);
-  if (run->diff.html_changed) {
-    std::ifstream in(root_ / std::string(current_->html), std::ios::binary);
-    std::ostringstream ss;
-    ss << in.rdbuf();
-    site_.set_html(ss.str());
-  }
+  if (run->diff.html_changed) site_.set_html(read_file(root_ / std::string(current_->html)));
   run->build_started = Clock::now();
   if (js.empty()) return after_build(run, ModuleBuild{});
   build_modules({js.begin(), js.end()}, true,
