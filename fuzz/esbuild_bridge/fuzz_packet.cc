@@ -17,8 +17,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   hr::esbuild::PacketFramer framer;
   framer.feed(input.substr(0, size / 2));
   std::string body;
-  while (framer.next(body) == hr::esbuild::PacketFramer::Status::Good) (void)hr::esbuild::decode_packet(body);
+  while (framer.next(body) == hr::esbuild::PacketFramer::Status::Good)
+    (void)hr::esbuild::decode_packet(body);
   framer.feed(input.substr(size / 2));
-  while (framer.next(body) == hr::esbuild::PacketFramer::Status::Good) (void)hr::esbuild::decode_packet(body);
+  while (framer.next(body) == hr::esbuild::PacketFramer::Status::Good)
+    (void)hr::esbuild::decode_packet(body);
   return 0;
 }

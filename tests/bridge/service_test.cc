@@ -15,10 +15,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-template <class T, class Start>
-hr::Result<T> await(boost::asio::io_context& io, Start start) {
-  return hr::test::await_result<T>(io, start);
-}
+using hr::test::await_result;
 
 void run_for(boost::asio::io_context& io, std::chrono::milliseconds d) {
   io.restart();
@@ -34,7 +31,7 @@ struct Fixture {
 
   Fixture() {
     fs::create_directories(dir);
-    auto v = await<std::string>(io, [&](auto cb) { svc->start(cb); });
+    auto v = await_result<std::string>(io, [&](auto cb) { svc->start(cb); });
     REQUIRE(v);
   }
   ~Fixture() {
@@ -54,7 +51,7 @@ struct Fixture {
     return o;
   }
   hr::Result<BuildResult> build(BuildOptions o, std::optional<Plugin> p = std::nullopt) {
-    return await<BuildResult>(io, [&](auto cb) { svc->build(o, p, cb); });
+    return await_result<BuildResult>(io, [&](auto cb) { svc->build(o, p, cb); });
   }
 };
 
@@ -70,7 +67,7 @@ TEST_CASE("a binary of another version is refused with a message saying what to 
   boost::asio::io_context io;
   SECTION("esbuild itself refuses a --service version it does not speak") {
     auto svc = Service::create(io, {find_esbuild_binary(), "0.0.1"});
-    auto r = await<std::string>(io, [&](auto cb) { svc->start(cb); });
+    auto r = await_result<std::string>(io, [&](auto cb) { svc->start(cb); });
     REQUIRE_FALSE(r);
     CHECK_THAT(r.error().message,
                Catch::Contains(std::string("binary version \"") + HR_ESBUILD_VERSION));
@@ -83,7 +80,7 @@ TEST_CASE("a binary of another version is refused with a message saying what to 
     std::ofstream(fake) << "#!/bin/sh\nprintf '\\005\\000\\000\\0009.9.9'\nsleep 30\n";
     fs::permissions(fake, fs::perms::owner_all);
     auto svc = Service::create(io, {fake.string(), HR_ESBUILD_VERSION});
-    auto r = await<std::string>(io, [&](auto cb) { svc->start(cb); });
+    auto r = await_result<std::string>(io, [&](auto cb) { svc->start(cb); });
     fs::remove(fake);
     REQUIRE_FALSE(r);
     CHECK_THAT(r.error().message, Catch::Contains("is version 9.9.9"));
@@ -96,11 +93,11 @@ TEST_CASE("a binary of another version is refused with a message saying what to 
 TEST_CASE("a binary that is not esbuild fails to start with the reason") {
   boost::asio::io_context io;
   auto missing = Service::create(io, {"/nonexistent/esbuild", HR_ESBUILD_VERSION});
-  auto r1 = await<std::string>(io, [&](auto cb) { missing->start(cb); });
+  auto r1 = await_result<std::string>(io, [&](auto cb) { missing->start(cb); });
   REQUIRE_FALSE(r1);
   CHECK_THAT(r1.error().message, Catch::Contains("/nonexistent/esbuild"));
   auto quits = Service::create(io, {"/bin/true", HR_ESBUILD_VERSION});
-  auto r2 = await<std::string>(io, [&](auto cb) { quits->start(cb); });
+  auto r2 = await_result<std::string>(io, [&](auto cb) { quits->start(cb); });
   REQUIRE_FALSE(r2);
   CHECK_THAT(r2.error().message, Catch::Contains("esbuild"));
 }
@@ -167,15 +164,15 @@ TEST_CASE("a syntax error comes back with file, line, column and the line's text
 TEST_CASE("a context rebuilds after a file changes, and disposes") {
   Fixture f;
   f.write("c.js", "console.log('one');\n");
-  auto ctx =
-      await<ContextId>(f.io, [&](auto cb) { f.svc->context(f.options("c.js"), std::nullopt, cb); });
+  auto ctx = await_result<ContextId>(
+      f.io, [&](auto cb) { f.svc->context(f.options("c.js"), std::nullopt, cb); });
   REQUIRE(ctx);
-  auto first = await<BuildResult>(f.io, [&](auto cb) { f.svc->rebuild(*ctx, cb); });
+  auto first = await_result<BuildResult>(f.io, [&](auto cb) { f.svc->rebuild(*ctx, cb); });
   REQUIRE(first);
   REQUIRE(first->output_files.size() == 1);
   CHECK_THAT(first->output_files[0].contents, Catch::Contains("one"));
   f.write("c.js", "console.log('two');\n");
-  auto second = await<BuildResult>(f.io, [&](auto cb) { f.svc->rebuild(*ctx, cb); });
+  auto second = await_result<BuildResult>(f.io, [&](auto cb) { f.svc->rebuild(*ctx, cb); });
   REQUIRE(second);
   REQUIRE(second->output_files.size() == 1);
   CHECK_THAT(second->output_files[0].contents, Catch::Contains("two"));
@@ -183,14 +180,14 @@ TEST_CASE("a context rebuilds after a file changes, and disposes") {
   f.svc->dispose(*ctx, [&] { disposed = true; });
   for (int i = 0; i < 100 && !disposed; ++i) run_for(f.io, std::chrono::milliseconds(50));
   CHECK(disposed);
-  auto after = await<BuildResult>(f.io, [&](auto cb) { f.svc->rebuild(*ctx, cb); });
+  auto after = await_result<BuildResult>(f.io, [&](auto cb) { f.svc->rebuild(*ctx, cb); });
   CHECK_FALSE(after);
 }
 
 TEST_CASE("stop disposes a live context instead of deadlocking esbuild") {
   auto f = std::make_unique<Fixture>();
   f->write("c.js", "export {}\n");
-  auto ctx = await<ContextId>(
+  auto ctx = await_result<ContextId>(
       f->io, [&](auto cb) { f->svc->context(f->options("c.js"), std::nullopt, cb); });
   REQUIRE(ctx);
   const int pid = f->svc->pid();
@@ -205,12 +202,13 @@ TEST_CASE("transform turns TypeScript into JavaScript") {
   Fixture f;
   TransformOptions o;
   o.flags = {"--loader=ts"};
-  auto r =
-      await<TransformResult>(f.io, [&](auto cb) { f.svc->transform("let x: number = 1", o, cb); });
+  auto r = await_result<TransformResult>(
+      f.io, [&](auto cb) { f.svc->transform("let x: number = 1", o, cb); });
   REQUIRE(r);
   CHECK(r->errors.empty());
   CHECK(r->code == "let x = 1;\n");
-  auto bad = await<TransformResult>(f.io, [&](auto cb) { f.svc->transform("let = ;", o, cb); });
+  auto bad =
+      await_result<TransformResult>(f.io, [&](auto cb) { f.svc->transform("let = ;", o, cb); });
   REQUIRE(bad);
   CHECK_FALSE(bad->errors.empty());
 }
@@ -220,7 +218,7 @@ TEST_CASE("idle for 3 s, esbuild's pings are answered and the service still work
   run_for(f.io, std::chrono::milliseconds(3200));
   CHECK(f.svc->pings_answered() >= 2);
   CHECK(f.svc->running());
-  auto r = await<TransformResult>(f.io, [&](auto cb) { f.svc->transform("1+1", {}, cb); });
+  auto r = await_result<TransformResult>(f.io, [&](auto cb) { f.svc->transform("1+1", {}, cb); });
   REQUIRE(r);
   CHECK(r->code == "1 + 1;\n");
 }
@@ -243,10 +241,10 @@ TEST_CASE("a child killed mid-request fails that request with the reason, then r
   for (int i = 0; i < 20 && crash.empty(); ++i) run_for(f.io, std::chrono::milliseconds(50));
   CHECK_FALSE(crash.empty());
   CHECK_FALSE(f.svc->running());
-  auto v = await<std::string>(f.io, [&](auto cb) { f.svc->restart(cb); });
+  auto v = await_result<std::string>(f.io, [&](auto cb) { f.svc->restart(cb); });
   REQUIRE(v);
   CHECK(f.svc->pid() != pid);
-  auto t = await<TransformResult>(f.io, [&](auto cb) { f.svc->transform("a", {}, cb); });
+  auto t = await_result<TransformResult>(f.io, [&](auto cb) { f.svc->transform("a", {}, cb); });
   REQUIRE(t);
   CHECK(t->code == "a;\n");
 }
@@ -269,8 +267,8 @@ TEST_CASE("a plugin hook that throws becomes a build error, not a crash") {
 TEST_CASE("cancel answers while a context rebuilds, and the context still rebuilds afterwards") {
   Fixture f;
   f.write("c.js", "console.log('x');\n");
-  auto ctx =
-      await<ContextId>(f.io, [&](auto cb) { f.svc->context(f.options("c.js"), std::nullopt, cb); });
+  auto ctx = await_result<ContextId>(
+      f.io, [&](auto cb) { f.svc->context(f.options("c.js"), std::nullopt, cb); });
   REQUIRE(ctx);
   std::optional<hr::Result<BuildResult>> first;
   f.svc->rebuild(*ctx, [&](hr::Result<BuildResult> r) { first = std::move(r); });
@@ -280,7 +278,7 @@ TEST_CASE("cancel answers while a context rebuilds, and the context still rebuil
     run_for(f.io, std::chrono::milliseconds(50));
   CHECK(cancelled);
   REQUIRE(first);  // the rebuild is answered either way (with output or as cancelled)
-  auto again = await<BuildResult>(f.io, [&](auto cb) { f.svc->rebuild(*ctx, cb); });
+  auto again = await_result<BuildResult>(f.io, [&](auto cb) { f.svc->rebuild(*ctx, cb); });
   REQUIRE(again);
   REQUIRE(again->output_files.size() == 1);
   CHECK_THAT(again->output_files[0].contents, Catch::Contains("x"));

@@ -13,10 +13,7 @@ namespace fs = std::filesystem;
 
 namespace {
 
-template <class T, class Start>
-hr::Result<T> await(boost::asio::io_context& io, Start start) {
-  return hr::test::await_result<T>(io, start);
-}
+using hr::test::await_result;
 
 int run(const std::string& cmd) {
   return std::system(cmd.c_str());
@@ -30,7 +27,7 @@ TEST_CASE(
   boost::asio::io_context io;
   auto svc =
       hr::esbuild::Service::create(io, {hr::esbuild::find_esbuild_binary(), HR_ESBUILD_VERSION});
-  REQUIRE(await<std::string>(io, [&](auto cb) { svc->start(cb); }));
+  REQUIRE(await_result<std::string>(io, [&](auto cb) { svc->start(cb); }));
 
   const fs::path app = fs::temp_directory_path() / ("hr-deps-" + std::to_string(getpid()));
   fs::create_directories(app);
@@ -40,7 +37,7 @@ TEST_CASE(
                   {"react", "react-dom/client", "react/jsx-dev-runtime", "react-refresh/runtime"},
                   app / ".hr/deps"};
 
-  auto bundle = await<DepsBundle>(io, [&](auto cb) { prebundle(*svc, req, cb); });
+  auto bundle = await_result<DepsBundle>(io, [&](auto cb) { prebundle(*svc, req, cb); });
   REQUIRE(bundle);
   CHECK_FALSE(bundle->from_cache);
   CHECK(bundle->entry.at("react-dom/client") == "/@deps/react-dom__client.js?v=" + bundle->key);
@@ -68,14 +65,14 @@ TEST_CASE(
          "process.exit(ok ? 0 : 3);\n";
   CHECK(run("node " + (out / "check.mjs").string()) == 0);
 
-  auto again = await<DepsBundle>(io, [&](auto cb) { prebundle(*svc, req, cb); });
+  auto again = await_result<DepsBundle>(io, [&](auto cb) { prebundle(*svc, req, cb); });
   REQUIRE(again);
   CHECK(again->from_cache);
   CHECK(again->key == bundle->key);
   CHECK(again->files.size() == bundle->files.size());
 
   req.specifiers.push_back("scheduler");  // a new npm import: a new bundle, a new key
-  auto grown = await<DepsBundle>(io, [&](auto cb) { prebundle(*svc, req, cb); });
+  auto grown = await_result<DepsBundle>(io, [&](auto cb) { prebundle(*svc, req, cb); });
   REQUIRE(grown);
   CHECK_FALSE(grown->from_cache);
   CHECK(grown->key != bundle->key);
@@ -90,10 +87,10 @@ TEST_CASE("a package that does not exist is an error naming it") {
   boost::asio::io_context io;
   auto svc =
       hr::esbuild::Service::create(io, {hr::esbuild::find_esbuild_binary(), HR_ESBUILD_VERSION});
-  REQUIRE(await<std::string>(io, [&](auto cb) { svc->start(cb); }));
+  REQUIRE(await_result<std::string>(io, [&](auto cb) { svc->start(cb); }));
   const fs::path app = fs::temp_directory_path() / ("hr-deps-missing-" + std::to_string(getpid()));
   fs::create_directories(app);
-  auto r = await<DepsBundle>(io, [&](auto cb) {
+  auto r = await_result<DepsBundle>(io, [&](auto cb) {
     prebundle(*svc, {app, {"no-such-package"}, ""}, cb);
   });
   fs::remove_all(app);
