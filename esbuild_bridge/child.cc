@@ -3,7 +3,9 @@
 #include <signal.h>
 
 #include <spdlog/spdlog.h>
+#include <algorithm>
 #include <mutex>
+#include <unistd.h>
 
 #include <boost/asio/write.hpp>
 // Boost 1.81's Process v2 uses boost::optional and <type_traits> without including them when
@@ -20,6 +22,40 @@ namespace hr::esbuild {
 namespace asio = boost::asio;
 namespace bp = boost::process::v2;
 
+namespace {
+
+// This process's environment with `overrides` ("NAME=value") replacing or adding entries.
+std::vector<std::string> with_overrides(const std::vector<std::string>& overrides) {
+  std::vector<std::string> out;
+  for (char** e = environ; *e; ++e) {
+    const std::string_view entry(*e);
+    const auto name = entry.substr(0, entry.find('=') + 1);
+    const bool replaced = std::any_of(overrides.begin(), overrides.end(),
+                                      [&](const std::string& o) { return o.starts_with(name); });
+    if (!replaced) out.emplace_back(entry);
+  }
+  out.insert(out.end(), overrides.begin(), overrides.end());
+  return out;
+}
+
+// A launcher initializer giving the child its own environment. (Boost 1.81's
+// process_environment header does not compile: it names remove_pointer unqualified.)
+struct ChildEnvironment {
+  explicit ChildEnvironment(std::vector<std::string> entries) : strings(std::move(entries)) {
+    for (const auto& s : strings) pointers.push_back(s.c_str());
+    pointers.push_back(nullptr);
+  }
+  template <class Launcher, class Path, class Argv>
+  boost::system::error_code on_setup(Launcher& launcher, const Path&, Argv&&) const {
+    launcher.env = pointers.data();
+    return {};
+  }
+  std::vector<std::string> strings;
+  std::vector<const char*> pointers;
+};
+
+}  // namespace
+
 Child::Child(asio::io_context& io, Handlers handlers)
     : io_(io), handlers_(std::move(handlers)), stdin_(io), stdout_(io), stderr_(io) {}
 
@@ -29,15 +65,17 @@ Child::~Child() {
 
 Result<std::shared_ptr<Child>> Child::spawn(asio::io_context& io, const std::string& binary,
                                             const std::vector<std::string>& args,
+                                            const std::vector<std::string>& env,
                                             Handlers handlers) {
   // A write to the pipe of a child that just died raises SIGPIPE, which would kill this whole
   // process; ignored, the write fails with EPIPE and the child's death is an error value.
   static std::once_flag ignore_sigpipe;
   std::call_once(ignore_sigpipe, [] { ::signal(SIGPIPE, SIG_IGN); });
   std::shared_ptr<Child> child(new Child(io, std::move(handlers)));
+  const ChildEnvironment environment(with_overrides(env));
   try {
     child->process_ = std::make_unique<bp::basic_process<asio::any_io_executor>>(
-        io.get_executor(), binary, args,
+        io.get_executor(), binary, args, environment,
         bp::process_stdio{child->stdin_, child->stdout_, child->stderr_});
   } catch (const boost::system::system_error& e) {
     // Boost.Process reports a failed exec as an exception; this is the edge where it becomes a

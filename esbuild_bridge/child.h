@@ -31,9 +31,11 @@ class Child : public std::enable_shared_from_this<Child> {
     std::function<void(std::string reason)> on_exit;
   };
 
+  // `env`: "NAME=value" entries set for the child on top of this process's environment.
   static Result<std::shared_ptr<Child>> spawn(boost::asio::io_context& io,
                                               const std::string& binary,
                                               const std::vector<std::string>& args,
+                                              const std::vector<std::string>& env,
                                               Handlers handlers);
   ~Child();
 

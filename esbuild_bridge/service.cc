@@ -63,7 +63,7 @@ void Service::start(Callback<std::string> ready) {
     };
   };
   auto child = Child::spawn(
-      io_, options_.binary, {"--service=" + options_.expected_version, "--ping"},
+      io_, options_.binary, {"--service=" + options_.expected_version, "--ping"}, options_.env,
       Child::Handlers{guard([](Service& s, std::string body) { s.on_packet(std::move(body)); }),
                       guard([](Service& s, std::string why) { s.on_child_exit(why); })});
   if (!child) return std::exchange(on_ready_, nullptr)(child.error());

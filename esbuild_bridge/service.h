@@ -35,6 +35,7 @@ using Callback = std::function<void(Result<T>)>;
 struct ServiceOptions {
   std::string binary;            // the esbuild executable (see find_esbuild_binary)
   std::string expected_version;  // the handshake must report exactly this
+  std::vector<std::string> env;  // "NAME=value" set for the child on top of ours (e.g. GOGC=off)
 };
 
 // An incremental build context on the service (esbuild's `context()`).
@@ -50,6 +51,8 @@ class Service : public std::enable_shared_from_this<Service> {
   // --- Lifecycle ---
   void start(Callback<std::string> ready);  // yields the binary's version
   void restart(Callback<std::string> ready) { start(std::move(ready)); }
+  // The child's extra environment from the next start on.
+  void set_env(std::vector<std::string> env) { options_.env = std::move(env); }
   void stop(std::function<void()> done);
   bool running() const;
   int pid() const;

@@ -127,16 +127,26 @@ class Applier {
   // its own hint) before this call reads the file. The compiler's hashes are in every manifest, so
   // comparing them for the modules the hint did not list catches such changes without touching
   // the disk (string compares only; modules without a compiler hash rely on the hint).
+  // Modules the reader took over byte for byte from the manifest before have the hashes they had,
+  // so when the reader says which were rewritten, only those are compared.
   void sweep_compiler_hashes(const tsl::robin_set<std::string_view>& seen) {
-    for (const ModuleSpec& spec : m_.modules) {
-      if (!spec.has_hash) continue;
-      auto n = g_.find(spec.id);
-      if (!n) continue;
-      const Node& node = g_.nodes_[*n];
-      if (!node.present || !node.has_compiler_hash || node.compiler_hash == spec.hash) continue;
-      if (seen.contains(spec.id)) continue;
-      examine(*n, spec, false);
+    if (m_.rewritten) {
+      for (std::string_view id : *m_.rewritten) {
+        if (const ModuleSpec* spec = m_.find(id)) sweep(*spec, seen);
+      }
+      return;
     }
+    for (const ModuleSpec& spec : m_.modules) sweep(spec, seen);
+  }
+
+  void sweep(const ModuleSpec& spec, const tsl::robin_set<std::string_view>& seen) {
+    if (!spec.has_hash) return;
+    auto n = g_.find(spec.id);
+    if (!n) return;
+    const Node& node = g_.nodes_[*n];
+    if (!node.present || !node.has_compiler_hash || node.compiler_hash == spec.hash) return;
+    if (seen.contains(spec.id)) return;
+    examine(*n, spec, false);
   }
 
   // The hint missed an added or removed module: find them by id, without probing known modules.

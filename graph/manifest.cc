@@ -1,12 +1,14 @@
-// Reading the manifest: Boost.JSON builds a DOM in a monotonic arena (freed in one go), then a
-// single pass copies what we keep into the Manifest's StringArena while checking every field.
+// Reading the manifest: the scanner (manifest_scan.h) has Boost.JSON parse each top-level value and
+// each changed module into a DOM in a monotonic arena (freed in one go), then a single pass copies
+// what we keep into the Manifest's StringArena while checking every field; modules whose bytes did
+// not change are taken over from the previous manifest as they are.
 #include "graph/manifest.h"
 
 #include <boost/json.hpp>
 #include <cstdint>
 #include <fstream>
-#include <sstream>
 
+#include "graph/manifest_scan.h"
 #include "graph/paths.h"
 
 namespace hr::graph {
@@ -80,13 +82,13 @@ std::optional<Kind> parse_kind(std::string_view s) {
 // the compiler's author needs to fix the manifest.
 class Reader {
  public:
-  explicit Reader(Manifest& m) : m_(m) {}
+  Reader(Manifest& m, const Manifest* previous) : m_(m), prev_(previous) {}
 
-  bool read(const json::value& doc) {
-    const json::object* top = doc.if_object();
-    if (!top) return fail("/", "expected a JSON object");
-    return read_version(*top) && read_paths(*top) && read_modules(*top) && read_entries(*top) &&
-           read_hints(*top) && read_resolve(*top) && read_misc(*top);
+  bool read(const ScannedManifest& doc) {
+    if (!doc.is_object) return fail("/", "expected a JSON object");
+    const json::object& top = doc.top;
+    return read_version(top) && read_paths(top) && read_modules(doc) && index_modules() &&
+           read_entries(top) && read_hints(top) && read_resolve(top) && read_misc(top);
   }
 
   std::string error;
@@ -152,15 +154,67 @@ class Reader {
            relative_path("/public", m_.public_dir);
   }
 
-  bool read_modules(const json::object& top) {
-    const json::value* v = top.if_contains("modules");
-    if (!v) return fail("/modules", "required field missing (expected an array of modules)");
-    const json::array* a = v->if_array();
-    if (!a) return fail("/modules", "expected an array of modules");
-    m_.modules.reserve(a->size());
-    m_.index.reserve(a->size());
-    for (size_t i = 0; i < a->size(); ++i) {
-      if (!read_module((*a)[i], i)) return false;
+  bool read_modules(const ScannedManifest& doc) {
+    if (!doc.modules_scanned) {
+      if (doc.top.contains("modules")) return fail("/modules", "expected an array of modules");
+      return fail("/modules", "required field missing (expected an array of modules)");
+    }
+    m_.modules.reserve(doc.modules.size());
+    m_.spans.reserve(doc.modules.size());
+    if (prev_) m_.rewritten.emplace();
+    for (size_t i = 0; i < doc.modules.size(); ++i) {
+      const ModuleSlot& slot = doc.modules[i];
+      m_.spans.emplace_back(slot.begin, slot.end);
+      if (slot.reused >= 0) {
+        take_over(prev_->modules[slot.reused]);
+        in_place_ = in_place_ && slot.reused == static_cast<int64_t>(i);
+        continue;
+      }
+      if (!read_module(slot.value, i)) return false;
+      std::string_view id = m_.modules.back().id;
+      if (prev_) m_.rewritten->push_back(id);
+      in_place_ = in_place_ && prev_ && i < prev_->modules.size() && prev_->modules[i].id == id;
+    }
+    return true;
+  }
+
+  // A module with the same bytes as in the previous manifest: the same spec, its strings shared.
+  void take_over(const ModuleSpec& old) {
+    ModuleSpec spec = old;
+    spec.imports_begin = static_cast<uint32_t>(m_.import_pool.size());
+    auto imports = prev_->imports_of(old);
+    m_.import_pool.insert(m_.import_pool.end(), imports.begin(), imports.end());
+    m_.modules.push_back(spec);
+    borrow();
+  }
+
+  // Keeps the previous manifest's strings (and those it borrowed) alive.
+  void borrow() {
+    if (!m_.borrowed.empty()) return;
+    m_.borrowed = prev_->borrowed;
+    m_.borrowed.push_back(prev_->arena);
+  }
+
+  // Ids are unique. When every module sits where it sat before with the same id, the previous
+  // index holds as it is; otherwise it is built again.
+  bool index_modules() {
+    if (prev_ && in_place_ && m_.modules.size() == prev_->modules.size()) {
+      m_.index = prev_->index;  // its keys are in the previous manifest's arenas
+      m_.id_set_fingerprint = prev_->id_set_fingerprint;
+      borrow();
+      return true;
+    }
+    auto index = std::make_shared<ModuleIndex>();
+    m_.index = index;
+    index->reserve(m_.modules.size());
+    for (size_t i = 0; i < m_.modules.size(); ++i) {
+      std::string_view id = m_.modules[i].id;
+      auto [it, inserted] = index->try_emplace(id, static_cast<uint32_t>(i));
+      if (!inserted) {
+        return fail(at("/modules", i, "id"), "duplicate id " + quoted(id) + " (first at " +
+                                                 at("/modules", it->second, "id") + ")");
+      }
+      m_.id_set_fingerprint += id_fingerprint(id);
     }
     return true;
   }
@@ -232,12 +286,6 @@ class Reader {
     if (!s) return fail(at("/modules", i, "id"), "expected a string");
     if (const char* why = invalid_id_reason(view(*s))) return fail(at("/modules", i, "id"), why);
     spec.id = keep(*s);  // the index key must outlive the DOM: it points at the arena copy
-    auto [it, inserted] = m_.index.try_emplace(spec.id, static_cast<uint32_t>(i));
-    if (!inserted) {
-      return fail(at("/modules", i, "id"), "duplicate id " + quoted(view(*s)) + " (first at " +
-                                               at("/modules", it->second, "id") + ")");
-    }
-    m_.id_set_fingerprint += id_fingerprint(spec.id);
     return true;
   }
 
@@ -259,7 +307,7 @@ class Reader {
     if (!v) return fail("/entries", "required field missing (expected an array of module ids)");
     if (!string_array(*v, {"/entries"}, true, m_.entries)) return false;
     for (size_t i = 0; i < m_.entries.size(); ++i) {
-      if (!m_.index.contains(m_.entries[i])) {
+      if (!m_.index->contains(m_.entries[i])) {
         return fail(at("/entries", i), "unknown module " + quoted(m_.entries[i]) +
                                            " (every entry must be listed in /modules)");
       }
@@ -272,7 +320,7 @@ class Reader {
       m_.changed.emplace();
       if (!string_array(*v, {"/changed"}, true, *m_.changed)) return false;
       for (std::string_view id : *m_.changed) {
-        if (!m_.index.contains(id)) {
+        if (!m_.index->contains(id)) {
           m_.warnings.push_back("/changed lists " + quoted(id) + ", which is not in /modules");
         }
       }
@@ -280,8 +328,8 @@ class Reader {
     if (const json::value* v = top.if_contains("removed")) {
       if (!string_array(*v, {"/removed"}, true, m_.removed)) return false;
       for (size_t i = 0; i < m_.removed.size(); ++i) {
-        auto it = m_.index.find(m_.removed[i]);
-        if (it != m_.index.end()) {
+        auto it = m_.index->find(m_.removed[i]);
+        if (it != m_.index->end()) {
           return fail(at("/removed", i), quoted(m_.removed[i]) +
                                              " is removed but still listed at " +
                                              at("/modules", it->second, "id"));
@@ -336,51 +384,54 @@ class Reader {
   }
 
   Manifest& m_;
+  const Manifest* prev_;
+  bool in_place_ = true;  // every module so far has the id the previous manifest had there
 };
 
-std::string position(std::string_view text, size_t offset) {
-  size_t line = 1, col = 1;
-  for (size_t i = 0; i < offset && i < text.size(); ++i) {
-    if (text[i] == '\n') {
-      ++line;
-      col = 1;
-    } else {
-      ++col;
-    }
-  }
-  return "line " + std::to_string(line) + ", column " + std::to_string(col);
+}  // namespace
+
+namespace {
+
+Result<Manifest> parse_owned(std::string text, const std::filesystem::path& manifest_dir,
+                             const Manifest* previous) {
+  // Strings taken over from earlier manifests keep those manifests' arenas alive; now and then a
+  // fresh parse lets them go.
+  constexpr size_t kMaxBorrowed = 64;
+  if (previous && (previous->borrowed.size() >= kMaxBorrowed || previous->text.empty()))
+    previous = nullptr;
+  Manifest m;
+  m.dir = manifest_dir;
+  m.text = std::move(text);
+  // The DOMs live only for this call; a monotonic resource makes their nodes one allocation
+  // stream, released at once. Its first block is kept per thread between calls: a fresh
+  // multi-megabyte block costs more in page faults than the parse itself.
+  thread_local std::vector<unsigned char> block;
+  if (block.size() < m.text.size() * 2 + 4096) block.resize(m.text.size() * 2 + 4096);
+  json::monotonic_resource mr(block.data(), block.size());
+  auto scanned = scan_manifest(m.text, json::storage_ptr(&mr), previous);
+  if (!scanned) return scanned.error();
+  Reader reader(m, previous);
+  if (!reader.read(*scanned)) return fail(std::move(reader.error));
+  return m;
 }
 
 }  // namespace
 
-Result<Manifest> parse_manifest(std::string_view text, const std::filesystem::path& manifest_dir) {
-  // The DOM lives only for this call; a monotonic resource makes its thousands of nodes one
-  // allocation stream, released at once. Its first block is kept per thread between calls: a
-  // fresh multi-megabyte block costs more in page faults than the parse itself.
-  thread_local std::vector<unsigned char> block;
-  if (block.size() < text.size() * 2 + 4096) block.resize(text.size() * 2 + 4096);
-  json::monotonic_resource mr(block.data(), block.size());
-  json::stream_parser p;
-  p.reset(&mr);
-  boost::system::error_code ec;
-  size_t used = p.write(text.data(), text.size(), ec);
-  if (!ec) p.finish(ec);
-  if (ec) return fail("invalid JSON at " + position(text, used) + ": " + ec.message());
-  json::value doc = p.release();
-
-  Manifest m;
-  m.dir = manifest_dir;
-  Reader reader(m);
-  if (!reader.read(doc)) return fail(std::move(reader.error));
-  return m;
+Result<Manifest> parse_manifest(std::string_view text, const std::filesystem::path& manifest_dir,
+                                const Manifest* previous) {
+  return parse_owned(std::string(text), manifest_dir, previous);
 }
 
-Result<Manifest> read_manifest(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
+Result<Manifest> read_manifest(const std::filesystem::path& path, const Manifest* previous) {
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return fail(path.string() + ": cannot open the manifest");
-  std::ostringstream buf;
-  buf << in.rdbuf();
-  auto m = parse_manifest(buf.str(), path.parent_path());
+  std::string text(static_cast<size_t>(in.tellg()), '\0');
+  in.seekg(0);
+  // A file cut short while we read (a compiler writing in place) reads as invalid JSON, which the
+  // caller may read again.
+  in.read(text.data(), static_cast<std::streamsize>(text.size()));
+  text.resize(static_cast<size_t>(in.gcount()));
+  auto m = parse_owned(std::move(text), path.parent_path(), previous);
   if (!m) return fail(path.string() + ": " + m.error().message);
   return m;
 }

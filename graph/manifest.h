@@ -9,6 +9,11 @@
 // makes a handful of allocations instead of one per string. A Manifest is move-only; its views stay
 // valid for its lifetime, moves included.
 //
+// Reading is incremental: given the manifest read before, a module whose object has the same bytes
+// at the expected place is taken over without parsing (its strings stay in the earlier manifest's
+// arena, which the new one keeps alive). A one-module recompile of a 10,000-module app then costs a
+// memcmp of the text, not a parse of it; the result is the same Manifest a fresh parse gives.
+//
 // Checks made here: types of every known field, `version` == 1, module ids valid (relative,
 // normalized, no '..') and unique, `kind` one of the six kinds, `entries` naming known modules,
 // `removed` not naming a listed module. Unknown fields are ignored at any level. Left lenient on
@@ -51,6 +56,8 @@ struct ModuleSpec {
   uint32_t imports_count = 0;
 };
 
+using ModuleIndex = tsl::robin_map<std::string_view, uint32_t>;  // id -> position in `modules`
+
 struct Alias {
   std::string_view prefix;  // "$"
   std::string_view target;  // "." (relative to root)
@@ -83,22 +90,34 @@ struct Manifest {
   std::vector<std::string> warnings;
 
   const ModuleSpec* find(std::string_view id) const {
-    auto it = index.find(id);
-    return it == index.end() ? nullptr : &modules[it->second];
+    auto it = index->find(id);
+    return it == index->end() ? nullptr : &modules[it->second];
   }
   std::span<const std::string_view> imports_of(const ModuleSpec& m) const {
     return {import_pool.data() + m.imports_begin, m.imports_count};
   }
 
-  tsl::robin_map<std::string_view, uint32_t> index;  // id -> position in `modules`
+  // Shared with the previous manifest when every module kept its id and position.
+  std::shared_ptr<const ModuleIndex> index = std::make_shared<ModuleIndex>();
   uint64_t id_set_fingerprint = 0;                   // sum of id_fingerprint() over module ids
-  std::unique_ptr<StringArena> arena = std::make_unique<StringArena>();
+  std::shared_ptr<StringArena> arena = std::make_shared<StringArena>();
+
+  // Incremental reading. `rewritten`: ids of the modules whose bytes differ from the manifest this
+  // one was read against (absent when read from scratch: any module may have changed). A module
+  // not listed has the bytes, hence the hash, it had there.
+  std::optional<std::vector<std::string_view>> rewritten;
+  std::string text;                                 // the manifest as read
+  std::vector<std::pair<uint32_t, uint32_t>> spans;  // each module's object in `text`: begin, end
+  std::vector<std::shared_ptr<StringArena>> borrowed;  // earlier arenas holding reused strings
 };
 
-// Parses manifest text; relative paths are resolved against `manifest_dir`.
-Result<Manifest> parse_manifest(std::string_view json, const std::filesystem::path& manifest_dir);
+// Parses manifest text; relative paths are resolved against `manifest_dir`. With `previous` (the
+// manifest read before from the same file), unchanged modules are taken over from it.
+Result<Manifest> parse_manifest(std::string_view json, const std::filesystem::path& manifest_dir,
+                                const Manifest* previous = nullptr);
 
 // Reads and parses a manifest file; errors start with the file's path.
-Result<Manifest> read_manifest(const std::filesystem::path& path);
+Result<Manifest> read_manifest(const std::filesystem::path& path,
+                               const Manifest* previous = nullptr);
 
 }  // namespace hr::graph

@@ -4,26 +4,43 @@
 
 namespace hr::orch {
 
+namespace {
+
+// The union of one list over the batch, its strings copied into the latest manifest's arena (the
+// earlier manifests go when the batch is done).
+std::vector<std::string_view> merged(const std::vector<std::shared_ptr<graph::Manifest>>& manifests,
+                                     const std::vector<std::string_view>& (*list)(const graph::Manifest&)) {
+  std::vector<std::string_view> out;
+  auto& arena = *manifests.back()->arena;
+  for (const auto& m : manifests)
+    for (std::string_view id : list(*m)) out.push_back(arena.store(id));
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+}  // namespace
+
 void merge_hints(const std::vector<std::shared_ptr<graph::Manifest>>& manifests) {
   if (manifests.size() < 2) return;
   auto& latest = *manifests.back();
-  const bool all_hinted = std::all_of(manifests.begin(), manifests.end(),
-                                      [](const auto& m) { return m->changed.has_value(); });
-  if (!all_hinted) {
+  // What was rewritten since the graph's last apply: every manifest of the batch counts.
+  auto all = [&](auto member) {
+    return std::all_of(manifests.begin(), manifests.end(),
+                       [&](const auto& m) { return ((*m).*member).has_value(); });
+  };
+  if (all(&graph::Manifest::rewritten)) {
+    latest.rewritten = merged(manifests, [](const graph::Manifest& m) -> const auto& { return *m.rewritten; });
+  } else {
+    latest.rewritten.reset();
+  }
+  if (!all(&graph::Manifest::changed)) {
     latest.changed.reset();
     return;
   }
-  std::vector<std::string_view> changed, removed;
-  for (const auto& m : manifests) {
-    changed.insert(changed.end(), m->changed->begin(), m->changed->end());
-    removed.insert(removed.end(), m->removed.begin(), m->removed.end());
-  }
-  for (auto* v : {&changed, &removed}) {
-    std::sort(v->begin(), v->end());
-    v->erase(std::unique(v->begin(), v->end()), v->end());
-  }
+  auto changed = merged(manifests, [](const graph::Manifest& m) -> const auto& { return *m.changed; });
+  latest.removed = merged(manifests, [](const graph::Manifest& m) -> const auto& { return m.removed; });
   latest.changed = std::move(changed);
-  latest.removed = std::move(removed);
 }
 
 }  // namespace hr::orch

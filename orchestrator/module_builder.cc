@@ -1,9 +1,13 @@
 #include "orchestrator/module_builder.h"
 
+#include <spdlog/spdlog.h>
+
 #include <algorithm>
 #include <fstream>
 #include <iterator>
 #include <set>
+
+#include "orchestrator/import_rewrite.h"
 
 namespace hr::orch {
 
@@ -38,6 +42,24 @@ void strip_namespace(std::vector<esbuild::Message>& messages) {
   }
 }
 
+// The module ids an error list names (locations are relative to root, i.e. module ids).
+std::set<std::string> failing_ids(const std::vector<esbuild::Message>& errors,
+                                  const std::vector<std::string>& ids) {
+  std::set<std::string> out;
+  for (const auto& e : errors) {
+    if (e.location && std::find(ids.begin(), ids.end(), e.location->file) != ids.end()) {
+      out.insert(e.location->file);
+    }
+  }
+  return out;
+}
+
+std::string read_source(const fs::path& path, bool& ok) {
+  std::ifstream in(path, std::ios::binary);
+  ok = static_cast<bool>(in);
+  return ok ? std::string(std::istreambuf_iterator<char>(in), {}) : std::string();
+}
+
 }  // namespace
 
 struct ModuleBuilder::Batch {
@@ -45,6 +67,11 @@ struct ModuleBuilder::Batch {
   std::map<std::string, BuiltModule> seen;  // imports seen per importer id during this build
   ModuleBuild result;
   esbuild::Callback<ModuleBuild> done;
+  // The fast path: builds in flight, modules left for the plugin path, and a failure to reach
+  // esbuild at all.
+  size_t in_flight = 0;
+  std::vector<std::string> slow;
+  std::optional<Error> unreachable;
 };
 
 std::string module_id_of(const fs::path& root, std::string_view path) {
@@ -64,7 +91,7 @@ ModuleBuilder::ModuleBuilder(esbuild::Service& service, fs::path root, BuilderHo
       outdir_(root_ / ".hr-out"),
       hooks_(std::move(hooks)) {}
 
-esbuild::BuildOptions ModuleBuilder::options(const std::vector<std::string>& ids) const {
+esbuild::BuildOptions ModuleBuilder::base_options() const {
   esbuild::BuildOptions o;
   o.abs_working_dir = root_.string();
   o.flags = {"--bundle",
@@ -75,6 +102,11 @@ esbuild::BuildOptions ModuleBuilder::options(const std::vector<std::string>& ids
              "--outdir=" + outdir_.string(),
              "--define:process.env.NODE_ENV=\"development\"",
              "--loader:.js=jsx"};  // compilers write JSX into .js files too
+  return o;
+}
+
+esbuild::BuildOptions ModuleBuilder::options(const std::vector<std::string>& ids) const {
+  esbuild::BuildOptions o = base_options();
   // A few modules (a recompile): through our namespace, so esbuild does not list their folders.
   // Many (cold start): as files, where one folder listing per request is cheaper than two round
   // trips (resolve and load) per module.
@@ -152,24 +184,9 @@ void ModuleBuilder::build(std::vector<std::string> ids, esbuild::Callback<Module
   batch->ids = std::move(ids);
   batch->done = std::move(done);
   if (batch->ids.empty()) return batch->done(std::move(batch->result));
-  run(batch);
+  fast(batch);
 }
 
-namespace {
-
-// The module ids an error list names (locations are relative to root, i.e. module ids).
-std::set<std::string> failing_ids(const std::vector<esbuild::Message>& errors,
-                                  const std::vector<std::string>& ids) {
-  std::set<std::string> out;
-  for (const auto& e : errors) {
-    if (e.location && std::find(ids.begin(), ids.end(), e.location->file) != ids.end()) {
-      out.insert(e.location->file);
-    }
-  }
-  return out;
-}
-
-}  // namespace
 
 void ModuleBuilder::run(std::shared_ptr<Batch> batch) {
   batch->seen.clear();
@@ -201,6 +218,132 @@ void ModuleBuilder::run(std::shared_ptr<Batch> batch) {
     }
     batch->done(std::move(res));
   });
+}
+
+// --- The fast path: no callbacks ---
+
+esbuild::BuildOptions ModuleBuilder::fast_options() const {
+  esbuild::BuildOptions o = base_options();
+  o.flags.push_back("--external:*");
+  o.metafile = true;
+  return o;
+}
+
+void ModuleBuilder::fast(std::shared_ptr<Batch> batch) {
+  if (batch->ids.size() > kMaxInMemoryEntries) return fast_files(batch);
+  batch->in_flight = batch->ids.size();
+  for (const auto& id : batch->ids) fast_one(batch, id);
+}
+
+// One module, its text sent inline: esbuild neither lists its folder nor calls back.
+void ModuleBuilder::fast_one(std::shared_ptr<Batch> batch, const std::string& id) {
+  const fs::path path = root_ / id;
+  bool ok = false;
+  esbuild::BuildOptions o = fast_options();
+  o.stdin_contents = read_source(path, ok);
+  if (!ok) {
+    esbuild::Message m;
+    m.text = "cannot read " + path.string();
+    m.location.emplace();
+    m.location->file = id;
+    batch->result.errors.push_back(std::move(m));
+    if (--batch->in_flight == 0) fast_done(batch);
+    return;
+  }
+  o.stdin_resolve_dir = path.parent_path().string();
+  o.flags.push_back("--loader=" + loader_for(id));
+  o.flags.push_back("--sourcefile=" + path.string());  // locations then read as the module id
+  service_.build(o, {}, [this, batch, id](Result<esbuild::BuildResult> r) {
+    if (!r) {
+      batch->unreachable = r.error();
+    } else if (!r->errors.empty()) {
+      batch->result.errors.insert(batch->result.errors.end(), r->errors.begin(), r->errors.end());
+    } else {
+      take_outputs(*batch, *r, id);
+    }
+    if (r) batch->result.warnings.insert(batch->result.warnings.end(), r->warnings.begin(),
+                                         r->warnings.end());
+    if (--batch->in_flight == 0) fast_done(batch);
+  });
+}
+
+// Many modules as file entry points of one build; a compile error drops the modules it names and
+// builds the rest again.
+void ModuleBuilder::fast_files(std::shared_ptr<Batch> batch) {
+  esbuild::BuildOptions o = fast_options();
+  for (const auto& id : batch->ids) o.entry_points.emplace_back((root_ / id).string(), output_name(id));
+  service_.build(o, {}, [this, batch](Result<esbuild::BuildResult> r) {
+    if (!r) {
+      batch->unreachable = r.error();
+      return fast_done(batch);
+    }
+    auto& res = batch->result;
+    res.warnings.insert(res.warnings.end(), r->warnings.begin(), r->warnings.end());
+    if (r->errors.empty()) {
+      take_outputs(*batch, *r, "");
+      return fast_done(batch);
+    }
+    const auto failing = failing_ids(r->errors, batch->ids);
+    res.errors.insert(res.errors.end(), r->errors.begin(), r->errors.end());
+    std::vector<std::string> rest;
+    for (const auto& id : batch->ids)
+      if (!failing.count(id)) rest.push_back(id);
+    if (failing.empty() || rest.empty()) return fast_done(batch);
+    batch->ids = std::move(rest);
+    fast(batch);
+  });
+}
+
+void ModuleBuilder::take_outputs(Batch& batch, const esbuild::BuildResult& r,
+                                 const std::string& stdin_id) {
+  auto outputs = read_metafile_outputs(r.metafile);
+  std::map<std::string, const MetafileOutput*> by_path;
+  if (outputs)
+    for (const auto& o : *outputs) by_path[o.path] = &o;
+  for (const auto& f : r.output_files) {
+    const std::string rel = module_id_of(root_, f.path);
+    const std::string out_id = module_id_of(outdir_, f.path);
+    const std::string id =
+        !stdin_id.empty() ? stdin_id : out_id.size() > 3 ? out_id.substr(0, out_id.size() - 3) : out_id;
+    auto it = by_path.find(rel);
+    std::optional<BuiltModule> m;
+    if (it != by_path.end()) m = rewritten(id, f.contents, it->second->imports);
+    if (m) {
+      batch.result.modules.push_back(std::move(*m));
+    } else {
+      batch.slow.push_back(id);
+    }
+  }
+}
+
+// The module with its specifiers replaced by URLs; nothing when an import does not resolve or the
+// rewrite cannot place it (the plugin path then builds it and reports why).
+std::optional<BuiltModule> ModuleBuilder::rewritten(
+    const std::string& id, const std::string& code, const std::vector<std::string>& specifiers) const {
+  BuiltModule m;
+  m.id = id;
+  std::vector<SpecifierUrl> urls;
+  for (const auto& spec : specifiers) {
+    const ImportTarget t = hooks_.resolve(spec, id);
+    if (t.kind == ImportTarget::Kind::not_found) return std::nullopt;
+    const bool module = t.kind == ImportTarget::Kind::module;
+    urls.push_back({spec, module ? hooks_.module_url(t.id) : hooks_.package_url(t.id)});
+    (module ? m.imports : m.packages).push_back(t.id);
+  }
+  auto code_out = rewrite_imports(code, urls);
+  if (!code_out) {
+    spdlog::debug("{}: {}; building it through the resolve plugin", id, code_out.error().message);
+    return std::nullopt;
+  }
+  m.code = std::move(*code_out);
+  return m;
+}
+
+void ModuleBuilder::fast_done(std::shared_ptr<Batch> batch) {
+  if (batch->unreachable) return batch->done(*batch->unreachable);
+  if (batch->slow.empty()) return batch->done(std::move(batch->result));
+  batch->ids = std::exchange(batch->slow, {});
+  run(batch);
 }
 
 }  // namespace hr::orch

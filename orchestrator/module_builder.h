@@ -1,10 +1,16 @@
 // Builds app modules one ES module per module id, with every import rewritten to a canonical URL.
 //
-// A batch of modules goes to esbuild as one request (each module its own entry point, so esbuild
-// works on them in parallel), in bundle mode so that esbuild asks our on-resolve hook about every
-// import, and the hook marks every import external with the URL the browser will fetch: app
-// modules at "/" + id (with the `?t=` version the orchestrator gives a re-emitted module), npm
-// packages at their prebundled URL. JSX becomes React's automatic dev runtime.
+// Every import becomes the URL the browser will fetch: app modules at "/" + id (with the `?t=`
+// version the orchestrator gives a re-emitted module), npm packages at their prebundled URL. JSX
+// becomes React's automatic dev runtime.
+//
+// The fast path asks esbuild for no callbacks: every import is left external (`--external:*`),
+// the metafile lists the specifiers, and import_rewrite.h puts the URLs in. A recompile's few
+// modules go one build each, their text sent inline (stdin); a cold start's many go as one build
+// of file entry points, which esbuild works on in parallel. The plugin path is the fallback, for a
+// module with an import that does not resolve (esbuild then reports it with line and column) or
+// whose output the rewrite cannot place: in bundle mode esbuild asks our on-resolve hook about
+// every import, and the hook answers with the URL, marked external.
 //
 // A module that fails to compile must not hold back the others: when a batch has errors, the
 // modules they name are dropped and the rest are built again, so a recompile that broke one
@@ -14,6 +20,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -62,8 +69,19 @@ class ModuleBuilder {
 
  private:
   struct Batch;
+  // The fast path.
+  void fast(std::shared_ptr<Batch> batch);
+  void fast_files(std::shared_ptr<Batch> batch);
+  void fast_one(std::shared_ptr<Batch> batch, const std::string& id);
+  void take_outputs(Batch& batch, const esbuild::BuildResult& r, const std::string& stdin_id);
+  std::optional<BuiltModule> rewritten(const std::string& id, const std::string& code,
+                                       const std::vector<std::string>& specifiers) const;
+  void fast_done(std::shared_ptr<Batch> batch);
+  esbuild::BuildOptions fast_options() const;
+  // The plugin path.
   void run(std::shared_ptr<Batch> batch);
   esbuild::Plugin plugin(std::shared_ptr<Batch> batch) const;
+  esbuild::BuildOptions base_options() const;
   esbuild::BuildOptions options(const std::vector<std::string>& ids) const;
 
   esbuild::Service& service_;

@@ -2,6 +2,7 @@
 // C++ plugins, errors, incremental contexts, transform, idling, and a child that dies.
 #include <signal.h>
 
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -61,6 +62,29 @@ TEST_CASE("the handshake reports the pinned version") {
   Fixture f;
   CHECK(f.svc->running());
   CHECK(f.svc->pid() > 0);
+}
+
+namespace {
+std::string environment_of(int pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/environ", std::ios::binary);
+  std::string env((std::istreambuf_iterator<char>(in)), {});
+  std::replace(env.begin(), env.end(), '\0', '\n');
+  return "\n" + env;
+}
+}  // namespace
+
+TEST_CASE("the child gets the extra environment of its start, and a restart takes a new one") {
+  Fixture f;
+  CHECK(environment_of(f.svc->pid()).find("\nGOGC=") == std::string::npos);
+  f.svc->set_env({"GOGC=off", "HOME=/hr-test-home"});
+  REQUIRE(await_result<std::string>(f.io, [&](auto cb) { f.svc->restart(cb); }));
+  const std::string env = environment_of(f.svc->pid());
+  CHECK(env.find("\nGOGC=off\n") != std::string::npos);
+  CHECK(env.find("\nHOME=/hr-test-home\n") != std::string::npos);  // replaced, not doubled
+  CHECK(env.find("\nHOME=/root") == std::string::npos);
+  CHECK(env.find("\nPATH=") != std::string::npos);  // the rest is inherited
+  f.write("a.js", "export const a = 1;\n");
+  CHECK(f.build(f.options("a.js")));
 }
 
 TEST_CASE("a binary of another version is refused with a message saying what to do") {

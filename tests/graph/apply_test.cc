@@ -145,6 +145,25 @@ TEST_CASE("apply with changed hint: a change whose hint was lost is found by its
   CHECK(app.graph.detector().stats() - stats <= 4);  // existence checks of the two, and the shell
 }
 
+TEST_CASE("apply with changed hint: a lost hint is found in a manifest read incrementally too") {
+  // Read against the previous manifest, only rewritten modules' hashes are compared; b.js was
+  // rewritten, so it is among them.
+  App app = three_modules();
+  for (auto& m : app.mods) m.hash = "h1";
+  Manifest first = app.manifest();
+  app.graph.apply(first);
+  app.mod("b.js").hash = "h2";
+  app.mod("a.jsx").hash = "h2";
+  auto text = manifest_json(app.entries, app.mods, {{"changed", strings({"a.jsx"})}});
+  auto second = parse_manifest(text, app.dir.path(), &first);
+  REQUIRE(second.has_value());
+  REQUIRE(second->rewritten);
+  Diff d = app.graph.apply(*second);
+  auto changed = ids(app.graph, d.changed);
+  std::sort(changed.begin(), changed.end());
+  CHECK(changed == V{"a.jsx", "b.js"});
+}
+
 TEST_CASE("apply with changed hint: a listed module whose bytes did not change is unchanged") {
   App app = three_modules();
   app.apply();

@@ -42,3 +42,23 @@ TEST_CASE("a single recompile keeps its own hint") {
   orch::merge_hints(ms);
   CHECK(strings(*ms.back()->changed) == std::vector<std::string>{"b.js"});
 }
+
+TEST_CASE("a merged burst compares the hashes of every module any of its manifests rewrote") {
+  std::vector ms = {manifest(R"(["a.js"])"), manifest(R"(["b.js"])"), manifest(R"(["c.js"])")};
+  ms[0]->rewritten = std::vector<std::string_view>{"a.js"};
+  ms[1]->rewritten = std::vector<std::string_view>{"b.js", "a.js"};
+  ms[2]->rewritten.emplace();
+  orch::merge_hints(ms);
+  REQUIRE(ms.back()->rewritten);
+  CHECK(strings(*ms.back()->rewritten) == std::vector<std::string>{"a.js", "b.js"});
+  // The merged strings live in the latest manifest: the others may go.
+  ms.erase(ms.begin(), ms.end() - 1);
+  CHECK(strings(*ms.back()->changed) == std::vector<std::string>{"a.js", "b.js", "c.js"});
+}
+
+TEST_CASE("a burst with one manifest read from scratch compares every module's hash") {
+  std::vector ms = {manifest(R"(["a.js"])"), manifest(R"(["b.js"])")};
+  ms[1]->rewritten = std::vector<std::string_view>{"b.js"};
+  orch::merge_hints(ms);
+  CHECK_FALSE(ms.back()->rewritten.has_value());
+}

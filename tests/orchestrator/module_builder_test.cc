@@ -32,6 +32,8 @@ struct Fixture {
             return ImportTarget{ImportTarget::Kind::module, "utils/state.js", ""};
           if (spec == "./style.css")
             return ImportTarget{ImportTarget::Kind::module, "style.css", ""};
+          if (spec == "./caf\u00e9")
+            return ImportTarget{ImportTarget::Kind::module, "cafe.jsx", ""};
           if (spec.rfind("react", 0) == 0)
             return ImportTarget{ImportTarget::Kind::package, std::string(spec), ""};
           return ImportTarget{ImportTarget::Kind::not_found, "", "no such module"};
@@ -104,4 +106,39 @@ TEST_CASE("an import nobody can resolve is a compile error naming the specifier 
   REQUIRE(r->errors.size() == 1);
   CHECK_THAT(r->errors[0].text, Catch::Contains("Could not resolve \"./nope\" from a.jsx"));
   CHECK(r->modules.empty());
+}
+
+TEST_CASE("a module whose specifier esbuild prints escaped is built through the resolve plugin") {
+  // The fast path cannot find "./café" in the output (esbuild writes "./caf\xE9"); the module is
+  // built again with the on-resolve hook, and its import still gets the URL.
+  Fixture f;
+  f.write("a.jsx", "import { C } from './caf\u00e9';\nexport const A = () => <C />;\n");
+  auto r = f.build({"a.jsx"});
+  REQUIRE(r);
+  CHECK(r->errors.empty());
+  const BuiltModule* a = f.find(*r, "a.jsx");
+  REQUIRE(a);
+  CHECK_THAT(a->code, Catch::Contains("from \"/cafe.jsx?t=7\""));
+  CHECK(a->imports == std::vector<std::string>{"cafe.jsx"});
+}
+
+TEST_CASE("a cold start's many modules go as one build; a broken one does not hold back the rest") {
+  Fixture f;
+  std::vector<std::string> ids;
+  for (int i = 0; i < 40; ++i) {
+    const std::string id = "m" + std::to_string(i) + ".jsx";
+    f.write(id, i == 17 ? "export const M = () => (<div>;\n"
+                        : "import { B } from './b';\nexport const M = () => <B />;\n");
+    ids.push_back(id);
+  }
+  f.write("b.jsx", "export const B = () => <p/>;\n");
+  auto r = f.build(ids);
+  REQUIRE(r);
+  REQUIRE(r->errors.size() >= 1);
+  CHECK(r->errors[0].location->file == "m17.jsx");
+  CHECK(r->modules.size() == 39);
+  for (const auto& m : r->modules) {
+    CHECK_THAT(m.code, Catch::Contains("from \"/b.jsx?t=7\""));
+    CHECK(m.imports == std::vector<std::string>{"b.jsx"});
+  }
 }

@@ -1,0 +1,41 @@
+// Splitting manifest text into parsed pieces, for manifest.cc (internal to graph/).
+//
+// A 10,000-module manifest is a few megabytes of which a recompile usually changes one module's
+// object. The scanner walks the top-level object itself and hands each value to Boost.JSON
+// separately, so it knows where every element of `modules` starts and ends; an element whose bytes
+// equal the previous manifest's module at the expected position is not parsed at all.
+#pragma once
+
+#include <boost/json.hpp>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "common/result.h"
+#include "graph/manifest.h"
+
+namespace hr::graph {
+
+// Parsed values use the scan's storage throughout: Boost.JSON copies a value moved into another.
+struct ModuleSlot {
+  explicit ModuleSlot(boost::json::storage_ptr sp) : value(std::move(sp)) {}
+  uint32_t begin = 0;  // the element's bytes in the text
+  uint32_t end = 0;
+  int64_t reused = -1;         // position in the previous manifest of a module with these bytes
+  boost::json::value value;    // the parsed element, when not reused
+};
+
+struct ScannedManifest {
+  explicit ScannedManifest(boost::json::storage_ptr sp) : top(std::move(sp)) {}
+  bool is_object = false;  // false: the text holds some other JSON value
+  boost::json::object top;  // every top-level field but an array-valued `modules`
+  bool modules_scanned = false;
+  std::vector<ModuleSlot> modules;
+};
+
+// Scans `text`; parsed values live in `sp`. A syntax error is one message with line and column.
+Result<ScannedManifest> scan_manifest(std::string_view text, boost::json::storage_ptr sp,
+                                      const Manifest* previous);
+
+}  // namespace hr::graph
