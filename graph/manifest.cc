@@ -6,7 +6,12 @@
 
 #include <boost/json.hpp>
 #include <cstdint>
-#include <fstream>
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
 
 #include "graph/manifest_scan.h"
 #include "graph/paths.h"
@@ -161,6 +166,7 @@ class Reader {
     }
     m_.modules.reserve(doc.modules.size());
     m_.spans.reserve(doc.modules.size());
+    if (prev_) m_.import_pool.reserve(prev_->import_pool.size() + 64);
     if (prev_) m_.rewritten.emplace();
     for (size_t i = 0; i < doc.modules.size(); ++i) {
       const ModuleSlot& slot = doc.modules[i];
@@ -423,14 +429,23 @@ Result<Manifest> parse_manifest(std::string_view text, const std::filesystem::pa
 }
 
 Result<Manifest> read_manifest(const std::filesystem::path& path, const Manifest* previous) {
-  std::ifstream in(path, std::ios::binary | std::ios::ate);
-  if (!in) return fail(path.string() + ": cannot open the manifest");
-  std::string text(static_cast<size_t>(in.tellg()), '\0');
-  in.seekg(0);
+  // POSIX reads: an ifstream allocates a buffer per open, which in a long-lived process with a
+  // fragmented heap cost more than the read.
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) return fail(path.string() + ": cannot open the manifest (" + std::strerror(errno) + ")");
+  struct stat st {};
+  std::string text;
+  if (::fstat(fd, &st) == 0) text.resize(static_cast<size_t>(st.st_size));
   // A file cut short while we read (a compiler writing in place) reads as invalid JSON, which the
   // caller may read again.
-  in.read(text.data(), static_cast<std::streamsize>(text.size()));
-  text.resize(static_cast<size_t>(in.gcount()));
+  size_t got = 0;
+  while (got < text.size()) {
+    const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+    if (n <= 0) break;
+    got += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  text.resize(got);
   auto m = parse_owned(std::move(text), path.parent_path(), previous);
   if (!m) return fail(path.string() + ": " + m.error().message);
   return m;

@@ -115,6 +115,7 @@ class Scanner {
     out_.modules_scanned = true;
     out_.top.erase("modules");
     out_.modules.clear();
+    if (prev_) out_.modules.reserve(prev_->modules.size() + 16);
     next_prev_ = 0;
     skip_space();
     if (at(']')) return ++pos_, true;

@@ -19,6 +19,9 @@ using Clock = std::chrono::steady_clock;
 namespace {
 
 constexpr size_t kBatchSize = 256;  // modules per esbuild request at cold start
+// Batches esbuild works on at once: enough to keep every core busy between batches; more only
+// cost memory (all of a 10,000-module app at once took 2 GB and 5.9 s instead of 2.9 s).
+constexpr size_t kBatchesInFlight = 2;
 
 double ms_since(Clock::time_point t0) {
   return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
@@ -173,43 +176,48 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
       load_style(id);
     }
   }
-  const size_t total = js.size();
-  auto left = std::make_shared<size_t>((total + kBatchSize - 1) / kBatchSize);
-  auto built = std::make_shared<size_t>(0);
-  auto errors = std::make_shared<std::vector<esbuild::Message>>();
-  const bool tty = options_.progress_on_tty && isatty(STDERR_FILENO);
-  auto finish = [this, t0, total, errors, done] {
-    ensure_deps([this, t0, total, errors, done](Result<bool> deps) {
+  auto cold = std::make_shared<ColdBuild>();
+  cold->js = std::move(js);
+  cold->t0 = t0;
+  cold->tty = options_.progress_on_tty && isatty(STDERR_FILENO);
+  cold->done = [this, cold, done] {
+    ensure_deps([this, cold, done](Result<bool> deps) {
       if (!deps) return done(deps.error());
-      for (const auto& e : *errors) spdlog::error("{}", esbuild::format_message(e));
+      for (const auto& e : cold->errors) spdlog::error("{}", esbuild::format_message(e));
       publish();
-      spdlog::info("built {} modules in {:.0f} ms ({} with errors)", total, ms_since(t0),
-                   errors->size());
+      spdlog::info("built {} modules in {:.0f} ms ({} with errors)", cold->js.size(),
+                   ms_since(cold->t0), cold->errors.size());
       done(site_.module_count());
     });
   };
-  if (total == 0) return finish();
-  for (size_t i = 0; i < total; i += kBatchSize) {
-    std::vector<std::string> batch(js.begin() + i, js.begin() + std::min(total, i + kBatchSize));
-    build_modules(batch, true, [=, this](Result<ModuleBuild> r) {
-      if (r) {
-        store(*r);
-        *built += r->modules.size();
-        errors->insert(errors->end(), r->errors.begin(), r->errors.end());
-      } else {
-        esbuild::Message m;
-        m.text = r.error().message;
-        errors->push_back(m);
-      }
-      if (tty)
-        std::fprintf(stderr, "\r[hr] building modules %zu/%zu (%.1f s)", *built, total,
-                     ms_since(t0) / 1000);
-      if (--*left == 0) {
-        if (tty) std::fprintf(stderr, "\n");
-        finish();
-      }
-    });
-  }
+  cold->batches_left = (cold->js.size() + kBatchSize - 1) / kBatchSize;
+  if (cold->batches_left == 0) return cold->done();
+  for (size_t i = 0; i < kBatchesInFlight; ++i) build_next_batch(cold);
+}
+
+// The next batch of the cold start, if any is left; each finished batch starts another.
+void Pipeline::build_next_batch(std::shared_ptr<ColdBuild> cold) {
+  if (cold->next >= cold->js.size()) return;
+  const size_t end = std::min(cold->js.size(), cold->next + kBatchSize);
+  std::vector<std::string> batch(cold->js.begin() + cold->next, cold->js.begin() + end);
+  cold->next = end;
+  build_modules(batch, true, [this, cold](Result<ModuleBuild> r) {
+    if (r) {
+      store(*r);
+      cold->built += r->modules.size();
+      cold->errors.insert(cold->errors.end(), r->errors.begin(), r->errors.end());
+    } else {
+      esbuild::Message m;
+      m.text = r.error().message;
+      cold->errors.push_back(m);
+    }
+    if (cold->tty)
+      std::fprintf(stderr, "\r[hr] building modules %zu/%zu (%.1f s)", cold->built,
+                   cold->js.size(), ms_since(cold->t0) / 1000);
+    if (--cold->batches_left > 0) return build_next_batch(cold);
+    if (cold->tty) std::fprintf(stderr, "\n");
+    cold->done();
+  });
 }
 
 }  // namespace hr::orch

@@ -82,6 +82,16 @@ class Pipeline {
     std::function<void(RecompileResult)> done;
   };
 
+  struct ColdBuild {
+    std::vector<std::string> js;
+    size_t next = 0, built = 0, batches_left = 0;
+    std::vector<esbuild::Message> errors;
+    std::chrono::steady_clock::time_point t0;
+    bool tty = false;
+    std::function<void()> done;
+  };
+  void build_next_batch(std::shared_ptr<ColdBuild> cold);
+
   BuilderHooks builder_hooks();
   ImportTarget resolve(std::string_view specifier, std::string_view importer);
   void build_modules(std::vector<std::string> ids, bool retry,

@@ -41,10 +41,16 @@ std::string Pipeline::status_json() const {
                                {"compile_errors", counters_.errors},
                                {"esbuild_restarts", counters_.esbuild_restarts},
                                {"esbuild_module_builds", counters_.module_builds}};
-  json::array decisions;
-  for (const auto& d : last_decisions_) decisions.push_back(json::parse(d));
-  o["last_decisions"] = std::move(decisions);
-  return json::serialize(o);
+  // The decisions are kept as the JSON lines the compiler got; spliced in as they are, since this
+  // runs on every publish.
+  std::string out = json::serialize(o);
+  out.pop_back();  // '}'
+  out += R"(,"last_decisions":[)";
+  for (size_t i = 0; i < last_decisions_.size(); ++i) {
+    if (i) out += ',';
+    out += last_decisions_[i];
+  }
+  return out + "]}";
 }
 
 void Pipeline::wait_applied(RecompileResult r, int ms, std::function<void(RecompileResult)> done) {

@@ -8,7 +8,7 @@
 const SOCKET_PATH = "/@hr/ws";
 const RETRY_FIRST_MS = 100;
 const RETRY_MAX_MS = 5000;
-const REFRESH_DEBOUNCE_MS = 16; // one React refresh for all the modules of one update
+const REFRESH_DEBOUNCE_MS = 16; // one React refresh for modules re-run outside an update
 const OVERLAY_TAG = "hr-error-overlay";
 const PENDING_ERROR_KEY = "hr:pending-error"; // survives the reload that follows a failed update
 const RELOAD_BUILD_KEY = "hr:reload-build"; // the build a full reload applies, acknowledged after it
@@ -262,10 +262,10 @@ async function applyUpdate(message) {
     const styles = Promise.all(updates.filter((u) => u.type === "css-update").map(swapStylesheet));
     const appliers = await Promise.all(updates.filter((u) => u.type === "js-update").map(fetchUpdate));
     for (const apply of appliers) apply?.();
+    // Every accept callback of the update has run: refresh now, not after the debounce. React
+    // renders a refresh synchronously, so the acknowledgement below means "the page shows it".
+    flushReactRefresh();
     await styles;
-    // The acknowledgement means "the page shows it": wait for the React refresh the accept
-    // callbacks scheduled.
-    if (pendingRefresh) await pendingRefresh.done;
   } catch (err) {
     return failUpdate(message, err);
   }
@@ -341,7 +341,7 @@ function swapStylesheet({ path, timestamp }) {
 // React Fast Refresh. Each component module's footer calls this with its own URL: importing that
 // same URL returns the module's own namespace, whose component exports become refresh families.
 let refreshTimer = null;
-let pendingRefresh = null; // { done: Promise, resolve } of the refresh scheduled, until it has run
+let refreshPending = false; // a refresh is scheduled and has not run yet
 const signatureByPath = new Map(); // the hooks signature of each module's newest version
 
 function refreshModule(url, hot, hooksSignature) {
@@ -365,7 +365,7 @@ function refreshModule(url, hot, hooksSignature) {
     // Registered here, before the refresh is scheduled: the new version's own registration (in
     // its import below) may come after the refresh runs, which would then find nothing to do.
     registerComponents(runtime, path, next, signatureByPath.get(path));
-    scheduleReactRefresh(runtime);
+    scheduleReactRefresh();
   });
   import(url).then((exports) => {
     current = exports;
@@ -399,22 +399,17 @@ function whyNotRefreshable(runtime, prev, next) {
   return null;
 }
 
-function scheduleReactRefresh(runtime) {
+function scheduleReactRefresh() {
+  refreshPending = true;
   clearTimeout(refreshTimer);
-  if (!pendingRefresh) {
-    let resolve;
-    const done = new Promise((r) => (resolve = r));
-    pendingRefresh = { done, resolve };
-  }
-  const refresh = pendingRefresh;
-  refreshTimer = setTimeout(() => {
-    pendingRefresh = null;
-    try {
-      runtime.performReactRefresh();
-    } finally {
-      refresh.resolve();
-    }
-  }, REFRESH_DEBOUNCE_MS);
+  refreshTimer = setTimeout(flushReactRefresh, REFRESH_DEBOUNCE_MS);
+}
+
+function flushReactRefresh() {
+  clearTimeout(refreshTimer);
+  if (!refreshPending) return;
+  refreshPending = false;
+  window.__hr_refresh_runtime.performReactRefresh();
 }
 
 // ---------------------------------------------------------------------------------------------
