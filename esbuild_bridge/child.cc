@@ -3,9 +3,9 @@
 #include <signal.h>
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 #include <algorithm>
 #include <mutex>
-#include <unistd.h>
 
 #include <boost/asio/write.hpp>
 // Boost 1.81's Process v2 uses boost::optional and <type_traits> without including them when

@@ -4,11 +4,11 @@
 // not change are taken over from the previous manifest as they are.
 #include "graph/manifest.h"
 
-#include <boost/json.hpp>
-#include <cstdint>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <boost/json.hpp>
+#include <cstdint>
 
 #include <cerrno>
 #include <cstring>
@@ -432,7 +432,8 @@ Result<Manifest> read_manifest(const std::filesystem::path& path, const Manifest
   // POSIX reads: an ifstream allocates a buffer per open, which in a long-lived process with a
   // fragmented heap cost more than the read.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return fail(path.string() + ": cannot open the manifest (" + std::strerror(errno) + ")");
+  if (fd < 0)
+    return fail(path.string() + ": cannot open the manifest (" + std::strerror(errno) + ")");
   struct stat st {};
   std::string text;
   if (::fstat(fd, &st) == 0) text.resize(static_cast<size_t>(st.st_size));

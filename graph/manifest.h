@@ -99,15 +99,15 @@ struct Manifest {
 
   // Shared with the previous manifest when every module kept its id and position.
   std::shared_ptr<const ModuleIndex> index = std::make_shared<ModuleIndex>();
-  uint64_t id_set_fingerprint = 0;                   // sum of id_fingerprint() over module ids
+  uint64_t id_set_fingerprint = 0;  // sum of id_fingerprint() over module ids
   std::shared_ptr<StringArena> arena = std::make_shared<StringArena>();
 
   // Incremental reading. `rewritten`: ids of the modules whose bytes differ from the manifest this
   // one was read against (absent when read from scratch: any module may have changed). A module
   // not listed has the bytes, hence the hash, it had there.
   std::optional<std::vector<std::string_view>> rewritten;
-  std::string text;                                 // the manifest as read
-  std::vector<std::pair<uint32_t, uint32_t>> spans;  // each module's object in `text`: begin, end
+  std::string text;                                    // the manifest as read
+  std::vector<std::pair<uint32_t, uint32_t>> spans;    // each module's object in `text`: begin, end
   std::vector<std::shared_ptr<StringArena>> borrowed;  // earlier arenas holding reused strings
 };
 

@@ -41,8 +41,8 @@ class Scanner {
   bool at(char c) const { return pos_ < text_.size() && text_[pos_] == c; }
 
   void skip_space() {
-    while (pos_ < text_.size() &&
-           (text_[pos_] == ' ' || text_[pos_] == '\n' || text_[pos_] == '\r' || text_[pos_] == '\t'))
+    while (pos_ < text_.size() && (text_[pos_] == ' ' || text_[pos_] == '\n' ||
+                                   text_[pos_] == '\r' || text_[pos_] == '\t'))
       ++pos_;
   }
 
@@ -56,8 +56,8 @@ class Scanner {
       ++pos_;
       return true;
     }
-    error_ = syntax_error(pos_, pos_ == text_.size() ? "incomplete JSON"
-                                                     : std::string("expected '") + c + "'");
+    error_ = syntax_error(
+        pos_, pos_ == text_.size() ? "incomplete JSON" : std::string("expected '") + c + "'");
     return false;
   }
 

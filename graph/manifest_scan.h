@@ -22,13 +22,13 @@ struct ModuleSlot {
   explicit ModuleSlot(boost::json::storage_ptr sp) : value(std::move(sp)) {}
   uint32_t begin = 0;  // the element's bytes in the text
   uint32_t end = 0;
-  int64_t reused = -1;         // position in the previous manifest of a module with these bytes
-  boost::json::value value;    // the parsed element, when not reused
+  int64_t reused = -1;       // position in the previous manifest of a module with these bytes
+  boost::json::value value;  // the parsed element, when not reused
 };
 
 struct ScannedManifest {
   explicit ScannedManifest(boost::json::storage_ptr sp) : top(std::move(sp)) {}
-  bool is_object = false;  // false: the text holds some other JSON value
+  bool is_object = false;   // false: the text holds some other JSON value
   boost::json::object top;  // every top-level field but an array-valued `modules`
   bool modules_scanned = false;
   std::vector<ModuleSlot> modules;

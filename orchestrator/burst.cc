@@ -8,8 +8,9 @@ namespace {
 
 // The union of one list over the batch, its strings copied into the latest manifest's arena (the
 // earlier manifests go when the batch is done).
-std::vector<std::string_view> merged(const std::vector<std::shared_ptr<graph::Manifest>>& manifests,
-                                     const std::vector<std::string_view>& (*list)(const graph::Manifest&)) {
+std::vector<std::string_view> merged(
+    const std::vector<std::shared_ptr<graph::Manifest>>& manifests,
+    const std::vector<std::string_view>& (*list)(const graph::Manifest&)) {
   std::vector<std::string_view> out;
   auto& arena = *manifests.back()->arena;
   for (const auto& m : manifests)
@@ -30,7 +31,8 @@ void merge_hints(const std::vector<std::shared_ptr<graph::Manifest>>& manifests)
                        [&](const auto& m) { return ((*m).*member).has_value(); });
   };
   if (all(&graph::Manifest::rewritten)) {
-    latest.rewritten = merged(manifests, [](const graph::Manifest& m) -> const auto& { return *m.rewritten; });
+    latest.rewritten = merged(
+        manifests, [](const graph::Manifest& m) -> const auto& { return *m.rewritten; });
   } else {
     latest.rewritten.reset();
   }
@@ -38,8 +40,10 @@ void merge_hints(const std::vector<std::shared_ptr<graph::Manifest>>& manifests)
     latest.changed.reset();
     return;
   }
-  auto changed = merged(manifests, [](const graph::Manifest& m) -> const auto& { return *m.changed; });
-  latest.removed = merged(manifests, [](const graph::Manifest& m) -> const auto& { return m.removed; });
+  auto changed = merged(
+      manifests, [](const graph::Manifest& m) -> const auto& { return *m.changed; });
+  latest.removed = merged(
+      manifests, [](const graph::Manifest& m) -> const auto& { return m.removed; });
   latest.changed = std::move(changed);
 }
 

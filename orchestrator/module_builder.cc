@@ -187,7 +187,6 @@ void ModuleBuilder::build(std::vector<std::string> ids, esbuild::Callback<Module
   fast(batch);
 }
 
-
 void ModuleBuilder::run(std::shared_ptr<Batch> batch) {
   batch->seen.clear();
   service_.build(options(batch->ids), plugin(batch), [this, batch](Result<esbuild::BuildResult> r) {
@@ -261,8 +260,9 @@ void ModuleBuilder::fast_one(std::shared_ptr<Batch> batch, const std::string& id
     } else {
       take_outputs(*batch, *r, id);
     }
-    if (r) batch->result.warnings.insert(batch->result.warnings.end(), r->warnings.begin(),
-                                         r->warnings.end());
+    if (r)
+      batch->result.warnings.insert(batch->result.warnings.end(), r->warnings.begin(),
+                                    r->warnings.end());
     if (--batch->in_flight == 0) fast_done(batch);
   });
 }
@@ -271,7 +271,8 @@ void ModuleBuilder::fast_one(std::shared_ptr<Batch> batch, const std::string& id
 // builds the rest again.
 void ModuleBuilder::fast_files(std::shared_ptr<Batch> batch) {
   esbuild::BuildOptions o = fast_options();
-  for (const auto& id : batch->ids) o.entry_points.emplace_back((root_ / id).string(), output_name(id));
+  for (const auto& id : batch->ids)
+    o.entry_points.emplace_back((root_ / id).string(), output_name(id));
   service_.build(o, {}, [this, batch](Result<esbuild::BuildResult> r) {
     if (!r) {
       batch->unreachable = r.error();
@@ -303,8 +304,9 @@ void ModuleBuilder::take_outputs(Batch& batch, const esbuild::BuildResult& r,
   for (const auto& f : r.output_files) {
     const std::string rel = module_id_of(root_, f.path);
     const std::string out_id = module_id_of(outdir_, f.path);
-    const std::string id =
-        !stdin_id.empty() ? stdin_id : out_id.size() > 3 ? out_id.substr(0, out_id.size() - 3) : out_id;
+    const std::string id = !stdin_id.empty()   ? stdin_id
+                           : out_id.size() > 3 ? out_id.substr(0, out_id.size() - 3)
+                                               : out_id;
     auto it = by_path.find(rel);
     std::optional<BuiltModule> m;
     if (it != by_path.end()) m = rewritten(id, f.contents, it->second->imports);
@@ -319,7 +321,8 @@ void ModuleBuilder::take_outputs(Batch& batch, const esbuild::BuildResult& r,
 // The module with its specifiers replaced by URLs; nothing when an import does not resolve or the
 // rewrite cannot place it (the plugin path then builds it and reports why).
 std::optional<BuiltModule> ModuleBuilder::rewritten(
-    const std::string& id, const std::string& code, const std::vector<std::string>& specifiers) const {
+    const std::string& id, const std::string& code,
+    const std::vector<std::string>& specifiers) const {
   BuiltModule m;
   m.id = id;
   std::vector<SpecifierUrl> urls;

@@ -212,8 +212,8 @@ void Pipeline::build_next_batch(std::shared_ptr<ColdBuild> cold) {
       cold->errors.push_back(m);
     }
     if (cold->tty)
-      std::fprintf(stderr, "\r[hr] building modules %zu/%zu (%.1f s)", cold->built,
-                   cold->js.size(), ms_since(cold->t0) / 1000);
+      std::fprintf(stderr, "\r[hr] building modules %zu/%zu (%.1f s)", cold->built, cold->js.size(),
+                   ms_since(cold->t0) / 1000);
     if (--cold->batches_left > 0) return build_next_batch(cold);
     if (cold->tty) std::fprintf(stderr, "\n");
     cold->done();

@@ -250,7 +250,8 @@ void hashed_bench(const App& app, int rounds, Row& row) {
   std::vector<double> v;
   for (int i = 0; i < rounds; ++i) {
     auto t0 = std::chrono::steady_clock::now();
-    auto next = std::make_unique<Manifest>(parse_manifest(texts[i % 2], app.dir, previous.get()).value());
+    auto next =
+        std::make_unique<Manifest>(parse_manifest(texts[i % 2], app.dir, previous.get()).value());
     v.push_back(ms_since(t0));
     previous = std::move(next);
   }
@@ -321,9 +322,9 @@ int main(int argc, char** argv) {
   std::printf("%7s | %13s | %16s | %14s | %14s\n", "", "no hint", "no hint", "with hint",
               "vs previous");
   for (const Row& r : rows) {
-    std::printf("%7zu | %13.3f | %7.3f [%6lu] | %6.4f [%4lu] | %14.3f\n", r.n,
-                r.hashed_nothing_ms, r.hashed_nohint_ms, (unsigned long)r.hashed_nohint_stats,
-                r.hashed_hint_ms, (unsigned long)r.hashed_hint_stats, r.incremental_parse_ms);
+    std::printf("%7zu | %13.3f | %7.3f [%6lu] | %6.4f [%4lu] | %14.3f\n", r.n, r.hashed_nothing_ms,
+                r.hashed_nohint_ms, (unsigned long)r.hashed_nohint_stats, r.hashed_hint_ms,
+                (unsigned long)r.hashed_hint_stats, r.incremental_parse_ms);
   }
   std::printf("\nresolver (alias + bare package specifiers, all imports of the app):\n");
   for (const Row& r : rows) {

@@ -105,7 +105,8 @@ TEST_CASE("incremental manifest: a duplicate id written into a changed module is
 TEST_CASE("incremental manifest: a syntax error in a changed module names its line and column") {
   Manifest before = parse_ok(manifest_json({0, 1, 2}, {1, 1, 1}));
   std::string text = manifest_json({0, 1, 2}, {1, 1, 1});
-  text.replace(text.find("\"kind\":\"component\",\"hash\":\"h1\",\"imports\":[\"m2"), 7, "\"kind\"");
+  text.replace(text.find("\"kind\":\"component\",\"hash\":\"h1\",\"imports\":[\"m2"), 7,
+               "\"kind\"");
   auto after = parse_manifest(text, "/nonexistent", &before);
   REQUIRE_FALSE(after.has_value());
   CHECK_THAT(after.error().message, Contains("invalid JSON at line 1, column"));
@@ -163,8 +164,8 @@ TEST_CASE("incremental manifest: random edits read incrementally equal a fresh p
     if (incremental->rewritten) {
       for (const auto& spec : incremental->modules) {
         const ModuleSpec* old = prev->find(spec.id);
-        const bool listed = std::count(incremental->rewritten->begin(),
-                                       incremental->rewritten->end(), spec.id);
+        const bool listed =
+            std::count(incremental->rewritten->begin(), incremental->rewritten->end(), spec.id);
         if (old && old->hash != spec.hash) CHECK(listed);
       }
     }
