@@ -99,7 +99,12 @@ int exit_code_of(const std::string& reply) {
 }  // namespace
 
 int run_recompile(const Config& c) {
-  if (!control_alive(control_socket(c))) {
+  json::object req{{"cmd", "recompile"}, {"manifest", c.manifest.string()}};
+  if (c.wait_applied_ms >= 0) req["wait_applied_ms"] = c.wait_applied_ms;
+  // Straight to the running server (the common case: one connection per recompile); a server is
+  // started only when none answers.
+  auto reply = control_call(control_socket(c), json::serialize(req), kCallTimeout);
+  if (!reply && !control_alive(control_socket(c))) {
     auto started = start_server(c);
     if (!started) {
       std::cerr << "hr-orchestrate: " << started.error().message << "\n";
@@ -115,10 +120,8 @@ int run_recompile(const Config& c) {
     }
     std::cerr << "hr-orchestrate: serving " << url
               << " (background server, log: " << log_file(c).string() << ")\n";
+    reply = control_call(control_socket(c), json::serialize(req), kCallTimeout);
   }
-  json::object req{{"cmd", "recompile"}, {"manifest", c.manifest.string()}};
-  if (c.wait_applied_ms >= 0) req["wait_applied_ms"] = c.wait_applied_ms;
-  auto reply = control_call(control_socket(c), json::serialize(req), kCallTimeout);
   if (!reply) {
     std::cerr << "hr-orchestrate: " << reply.error().message << "\n";
     return 2;

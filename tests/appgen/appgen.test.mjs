@@ -190,6 +190,19 @@ describe("the simulator's edits", () => {
     assert.deepEqual(changedHashes(second.before, second.after), [COMP_1]);
   });
 
+  it("an edit after someone else rewrote the manifest builds on the file, not on what it wrote last", () => {
+    const file = path.join(dir, "manifest.json");
+    const manifest = JSON.parse(fs.readFileSync(file, "utf8"));
+    manifest.backend = "http://127.0.0.1:9999";
+    fs.writeFileSync(file, JSON.stringify(manifest, null, 2));  // in place: same inode, new size
+    const { after } = edit(dir, "component-text");
+    assert.equal(after.backend, "http://127.0.0.1:9999");
+    assert.deepEqual(after.changed, [COMP_1]);
+    // The next edit, from what this process wrote, keeps it too: the written text is read back.
+    assert.equal(JSON.parse(fs.readFileSync(file, "utf8")).backend, "http://127.0.0.1:9999");
+    assert.equal(edit(dir, "component-text").after.backend, "http://127.0.0.1:9999");
+  });
+
   it("component-text accepts a short target name or a module id", () => {
     assert.deepEqual(edit(dir, "component-text", { target: "widget_5" }).after.changed, ["utils/components/widget_5.jsx"]);
     assert.deepEqual(edit(dir, "component-text", { target: "app_components/comp_3.jsx" }).after.changed, ["app_components/comp_3.jsx"]);

@@ -9,27 +9,19 @@ export function recommendation({ R, agg, acc, sizes, label, num, BASE, scaling: 
   const at = (n) => n.toLocaleString("en");
   const hr = acc.hr, vite = acc[BASE];
 
-  // hr-orchestrate's own breakdown of an edit (server-side pipeline, CLI round trip).
+  // hr-orchestrate's own breakdown of an edit (see partsOf).
   const hrRuns = R.runs.filter((r) => r.system === "hr" && r.size === big && !r.failed);
   const hrEdits = hrRuns.flatMap((r) => r.edits);
   const medOf = (v) => { const s = v.filter((y) => y != null).sort((a, b) => a - b); return s.length ? s[Math.floor(s.length / 2)] : undefined; };
-  const pipeline = medOf(hrEdits.map((e) => e.timings?.total));
-  const applied = medOf(hrEdits.map((e) => e.timings?.applied));
-  const call = medOf(hrEdits.map((e) => e.callMs));
-  const hrP50 = medOf(hrEdits.map((e) => e.ms));
   const rssServer = medOf(hrRuns.map((r) => r.info?.rssServerKb / 1024));
   const rssEsbuild = medOf(hrRuns.map((r) => r.info?.rssEsbuildKb / 1024));
   const esbRange = hrRuns.map((r) => r.info?.rssEsbuildKb / 1024).filter((v) => Number.isFinite(v));
-  const editWrite = medOf(hrEdits.map((e) => e.editMs));
-  const browserApply = applied != null && pipeline != null ? applied - pipeline : undefined;
-  const processPart = call != null && applied != null ? call - applied : undefined;
-  const rest = hrP50 != null && call != null ? hrP50 - call : undefined;
-  const breakdown = pipeline != null && applied != null && call != null
-    ? `of the ${ms(hrP50)} median edit (all edits of all rounds at ${at(big)}), the server's pipeline (read the manifest, plan, esbuild, push) takes ${ms(pipeline)}; ` +
-      `the browser needs ${ms(browserApply)} from the push to its acknowledgement (fetching and running the new module, then the client's 16 ms React Refresh batch — ` +
-      `Vite's React plugin batches the same way — and the refresh itself); starting the \`hr-orchestrate\` process and its control-socket round trip cost about ${ms(processPart)}` +
-      (rest != null ? (rest > 0 ? `; the remaining ${ms(rest)} are the simulator writing the edit and the manifest before the call${editWrite != null ? ` (${ms(editWrite)})` : ""} and React committing after the acknowledgement`
-        : `; the page showed the change ${ms(-rest)} before the call returned`) : "")
+  const parts = partsOf(R, big);
+  const breakdown = parts.pipeline != null && parts.browser != null && parts.edit != null
+    ? `of the ${ms(parts.p50)} median edit (all edits of all rounds at ${at(big)}), the simulator writing the edit and its manifest takes ${ms(parts.edit)}; ` +
+      `starting the \`hr-orchestrate\` process until its request reaches the server (node's spawn of the CLI and the CLI's own start) about ${ms(parts.process)}; ` +
+      `the server's pipeline (read the manifest, plan, esbuild, push) ${ms(parts.pipeline)}; ` +
+      `the browser ${ms(parts.browser)} from the push to its acknowledgement (the message, fetching and running the new module, React Refresh re-rendering the component; the page shows the change just before the acknowledgement)`
     : "the per-edit breakdown was not recorded";
 
   const facts = {
@@ -225,12 +217,16 @@ ${choice.startsWith("(c)") ? hybridText() : ""}
     return parts.length ? `In the timed edits of the latency runs, changes that never showed within 30 s: ${parts.join("; ")}.` : "";
   }
 
-  // Median parts of hr-orchestrate's edits at one size of a results file.
+  // Median parts of hr-orchestrate's edits at one size of a results file. `process` is what is left
+  // of an edit once the simulator's write, the server's pipeline and the browser's part are taken
+  // out: starting the CLI until its request reaches the server.
   function partsOf(results, n) {
     const e = results.runs.filter((r) => r.system === "hr" && r.size === n && !r.failed).flatMap((r) => r.edits);
-    const pl = medOf(e.map((v) => v.timings?.total)), ap = medOf(e.map((v) => v.timings?.applied)), cl = medOf(e.map((v) => v.callMs));
-    return { p50: medOf(e.map((v) => v.ms)), pipeline: pl, browser: ap != null && pl != null ? ap - pl : undefined, process: cl != null && ap != null ? cl - ap : undefined,
+    const pl = medOf(e.map((v) => v.timings?.total)), ap = medOf(e.map((v) => v.timings?.applied));
+    const p = { p50: medOf(e.map((v) => v.ms)), edit: medOf(e.map((v) => v.editMs)), pipeline: pl, browser: ap != null && pl != null ? ap - pl : undefined,
       read: medOf(e.map((v) => v.timings?.read)), plan: medOf(e.map((v) => v.timings?.plan)), esbuild: medOf(e.map((v) => v.timings?.esbuild)), push: medOf(e.map((v) => v.timings?.push)) };
+    p.process = p.p50 - p.edit - p.pipeline - p.browser;
+    return p;
   }
 
   function scalingWhy() {
@@ -238,24 +234,22 @@ ${choice.startsWith("(c)") ? hybridText() : ""}
     if (!src) return "";
     const a = partsOf(src, 200), b = partsOf(src, 10000);
     const row = (k) => `${k} ${ms(a[k])} → ${ms(b[k])}`;
-    return `Median parts of an edit, 200 → 10,000 components: whole edit ${ms(a.p50)} → ${ms(b.p50)}; server pipeline ${ms(a.pipeline)} → ${ms(b.pipeline)} ` +
-      `(${["read", "plan", "esbuild", "push"].map(row).join(", ")}); browser from push to acknowledgement ${ms(a.browser)} → ${ms(b.browser)}; ` +
-      `process start + control socket ${ms(a.process)} → ${ms(b.process)}; the rest (writing the edit and its manifest, React's commit) ` +
-      `${ms(a.p50 - a.pipeline - a.browser - a.process)} → ${ms(b.p50 - b.pipeline - b.browser - b.process)}. ` +
-      `Largest growth: ${grow(a, b)} (medians of parts, which do not add up exactly).`;
+    return `Median parts of an edit, 200 → 10,000 components: whole edit ${ms(a.p50)} → ${ms(b.p50)}; the simulator writing the edit and its manifest ${ms(a.edit)} → ${ms(b.edit)}; ` +
+      `starting the process until its request reaches the server ${ms(a.process)} → ${ms(b.process)}; server pipeline ${ms(a.pipeline)} → ${ms(b.pipeline)} ` +
+      `(${["read", "plan", "esbuild", "push"].map(row).join(", ")}); browser from push to acknowledgement ${ms(a.browser)} → ${ms(b.browser)}. ` +
+      `Largest growth: ${grow(a, b)} (medians of parts, which do not add up exactly). Without the simulator's write, which grows with the manifest it serializes, ` +
+      `the edit takes ${ms(a.p50 - a.edit)} → ${ms(b.p50 - b.edit)} (${x(b.p50 - b.edit, a.p50 - a.edit)}).`;
   }
 
   function grow(a, b) {
-    const names = { read: "reading the manifest", plan: "planning", esbuild: "esbuild", push: "the push", browser: "the browser applying the update", process: "process start + socket" };
-    const rest = (p) => p.p50 - p.pipeline - p.browser - p.process;
+    const names = { edit: "the simulator writing the edit + manifest", process: "starting the process", read: "reading the manifest", plan: "planning", esbuild: "esbuild", push: "the push", browser: "the browser applying the update" };
     const d = Object.keys(names).map((k) => [names[k], b[k] - a[k]]);
-    d.push(["writing the edit + manifest and React's commit", rest(b) - rest(a)]);
     return d.filter(([, v]) => Number.isFinite(v)).sort((p, q) => q[1] - p[1]).slice(0, 3).map(([k, v]) => `${k} (${v >= 0 ? "+" : ""}${ms(v)})`).join(", ");
   }
 
   function whyMissed() {
     const out = [];
-    if (!facts.hrFiveTimes) out.push(`- **Edit → DOM ≤ 1/5 of Vite's: missed** (${x(g("hr", "p50"), g(BASE, "p50"))}). Both systems already re-transform only the edited module, so there is no rebuild work left to cut; ${breakdown}. 1/5 of Vite's figure is ${ms(g(BASE, "p50") / 5)}${browserApply != null && browserApply >= g(BASE, "p50") / 5 ? `, less than the browser-side part alone (${ms(browserApply)}, including the 16 ms refresh batch both clients use): the goal cannot be met by server-side work` : `; the server-side parts would have to shrink to ${ms(Math.max(0, g(BASE, "p50") / 5 - (browserApply ?? 0)))} in total`}.`);
+    if (!facts.hrFiveTimes) out.push(`- **Edit → DOM ≤ 1/5 of Vite's: missed** (${x(g("hr", "p50"), g(BASE, "p50"))}). Both systems already re-transform only the edited module, so there is no rebuild work left to cut; ${breakdown}. 1/5 of Vite's figure is ${ms(g(BASE, "p50") / 5)}${parts.browser != null && parts.edit != null ? `; the browser's part and the simulator's write alone take ${ms(parts.browser + parts.edit)}, which leaves ${ms(Math.max(0, g(BASE, "p50") / 5 - parts.browser - parts.edit))} for starting the process and the server's pipeline (they took ${ms(parts.process + parts.pipeline)})` : ""}.`);
     if (!facts.hrQuarter) out.push(`- **RSS ≤ 1/4 of Vite's: missed** (${x(g("hr", "rss"), g(BASE, "rss"))}): of hr-orchestrate's ${num(g("hr", "rss") ?? NaN)} MB at ${at(big)}, the C++ server holds ${rssServer != null ? num(rssServer) + " MB" : "n/a"} and the esbuild child ${rssEsbuild != null ? num(rssEsbuild) + " MB" : "n/a"} (the server keeps every built module, and its assembled copy, in memory to serve it; the esbuild child keeps its incremental-build state)${esbRange.length > 1 ? `; the esbuild child's share moved between ${num(Math.min(...esbRange))} and ${num(Math.max(...esbRange))} MB across rounds of the same app and edits${hrRuns.some((r) => r.rssAfterEditsKb / 1024 <= g(BASE, "rss") / 4) ? ", so the goal was met in some rounds and missed in others" : ""}` : ""}.`);
     if (hr && !facts.hrAccurate) out.push(`- **0 FP / 0 FN: missed** (${hr.fp} FP, ${hr.fn} FN): see question 5.`);
     if (!scAgg) out.push("- **10,000 within 1.5× of 200**: not measured (opt-in size).");
