@@ -176,7 +176,7 @@ class Reader {
         in_place_ = in_place_ && slot.reused == static_cast<int64_t>(i);
         continue;
       }
-      if (!read_module(slot.value, i)) return false;
+      if (!read_module(doc.value_of(slot), i)) return false;
       std::string_view id = m_.modules.back().id;
       if (prev_) m_.rewritten->push_back(id);
       in_place_ = in_place_ && prev_ && i < prev_->modules.size() && prev_->modules[i].id == id;

@@ -115,6 +115,7 @@ class Scanner {
     out_.modules_scanned = true;
     out_.top.erase("modules");
     out_.modules.clear();
+    out_.parsed.clear();
     if (prev_) out_.modules.reserve(prev_->modules.size() + 16);
     next_prev_ = 0;
     skip_space();
@@ -131,20 +132,22 @@ class Scanner {
   // One module: taken over when the previous manifest's module at the expected position has the
   // same bytes here, parsed otherwise.
   bool element() {
-    ModuleSlot slot(sp_);
+    ModuleSlot slot;
     slot.begin = static_cast<uint32_t>(pos_);
     if (reusable(next_prev_)) {
       const auto [b, e] = prev_->spans[next_prev_];
       slot.reused = static_cast<int64_t>(next_prev_++);
       pos_ += e - b;
     } else {
-      if (!value(slot.value)) return false;
-      resync(slot.value);
+      json::value& v = out_.parsed.emplace_back(nullptr);
+      if (!value(v)) return false;
+      resync(v);
+      slot.parsed = static_cast<uint32_t>(out_.parsed.size() - 1);
     }
     size_t end = pos_;
     while (end > slot.begin && std::strchr(" \n\r\t", text_[end - 1])) --end;
     slot.end = static_cast<uint32_t>(end);
-    out_.modules.push_back(std::move(slot));
+    out_.modules.push_back(slot);
     return true;
   }
 

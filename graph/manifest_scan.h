@@ -17,21 +17,22 @@
 
 namespace hr::graph {
 
-// Parsed values use the scan's storage throughout: Boost.JSON copies a value moved into another.
 struct ModuleSlot {
-  explicit ModuleSlot(boost::json::storage_ptr sp) : value(std::move(sp)) {}
   uint32_t begin = 0;  // the element's bytes in the text
   uint32_t end = 0;
-  int64_t reused = -1;       // position in the previous manifest of a module with these bytes
-  boost::json::value value;  // the parsed element, when not reused
+  int64_t reused = -1;  // position in the previous manifest of a module with these bytes
+  uint32_t parsed = 0;  // otherwise: its value in ScannedManifest::parsed
 };
 
+// Parsed values use the scan's storage throughout: Boost.JSON copies a value moved into another.
 struct ScannedManifest {
-  explicit ScannedManifest(boost::json::storage_ptr sp) : top(std::move(sp)) {}
+  explicit ScannedManifest(boost::json::storage_ptr sp) : top(sp), parsed(std::move(sp)) {}
   bool is_object = false;   // false: the text holds some other JSON value
   boost::json::object top;  // every top-level field but an array-valued `modules`
   bool modules_scanned = false;
   std::vector<ModuleSlot> modules;
+  boost::json::array parsed;  // the modules that were not taken over
+  const boost::json::value& value_of(const ModuleSlot& slot) const { return parsed[slot.parsed]; }
 };
 
 // Scans `text`; parsed values live in `sp`. A syntax error is one message with line and column.
