@@ -165,12 +165,12 @@ class Reader {
       return fail("/modules", "required field missing (expected an array of modules)");
     }
     m_.modules.reserve(doc.modules.size());
-    m_.spans.reserve(doc.modules.size());
+    m_.module_bytes.reserve(doc.modules.size());
     if (prev_) m_.import_pool.reserve(prev_->import_pool.size() + 64);
     if (prev_) m_.rewritten.emplace();
     for (size_t i = 0; i < doc.modules.size(); ++i) {
       const ModuleSlot& slot = doc.modules[i];
-      m_.spans.emplace_back(slot.begin, slot.end);
+      m_.module_bytes.push_back(slot.bytes);
       if (slot.reused >= 0) {
         take_over(prev_->modules[slot.reused]);
         in_place_ = in_place_ && slot.reused == static_cast<int64_t>(i);
@@ -398,24 +398,22 @@ class Reader {
 
 namespace {
 
-Result<Manifest> parse_owned(std::string text, const std::filesystem::path& manifest_dir,
-                             const Manifest* previous) {
+Result<Manifest> parse_text(std::string_view text, const std::filesystem::path& manifest_dir,
+                            const Manifest* previous) {
   // Strings taken over from earlier manifests keep those manifests' arenas alive; now and then a
   // fresh parse lets them go.
   constexpr size_t kMaxBorrowed = 64;
-  if (previous && (previous->borrowed.size() >= kMaxBorrowed || previous->text.empty()))
-    previous = nullptr;
-  Manifest m;
-  m.dir = manifest_dir;
-  m.text = std::move(text);
+  if (previous && previous->borrowed.size() >= kMaxBorrowed) previous = nullptr;
   // The DOMs live only for this call; a monotonic resource makes their nodes one allocation
   // stream, released at once. Its first block is kept per thread between calls: a fresh
   // multi-megabyte block costs more in page faults than the parse itself.
   thread_local std::vector<unsigned char> block;
-  if (block.size() < m.text.size() * 2 + 4096) block.resize(m.text.size() * 2 + 4096);
+  if (block.size() < text.size() * 2 + 4096) block.resize(text.size() * 2 + 4096);
   json::monotonic_resource mr(block.data(), block.size());
-  auto scanned = scan_manifest(m.text, json::storage_ptr(&mr), previous);
+  auto scanned = scan_manifest(text, json::storage_ptr(&mr), previous);
   if (!scanned) return scanned.error();
+  Manifest m;
+  m.dir = manifest_dir;
   Reader reader(m, previous);
   if (!reader.read(*scanned)) return fail(std::move(reader.error));
   return m;
@@ -425,29 +423,29 @@ Result<Manifest> parse_owned(std::string text, const std::filesystem::path& mani
 
 Result<Manifest> parse_manifest(std::string_view text, const std::filesystem::path& manifest_dir,
                                 const Manifest* previous) {
-  return parse_owned(std::string(text), manifest_dir, previous);
+  return parse_text(text, manifest_dir, previous);
 }
 
 Result<Manifest> read_manifest(const std::filesystem::path& path, const Manifest* previous) {
-  // POSIX reads: an ifstream allocates a buffer per open, which in a long-lived process with a
-  // fragmented heap cost more than the read.
+  // POSIX reads into a buffer kept per thread: an ifstream allocates a buffer per open, and a fresh
+  // multi-megabyte string costs page faults on every read.
   const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
   if (fd < 0)
     return fail(path.string() + ": cannot open the manifest (" + std::strerror(errno) + ")");
+  thread_local std::string buffer;
   struct stat st {};
-  std::string text;
-  if (::fstat(fd, &st) == 0) text.resize(static_cast<size_t>(st.st_size));
+  const size_t size = ::fstat(fd, &st) == 0 ? static_cast<size_t>(st.st_size) : 0;
+  if (buffer.size() < size) buffer.resize(size);
   // A file cut short while we read (a compiler writing in place) reads as invalid JSON, which the
   // caller may read again.
   size_t got = 0;
-  while (got < text.size()) {
-    const ssize_t n = ::read(fd, text.data() + got, text.size() - got);
+  while (got < size) {
+    const ssize_t n = ::read(fd, buffer.data() + got, size - got);
     if (n <= 0) break;
     got += static_cast<size_t>(n);
   }
   ::close(fd);
-  text.resize(got);
-  auto m = parse_owned(std::move(text), path.parent_path(), previous);
+  auto m = parse_text(std::string_view(buffer.data(), got), path.parent_path(), previous);
   if (!m) return fail(path.string() + ": " + m.error().message);
   return m;
 }

@@ -12,7 +12,7 @@
 // Reading is incremental: given the manifest read before, a module whose object has the same bytes
 // at the expected place is taken over without parsing (its strings stay in the earlier manifest's
 // arena, which the new one keeps alive). A one-module recompile of a 10,000-module app then costs a
-// memcmp of the text, not a parse of it; the result is the same Manifest a fresh parse gives.
+// hash of the text, not a parse of it; the result is the same Manifest a fresh parse gives.
 //
 // Checks made here: types of every known field, `version` == 1, module ids valid (relative,
 // normalized, no '..') and unique, `kind` one of the six kinds, `entries` naming known modules,
@@ -106,8 +106,14 @@ struct Manifest {
   // one was read against (absent when read from scratch: any module may have changed). A module
   // not listed has the bytes, hence the hash, it had there.
   std::optional<std::vector<std::string_view>> rewritten;
-  std::string text;                                    // the manifest as read
-  std::vector<std::pair<uint32_t, uint32_t>> spans;    // each module's object in `text`: begin, end
+  // Each module object's length and 128-bit xxh3 hash, in order: what the next read compares its
+  // bytes with (the text itself is not kept: a 10,000-module manifest is megabytes).
+  struct ModuleBytes {
+    uint32_t length = 0;
+    uint64_t hash_low = 0, hash_high = 0;
+    bool operator==(const ModuleBytes&) const = default;
+  };
+  std::vector<ModuleBytes> module_bytes;
   std::vector<std::shared_ptr<StringArena>> borrowed;  // earlier arenas holding reused strings
 };
 

@@ -2,6 +2,8 @@
 
 #include <cstring>
 
+#include <xxhash.h>
+
 namespace hr::graph {
 
 namespace {
@@ -133,29 +135,35 @@ class Scanner {
   // same bytes here, parsed otherwise.
   bool element() {
     ModuleSlot slot;
-    slot.begin = static_cast<uint32_t>(pos_);
-    if (reusable(next_prev_)) {
-      const auto [b, e] = prev_->spans[next_prev_];
+    const size_t begin = pos_;
+    if (reusable(next_prev_, slot.bytes)) {
       slot.reused = static_cast<int64_t>(next_prev_++);
-      pos_ += e - b;
+      pos_ += slot.bytes.length;
     } else {
       json::value& v = out_.parsed.emplace_back(nullptr);
       if (!value(v)) return false;
       resync(v);
       slot.parsed = static_cast<uint32_t>(out_.parsed.size() - 1);
+      size_t end = pos_;
+      while (end > begin && std::strchr(" \n\r\t", text_[end - 1])) --end;
+      slot.bytes = bytes_at(begin, end - begin);
     }
-    size_t end = pos_;
-    while (end > slot.begin && std::strchr(" \n\r\t", text_[end - 1])) --end;
-    slot.end = static_cast<uint32_t>(end);
     out_.modules.push_back(slot);
     return true;
   }
 
-  bool reusable(size_t k) const {
-    if (!prev_ || k >= prev_->spans.size()) return false;
-    const auto [b, e] = prev_->spans[k];
-    return e - b <= text_.size() - pos_ &&
-           std::memcmp(text_.data() + pos_, prev_->text.data() + b, e - b) == 0;
+  Manifest::ModuleBytes bytes_at(size_t at, size_t length) const {
+    const XXH128_hash_t h = XXH3_128bits(text_.data() + at, length);
+    return {static_cast<uint32_t>(length), h.low64, h.high64};
+  }
+
+  // Whether the bytes at pos_ are the previous manifest's module k (same length and hash).
+  bool reusable(size_t k, Manifest::ModuleBytes& bytes) const {
+    if (!prev_ || k >= prev_->module_bytes.size()) return false;
+    const Manifest::ModuleBytes& old = prev_->module_bytes[k];
+    if (old.length > text_.size() - pos_) return false;
+    bytes = bytes_at(pos_, old.length);
+    return bytes == old;
   }
 
   // After a module that was not taken over, expect the one that followed it last time: this keeps

@@ -3,7 +3,7 @@
 // A 10,000-module manifest is a few megabytes of which a recompile usually changes one module's
 // object. The scanner walks the top-level object itself and hands each value to Boost.JSON
 // separately, so it knows where every element of `modules` starts and ends; an element whose bytes
-// equal the previous manifest's module at the expected position is not parsed at all.
+// hash like the previous manifest's module at the expected position is not parsed at all.
 #pragma once
 
 #include <boost/json.hpp>
@@ -18,10 +18,9 @@
 namespace hr::graph {
 
 struct ModuleSlot {
-  uint32_t begin = 0;  // the element's bytes in the text
-  uint32_t end = 0;
-  int64_t reused = -1;  // position in the previous manifest of a module with these bytes
-  uint32_t parsed = 0;  // otherwise: its value in ScannedManifest::parsed
+  Manifest::ModuleBytes bytes;  // the element's length and hash
+  int64_t reused = -1;          // position in the previous manifest of a module with these bytes
+  uint32_t parsed = 0;          // otherwise: its value in ScannedManifest::parsed
 };
 
 // Parsed values use the scan's storage throughout: Boost.JSON copies a value moved into another.
