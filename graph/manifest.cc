@@ -396,10 +396,8 @@ class Reader {
 
 }  // namespace
 
-namespace {
-
-Result<Manifest> parse_text(std::string_view text, const std::filesystem::path& manifest_dir,
-                            const Manifest* previous) {
+Result<Manifest> parse_manifest(std::string_view text, const std::filesystem::path& manifest_dir,
+                                const Manifest* previous) {
   // Strings taken over from earlier manifests keep those manifests' arenas alive; now and then a
   // fresh parse lets them go.
   constexpr size_t kMaxBorrowed = 64;
@@ -417,13 +415,6 @@ Result<Manifest> parse_text(std::string_view text, const std::filesystem::path& 
   Reader reader(m, previous);
   if (!reader.read(*scanned)) return fail(std::move(reader.error));
   return m;
-}
-
-}  // namespace
-
-Result<Manifest> parse_manifest(std::string_view text, const std::filesystem::path& manifest_dir,
-                                const Manifest* previous) {
-  return parse_text(text, manifest_dir, previous);
 }
 
 Result<Manifest> read_manifest(const std::filesystem::path& path, const Manifest* previous) {
@@ -445,7 +436,7 @@ Result<Manifest> read_manifest(const std::filesystem::path& path, const Manifest
     got += static_cast<size_t>(n);
   }
   ::close(fd);
-  auto m = parse_text(std::string_view(buffer.data(), got), path.parent_path(), previous);
+  auto m = parse_manifest(std::string_view(buffer.data(), got), path.parent_path(), previous);
   if (!m) return fail(path.string() + ": " + m.error().message);
   return m;
 }

@@ -7,10 +7,10 @@
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
 #include <chrono>
-#include <fstream>
 #include <iostream>
 #include <thread>
 
+#include "common/read_file.h"
 #include "orchestrator/control.h"
 #include "orchestrator/orchestrator.h"
 
@@ -33,8 +33,7 @@ fs::path log_file(const Config& c) {
 }
 
 std::string tail(const fs::path& file, size_t bytes) {
-  std::ifstream in(file, std::ios::binary);
-  std::string s((std::istreambuf_iterator<char>(in)), {});
+  const std::string s = hr::read_file_or_empty(file);
   return s.size() > bytes ? s.substr(s.size() - bytes) : s;
 }
 

@@ -3,10 +3,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 #include <set>
 
+#include "common/read_file.h"
 #include "orchestrator/import_rewrite.h"
 
 namespace hr::orch {
@@ -52,12 +51,6 @@ std::set<std::string> failing_ids(const std::vector<esbuild::Message>& errors,
     }
   }
   return out;
-}
-
-std::string read_source(const fs::path& path, bool& ok) {
-  std::ifstream in(path, std::ios::binary);
-  ok = static_cast<bool>(in);
-  return ok ? std::string(std::istreambuf_iterator<char>(in), {}) : std::string();
 }
 
 }  // namespace
@@ -134,14 +127,14 @@ esbuild::Plugin ModuleBuilder::plugin(std::shared_ptr<Batch> batch) const {
       {".*", kNamespace,
        [root](const esbuild::OnLoadArgs& a) -> std::optional<esbuild::OnLoadResult> {
          esbuild::OnLoadResult r;
-         std::ifstream in(root / a.path, std::ios::binary);
-         if (!in) {
+         auto contents = read_file(root / a.path);
+         if (!contents) {
            esbuild::Message m;
-           m.text = "cannot read " + (root / a.path).string();
+           m.text = contents.error().message;
            r.errors.push_back(std::move(m));
            return r;
          }
-         r.contents.assign(std::istreambuf_iterator<char>(in), {});
+         r.contents = std::move(*contents);
          r.loader = loader_for(a.path);
          r.resolve_dir = (root / a.path).parent_path().string();
          return r;
@@ -237,18 +230,18 @@ void ModuleBuilder::fast(std::shared_ptr<Batch> batch) {
 // One module, its text sent inline: esbuild neither lists its folder nor calls back.
 void ModuleBuilder::fast_one(std::shared_ptr<Batch> batch, const std::string& id) {
   const fs::path path = root_ / id;
-  bool ok = false;
-  esbuild::BuildOptions o = fast_options();
-  o.stdin_contents = read_source(path, ok);
-  if (!ok) {
+  auto contents = read_file(path);
+  if (!contents) {
     esbuild::Message m;
-    m.text = "cannot read " + path.string();
+    m.text = contents.error().message;
     m.location.emplace();
     m.location->file = id;
     batch->result.errors.push_back(std::move(m));
     if (--batch->in_flight == 0) fast_done(batch);
     return;
   }
+  esbuild::BuildOptions o = fast_options();
+  o.stdin_contents = std::move(*contents);
   o.stdin_resolve_dir = path.parent_path().string();
   o.flags.push_back("--loader=" + loader_for(id));
   o.flags.push_back("--sourcefile=" + path.string());  // locations then read as the module id

@@ -3,13 +3,11 @@
 // and keeping the npm dependency bundle in step with what the app imports.
 #include "orchestrator/pipeline.h"
 
+#include "common/read_file.h"
 #include "orchestrator/assemble.h"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
-
-#include <fstream>
-#include <sstream>
 
 namespace hr::orch {
 
@@ -28,13 +26,6 @@ double ms_since(Clock::time_point t0) {
 }
 
 }  // namespace
-
-std::string Pipeline::read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 Pipeline::Pipeline(boost::asio::io_context& io, esbuild::Service& esbuild, server::Server& server,
                    Options options, std::string client_js)
@@ -119,7 +110,7 @@ void Pipeline::load_style(const std::string& id) {
   auto n = graph_.find(id);
   SiteState::Module s;
   s.is_style = true;
-  s.code = read_file(root_ / id);
+  s.code = read_file_or_empty(root_ / id);
   s.css_linked = n && graph_.node(*n).importers.empty();
   site_.put_module(id, std::move(s));
 }
@@ -164,7 +155,7 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
   root_ = manifest->root;
   graph_.apply(*manifest);
   builder_ = std::make_unique<ModuleBuilder>(esbuild_, root_, builder_hooks());
-  site_.set_html(read_file(root_ / std::string(manifest->html)));
+  site_.set_html(read_file_or_empty(root_ / std::string(manifest->html)));
   std::vector<std::string> js;
   for (graph::NodeId n = 0; n < graph_.node_count(); ++n) {
     const auto& node = graph_.node(n);

@@ -109,7 +109,6 @@ class Pipeline {
   void record_decision(const RecompileResult& r);
   void check_waiters();
   bool is_js(std::string_view id) const;
-  static std::string read_file(const std::filesystem::path& p);  // "" when unreadable
   std::uint64_t next_timestamp();
 
   boost::asio::io_context& io_;

@@ -6,9 +6,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/json.hpp>
 #include <cstring>
-#include <fstream>
-#include <sstream>
 
+#include "common/read_file.h"
 #include "orchestrator/assemble.h"
 #include "orchestrator/burst.h"
 #include "orchestrator/pipeline.h"
@@ -129,7 +128,8 @@ void Pipeline::start_run(std::vector<Pending> batch) {
   }
   run->timestamp = next_timestamp();
   for (const auto& id : styles) load_style(id);
-  if (run->diff.html_changed) site_.set_html(read_file(root_ / std::string(current_->html)));
+  if (run->diff.html_changed)
+    site_.set_html(read_file_or_empty(root_ / std::string(current_->html)));
   run->build_started = Clock::now();
   if (js.empty()) return after_build(run, ModuleBuild{});
   build_modules({js.begin(), js.end()}, true,

@@ -6,8 +6,8 @@
 #include <algorithm>
 #include <boost/json.hpp>
 #include <fstream>
-#include <sstream>
 
+#include "common/read_file.h"
 #include "orchestrator/cjs_exports.h"
 
 namespace hr::orch {
@@ -19,13 +19,6 @@ namespace {
 
 constexpr const char* kNamespace = "hr-dep";
 constexpr const char* kEntryPrefix = "hr-dep:";
-
-std::string read_or_empty(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::ostringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
 std::string hex64(uint64_t v) {
   char buf[17];
@@ -89,7 +82,7 @@ std::optional<DepsBundle> load_cache(const DepsRequest& r, const std::string& ke
   if (r.cache_dir.empty()) return std::nullopt;
   const fs::path dir = cache_folder(r, key);
   boost::system::error_code ec;
-  json::value index = json::parse(read_or_empty(dir / "index.json"), ec);
+  json::value index = json::parse(read_file_or_empty(dir / "index.json"), ec);
   if (ec || !index.is_object()) return std::nullopt;
   DepsBundle b{key, {}, {}, true};
   for (const auto& [spec, url] : index.at("entry").as_object())
@@ -98,7 +91,7 @@ std::optional<DepsBundle> load_cache(const DepsRequest& r, const std::string& ke
     const std::string url = json::value_to<std::string>(f);
     const fs::path file = dir / url.substr(std::string("/@deps/").size());
     if (!fs::is_regular_file(file)) return std::nullopt;
-    b.files.push_back(DepFile{url, read_or_empty(file)});
+    b.files.push_back(DepFile{url, read_file_or_empty(file)});
   }
   return b;
 }
@@ -129,7 +122,7 @@ std::string deps_key(const DepsRequest& r) {
   for (const auto& s : sorted_unique(r.specifiers)) material += s + "\n";
   for (const char* f : {"package.json", "package-lock.json", "bun.lock", "bun.lockb", "yarn.lock",
                         "pnpm-lock.yaml", "node_modules/.package-lock.json"}) {
-    material += std::string(f) + "\n" + read_or_empty(r.root / f);
+    material += std::string(f) + "\n" + read_file_or_empty(r.root / f);
   }
   return hex64(XXH3_64bits(material.data(), material.size()));
 }
@@ -217,7 +210,7 @@ void prebundle(esbuild::Service& service, DepsRequest r, esbuild::Callback<DepsB
       if (spec == r.specifiers.end()) continue;
       auto format = detect_module_format(input);
       if (!format) return done(format.error());
-      wrappers[*spec] = wrapper_source(*spec, *format, read_or_empty(input));
+      wrappers[*spec] = wrapper_source(*spec, *format, read_file_or_empty(input));
     }
     if (wrappers.size() != r.specifiers.size()) {
       return done(fail("prebundling: esbuild resolved " + std::to_string(wrappers.size()) + " of " +

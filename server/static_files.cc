@@ -1,8 +1,7 @@
 #include "server/static_files.h"
+#include "common/read_file.h"
 
 #include <algorithm>
-#include <fstream>
-#include <iterator>
 #include <system_error>
 
 namespace hr::server {
@@ -23,14 +22,6 @@ bool has_hidden_segment(std::string_view path) {
 bool inside(const fs::path& root, const fs::path& p) {
   auto [r, q] = std::mismatch(root.begin(), root.end(), p.begin(), p.end());
   return r == root.end();
-}
-
-hr::Result<std::string> read_file(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  if (!in) return hr::fail(p.string() + ": cannot open");
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  if (in.bad()) return hr::fail(p.string() + ": read error");
-  return bytes;
 }
 
 }  // namespace

@@ -77,11 +77,15 @@ export function recompiledManifest(previous, written, { build }) {
   const next = { ...previous, build: String(build), changed: written.map((r) => r.id) };
   delete next.removed;
   const modules = [...previous.modules];
-  const indexById = new Map(indexOf(previous.modules));
+  let indexById = indexOf(previous.modules);  // copied only when a module is added
   for (const record of written) {
     const entry = manifestModule(record);
-    if (indexById.has(record.id)) modules[indexById.get(record.id)] = entry;
-    else indexById.set(record.id, modules.push(entry) - 1);
+    if (indexById.has(record.id)) {
+      modules[indexById.get(record.id)] = entry;
+    } else {
+      if (indexById === indexes.get(previous.modules)) indexById = new Map(indexById);
+      indexById.set(record.id, modules.push(entry) - 1);
+    }
   }
   next.modules = modules;
   indexes.set(modules, indexById);

@@ -11,7 +11,8 @@ import { closeBrowser, launchBrowser } from "./browser.mjs";
 import { REPO_DIR } from "./react_deps.mjs";
 import { startStubServer } from "./stub_server.mjs";
 
-const CLIENT_JS = path.join(REPO_DIR, "orchestrator", "client", "hmr_client.js");
+// The served client is these files in order (orchestrator/embed_client.cmake).
+const CLIENT_JS = ["error_overlay.js", "hmr_client.js"].map((f) => path.join(REPO_DIR, "orchestrator", "client", f));
 const TEST_TIMEOUT_MS = 45000;
 
 let stub;
@@ -71,7 +72,7 @@ const computed = (page, selector, property) =>
 
 describe("the HMR client in Chromium", () => {
   before(async () => {
-    stub = await startStubServer({ clientSource: fs.readFileSync(CLIENT_JS, "utf8"), files: initialFiles() });
+    stub = await startStubServer({ clientSource: CLIENT_JS.map((f) => fs.readFileSync(f, "utf8")).join(""), files: initialFiles() });
     browser = await launchBrowser();
   }, { timeout: 90000 });
 

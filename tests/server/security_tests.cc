@@ -32,6 +32,13 @@ struct PublicTree {
   ~PublicTree() { fs::remove_all(base); }
 };
 
+// Server options that serve `tree`'s public folder.
+Options serving(const PublicTree& tree) {
+  Options o;
+  o.public_dir = tree.pub;
+  return o;
+}
+
 Site site_with_module() {
   Site s;
   s.modules["/app/root.jsx"] = make_asset("export {}");
@@ -105,9 +112,7 @@ TEST_CASE("cross-site no-cors loads of modules get 403") {
 
 TEST_CASE("request targets: #, backslash, NUL, encoded dots, colons and root escapes are refused") {
   PublicTree tree;
-  Options o;
-  o.public_dir = tree.pub;
-  ServerFixture s(o);
+  ServerFixture s(serving(tree));
   s.server().publish(site_with_module());
   struct Case {
     const char* target;
@@ -152,9 +157,7 @@ TEST_CASE("request targets: #, backslash, NUL, encoded dots, colons and root esc
 
 TEST_CASE("query strings never change which file the access check sees") {
   PublicTree tree;
-  Options o;
-  o.public_dir = tree.pub;
-  ServerFixture s(o);
+  ServerFixture s(serving(tree));
   s.server().publish(site_with_module());
   const char* cases[] = {"/.env?import", "/.env?raw", "/.env?.js", "/.env?/../ok.txt",
                          "/link.txt?t=1"};
@@ -172,9 +175,7 @@ TEST_CASE("query strings never change which file the access check sees") {
 
 TEST_CASE("nothing outside the public folder is readable, whatever the target looks like") {
   PublicTree tree;
-  Options o;
-  o.public_dir = tree.pub;
-  ServerFixture s(o);
+  ServerFixture s(serving(tree));
   const char* cases[] = {"/secret.txt", "/public/../secret.txt", "//secret.txt", "/./secret.txt"};
   for (const char* target : cases) {
     INFO(target);

@@ -36,6 +36,13 @@ int close_code(const Client::Frame& f) {
   return (static_cast<unsigned char>(f.payload[0]) << 8) | static_cast<unsigned char>(f.payload[1]);
 }
 
+// The server's next frame closes the connection with `code`.
+void check_closes_with(Client& c, int code) {
+  Client::Frame f = c.read_frame();
+  CHECK(f.opcode == kClose);
+  CHECK(close_code(f) == code);
+}
+
 template <class Pred>
 bool eventually(Pred pred, std::chrono::milliseconds limit = 3000ms) {
   auto deadline = std::chrono::steady_clock::now() + limit;
@@ -143,9 +150,7 @@ TEST_CASE("websocket: the close handshake is answered and the connection closes"
   auto c = hmr_client(s.port());
   REQUIRE(eventually([&] { return s.server().client_count() == 1; }));
   c->send_frame(kClose, std::string("\x03\xe8", 2));
-  Client::Frame f = c->read_frame();
-  CHECK(f.opcode == kClose);
-  CHECK(close_code(f) == 1000);
+  check_closes_with(*c, 1000);
   CHECK(c->closed_within(2000ms));
   CHECK(eventually([&] { return s.server().client_count() == 0; }));
 }
@@ -154,9 +159,7 @@ TEST_CASE("websocket: an unmasked client frame is a protocol error (close 1002)"
   ServerFixture s;
   auto c = hmr_client(s.port());
   c->send_frame(kText, "not masked", true, false);
-  Client::Frame f = c->read_frame();
-  CHECK(f.opcode == kClose);
-  CHECK(close_code(f) == 1002);
+  check_closes_with(*c, 1002);
   CHECK(c->closed_within(3000ms));
 }
 
@@ -164,9 +167,7 @@ TEST_CASE("websocket: a continuation without a start is a protocol error (close 
   ServerFixture s;
   auto c = hmr_client(s.port());
   c->send_frame(kCont, "orphan");
-  Client::Frame f = c->read_frame();
-  CHECK(f.opcode == kClose);
-  CHECK(close_code(f) == 1002);
+  check_closes_with(*c, 1002);
 }
 
 TEST_CASE("websocket: a message over the size limit closes with 1009") {
@@ -175,18 +176,14 @@ TEST_CASE("websocket: a message over the size limit closes with 1009") {
   ServerFixture s(o);
   auto c = hmr_client(s.port());
   c->send_frame(kBinary, std::string(2000, 'x'));
-  Client::Frame f = c->read_frame();
-  CHECK(f.opcode == kClose);
-  CHECK(close_code(f) == 1009);
+  check_closes_with(*c, 1009);
 }
 
 TEST_CASE("websocket: invalid UTF-8 text closes with 1007") {
   ServerFixture s;
   auto c = hmr_client(s.port());
   c->send_frame(kText, "\xff\xfe");
-  Client::Frame f = c->read_frame();
-  CHECK(f.opcode == kClose);
-  CHECK(close_code(f) == 1007);
+  check_closes_with(*c, 1007);
 }
 
 TEST_CASE("websocket: a broadcast reaches every client") {
@@ -250,9 +247,7 @@ TEST_CASE("websocket: stopping the server sends close 1001") {
   auto c = hmr_client(*port);
   REQUIRE(eventually([&] { return server.client_count() == 1; }));
   boost::asio::post(io, [&] { server.stop(); });
-  Client::Frame f = c->read_frame();
-  CHECK(f.opcode == kClose);
-  CHECK(close_code(f) == 1001);
+  check_closes_with(*c, 1001);
   c.reset();
   t.join();  // run() returns once every connection and timer is gone
 }
