@@ -147,7 +147,9 @@ describe("hot reload end to end (hr-orchestrate + Chromium)", () => {
     await cdp.send("Emulation.setCPUThrottlingRate", { rate: 20 });
     const stale = [];
     for (let round = 0; round < 4; round++) {
-      const { edit, result } = await app.edit("component-text", { target: "comp_1" });
+      // A page throttled 20x took 2.5–19 s to apply an update on a busy 2-core machine: the default
+      // 5 s budget made the test fail on load, not on behaviour.
+      const { edit, result } = await app.edit("component-text", { target: "comp_1", waitApplied: 30000 });
       assert.equal(result.acknowledged, 1, JSON.stringify(result));
       const shown = await waitUntil(async () => (await tab.page.locator('[data-testid="comp-1"] .label').textContent()) === edit.text,
         "the update", 5000).then(() => true, () => false);
