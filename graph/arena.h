@@ -6,6 +6,7 @@
 // separate heap blocks that never move.
 #pragma once
 
+#include <algorithm>
 #include <cstring>
 #include <memory>
 #include <string_view>
@@ -30,11 +31,15 @@ class StringArena {
   size_t bytes_reserved() const { return reserved_; }
 
  private:
+  // Blocks grow from small to kChunk: an incremental read stores only a changed module's strings.
+  static constexpr size_t kFirst = 4 * 1024;
   static constexpr size_t kChunk = 64 * 1024;
 
   void grow(size_t at_least) {
-    size_t size = at_least > kChunk ? at_least : kChunk;
-    chunks_.push_back(std::make_unique<char[]>(size));
+    const size_t next = chunks_.empty() ? kFirst : std::min(kChunk, 2 * last_);
+    const size_t size = std::max(at_least, next);
+    last_ = size;
+    chunks_.push_back(std::make_unique_for_overwrite<char[]>(size));
     next_ = chunks_.back().get();
     left_ = size;
     reserved_ += size;
@@ -44,6 +49,7 @@ class StringArena {
   char* next_ = nullptr;
   size_t left_ = 0;
   size_t reserved_ = 0;
+  size_t last_ = 0;
 };
 
 }  // namespace hr::graph

@@ -87,7 +87,8 @@ std::optional<Kind> parse_kind(std::string_view s) {
 // the compiler's author needs to fix the manifest.
 class Reader {
  public:
-  Reader(Manifest& m, const Manifest* previous) : m_(m), prev_(previous) {}
+  Reader(Manifest& m, const Manifest* previous, std::string_view text)
+      : m_(m), prev_(previous), text_(text) {}
 
   bool read(const ScannedManifest& doc) {
     if (!doc.is_object) return fail("/", "expected a JSON object");
@@ -164,58 +165,51 @@ class Reader {
       if (doc.top.contains("modules")) return fail("/modules", "expected an array of modules");
       return fail("/modules", "required field missing (expected an array of modules)");
     }
-    m_.modules.reserve(doc.modules.size());
-    m_.module_bytes.reserve(doc.modules.size());
-    if (prev_) m_.import_pool.reserve(prev_->import_pool.size() + 64);
     if (prev_) m_.rewritten.emplace();
-    for (size_t i = 0; i < doc.modules.size(); ++i) {
-      const ModuleSlot& slot = doc.modules[i];
-      m_.module_bytes.push_back(slot.bytes);
-      if (slot.reused >= 0) {
-        take_over(prev_->modules[slot.reused]);
-        in_place_ = in_place_ && slot.reused == static_cast<int64_t>(i);
-        continue;
+    ModuleTableBuilder table(text_, m_.arena);
+    size_t i = 0;  // module number
+    for (const ModuleSlot& slot : doc.modules) {
+      if (slot.from == ModuleSlot::From::previous_chunk) {
+        const ModuleTable::Chunk& chunk = prev_->modules.chunks()[slot.index];
+        table.share(chunk);
+        i += chunk->specs.size();
+      } else if (slot.from == ModuleSlot::From::previous_module) {
+        const ModuleSpec& old = prev_->modules[slot.index];
+        const ModuleChunk* from =
+            prev_->modules.chunks()[slot.index / ModuleTable::kChunkSize].get();
+        table.add(old, old.imports, from, slot.offset, slot.bytes);
+        in_place_ = in_place_ && slot.index == i;
+        ++i;
+      } else {
+        ModuleSpec spec;
+        imports_.clear();
+        if (!read_module(doc.value_of(slot), i, spec)) return false;
+        table.add(spec, imports_, nullptr, slot.offset, slot.bytes);
+        if (prev_) m_.rewritten->push_back(spec.id);
+        in_place_ =
+            in_place_ && prev_ && i < prev_->modules.size() && prev_->modules[i].id == spec.id;
+        ++i;
       }
-      if (!read_module(doc.value_of(slot), i)) return false;
-      std::string_view id = m_.modules.back().id;
-      if (prev_) m_.rewritten->push_back(id);
-      in_place_ = in_place_ && prev_ && i < prev_->modules.size() && prev_->modules[i].id == id;
     }
+    m_.modules = table.finish();
     return true;
-  }
-
-  // A module with the same bytes as in the previous manifest: the same spec, its strings shared.
-  void take_over(const ModuleSpec& old) {
-    ModuleSpec spec = old;
-    spec.imports_begin = static_cast<uint32_t>(m_.import_pool.size());
-    auto imports = prev_->imports_of(old);
-    m_.import_pool.insert(m_.import_pool.end(), imports.begin(), imports.end());
-    m_.modules.push_back(spec);
-    borrow();
-  }
-
-  // Keeps the previous manifest's strings (and those it borrowed) alive.
-  void borrow() {
-    if (!m_.borrowed.empty()) return;
-    m_.borrowed = prev_->borrowed;
-    m_.borrowed.push_back(prev_->arena);
   }
 
   // Ids are unique. When every module sits where it sat before with the same id, the previous
   // index holds as it is; otherwise it is built again.
   bool index_modules() {
     if (prev_ && in_place_ && m_.modules.size() == prev_->modules.size()) {
-      m_.index = prev_->index;  // its keys are in the previous manifest's arenas
+      m_.index = prev_->index;  // it keeps alive the chunks its keys point into
       m_.id_set_fingerprint = prev_->id_set_fingerprint;
-      borrow();
       return true;
     }
     auto index = std::make_shared<ModuleIndex>();
     m_.index = index;
-    index->reserve(m_.modules.size());
+    index->keys_from = m_.modules.chunks();
+    index->positions.reserve(m_.modules.size());
     for (size_t i = 0; i < m_.modules.size(); ++i) {
       std::string_view id = m_.modules[i].id;
-      auto [it, inserted] = index->try_emplace(id, static_cast<uint32_t>(i));
+      auto [it, inserted] = index->positions.try_emplace(id, static_cast<uint32_t>(i));
       if (!inserted) {
         return fail(at("/modules", i, "id"), "duplicate id " + quoted(id) + " (first at " +
                                                  at("/modules", it->second, "id") + ")");
@@ -257,11 +251,11 @@ class Reader {
     return f;
   }
 
-  bool read_module(const json::value& v, size_t i) {
+  // One parsed module into `spec`, its imports into imports_.
+  bool read_module(const json::value& v, size_t i, ModuleSpec& spec) {
     const json::object* o = v.if_object();
     if (!o) return fail(at("/modules", i), "expected an object");
     ModuleFields f = fields_of(*o);
-    ModuleSpec spec;
     if (!read_id(f.id, i, spec) || !read_kind(f.kind, i, spec)) return false;
     if (f.route) {
       if (!f.route->is_string()) return fail(at("/modules", i, "route"), "expected a string");
@@ -277,13 +271,7 @@ class Reader {
       if (!f.accept->is_bool()) return fail(at("/modules", i, "accept"), "expected a boolean");
       spec.accept = f.accept->get_bool();
     }
-    spec.imports_begin = static_cast<uint32_t>(m_.import_pool.size());
-    if (f.imports) {
-      if (!string_array(*f.imports, {"/modules", i, "imports"}, true, m_.import_pool)) return false;
-    }
-    spec.imports_count = static_cast<uint32_t>(m_.import_pool.size() - spec.imports_begin);
-    m_.modules.push_back(spec);
-    return true;
+    return !f.imports || string_array(*f.imports, {"/modules", i, "imports"}, true, imports_);
   }
 
   bool read_id(const json::value* id, size_t i, ModuleSpec& spec) {
@@ -313,7 +301,7 @@ class Reader {
     if (!v) return fail("/entries", "required field missing (expected an array of module ids)");
     if (!string_array(*v, {"/entries"}, true, m_.entries)) return false;
     for (size_t i = 0; i < m_.entries.size(); ++i) {
-      if (!m_.index->contains(m_.entries[i])) {
+      if (!m_.index->positions.contains(m_.entries[i])) {
         return fail(at("/entries", i), "unknown module " + quoted(m_.entries[i]) +
                                            " (every entry must be listed in /modules)");
       }
@@ -326,7 +314,7 @@ class Reader {
       m_.changed.emplace();
       if (!string_array(*v, {"/changed"}, true, *m_.changed)) return false;
       for (std::string_view id : *m_.changed) {
-        if (!m_.index->contains(id)) {
+        if (!m_.index->positions.contains(id)) {
           m_.warnings.push_back("/changed lists " + quoted(id) + ", which is not in /modules");
         }
       }
@@ -334,8 +322,8 @@ class Reader {
     if (const json::value* v = top.if_contains("removed")) {
       if (!string_array(*v, {"/removed"}, true, m_.removed)) return false;
       for (size_t i = 0; i < m_.removed.size(); ++i) {
-        auto it = m_.index->find(m_.removed[i]);
-        if (it != m_.index->end()) {
+        auto it = m_.index->positions.find(m_.removed[i]);
+        if (it != m_.index->positions.end()) {
           return fail(at("/removed", i), quoted(m_.removed[i]) +
                                              " is removed but still listed at " +
                                              at("/modules", it->second, "id"));
@@ -391,6 +379,8 @@ class Reader {
 
   Manifest& m_;
   const Manifest* prev_;
+  std::string_view text_;
+  std::vector<std::string_view> imports_;  // the module being read
   bool in_place_ = true;  // every module so far has the id the previous manifest had there
 };
 
@@ -398,10 +388,7 @@ class Reader {
 
 Result<Manifest> parse_manifest(std::string_view text, const std::filesystem::path& manifest_dir,
                                 const Manifest* previous) {
-  // Strings taken over from earlier manifests keep those manifests' arenas alive; now and then a
-  // fresh parse lets them go.
-  constexpr size_t kMaxBorrowed = 64;
-  if (previous && previous->borrowed.size() >= kMaxBorrowed) previous = nullptr;
+  if (text.size() > UINT32_MAX) return fail("the manifest is over 4 GiB");
   // The DOMs live only for this call; a monotonic resource makes their nodes one allocation
   // stream, released at once. Its first block is kept per thread between calls: a fresh
   // multi-megabyte block costs more in page faults than the parse itself.
@@ -412,7 +399,7 @@ Result<Manifest> parse_manifest(std::string_view text, const std::filesystem::pa
   if (!scanned) return scanned.error();
   Manifest m;
   m.dir = manifest_dir;
-  Reader reader(m, previous);
+  Reader reader(m, previous, text);
   if (!reader.read(*scanned)) return fail(std::move(reader.error));
   return m;
 }

@@ -5,14 +5,15 @@
 // ("/modules/12/id: duplicate id \"a.jsx\""). It never half-succeeds: a Manifest value has passed
 // every check, so applying it to the Graph cannot fail on its content.
 //
-// Strings are views into the Manifest's own arena (see arena.h): parsing a 10,000-module manifest
-// makes a handful of allocations instead of one per string. A Manifest is move-only; its views stay
-// valid for its lifetime, moves included.
+// Strings are views into arenas (see arena.h) held by the Manifest and its module chunks: parsing
+// a 10,000-module manifest makes a handful of allocations instead of one per string. Its views
+// stay valid for its lifetime, moves included.
 //
 // Reading is incremental: given the manifest read before, a module whose object has the same bytes
-// at the expected place is taken over without parsing (its strings stay in the earlier manifest's
-// arena, which the new one keeps alive). A one-module recompile of a 10,000-module app then costs a
-// hash of the text, not a parse of it; the result is the same Manifest a fresh parse gives.
+// at the expected place is taken over without parsing, and a chunk of modules (module_table.h)
+// whose bytes are all the same is shared as it is. A one-module recompile of a 10,000-module app
+// then costs a hash of the text and the rebuild of one chunk, not a parse; the result is the same
+// Manifest a fresh parse gives.
 //
 // Checks made here: types of every known field, `version` == 1, module ids valid (relative,
 // normalized, no '..') and unique, `kind` one of the six kinds, `entries` naming known modules,
@@ -36,27 +37,20 @@
 
 #include "common/result.h"
 #include "graph/arena.h"
+#include "graph/module_table.h"
 
 namespace hr::graph {
-
-enum class Kind : uint8_t { entry, page, component, module, style, asset };
 
 std::string_view to_string(Kind kind);
 // The `accept` default: page, component and style modules can be hot-swapped on their own.
 bool default_accept(Kind kind);
 
-struct ModuleSpec {
-  std::string_view id;
-  Kind kind = Kind::module;
-  bool accept = false;
-  bool has_hash = false;  // `hash` given: compared for equality, the file is not read
-  std::string_view hash;
-  std::string_view route;
-  uint32_t imports_begin = 0;  // into Manifest::import_pool
-  uint32_t imports_count = 0;
+// id -> position in `modules`. Its keys live in the arenas of the chunks it was built from, which
+// it keeps alive: a later manifest with every id in place shares it.
+struct ModuleIndex {
+  tsl::robin_map<std::string_view, uint32_t> positions;
+  std::vector<ModuleTable::Chunk> keys_from;
 };
-
-using ModuleIndex = tsl::robin_map<std::string_view, uint32_t>;  // id -> position in `modules`
 
 struct Alias {
   std::string_view prefix;  // "$"
@@ -72,8 +66,7 @@ struct Manifest {
 
   // The app.
   std::vector<std::string_view> entries;
-  std::vector<ModuleSpec> modules;
-  std::vector<std::string_view> import_pool;
+  ModuleTable modules;
 
   // This recompile's hints.
   std::optional<std::vector<std::string_view>> changed;
@@ -90,12 +83,10 @@ struct Manifest {
   std::vector<std::string> warnings;
 
   const ModuleSpec* find(std::string_view id) const {
-    auto it = index->find(id);
-    return it == index->end() ? nullptr : &modules[it->second];
+    auto it = index->positions.find(id);
+    return it == index->positions.end() ? nullptr : &modules[it->second];
   }
-  std::span<const std::string_view> imports_of(const ModuleSpec& m) const {
-    return {import_pool.data() + m.imports_begin, m.imports_count};
-  }
+  std::span<const std::string_view> imports_of(const ModuleSpec& m) const { return m.imports; }
 
   // Shared with the previous manifest when every module kept its id and position.
   std::shared_ptr<const ModuleIndex> index = std::make_shared<ModuleIndex>();
@@ -106,15 +97,6 @@ struct Manifest {
   // one was read against (absent when read from scratch: any module may have changed). A module
   // not listed has the bytes, hence the hash, it had there.
   std::optional<std::vector<std::string_view>> rewritten;
-  // Each module object's length and 128-bit xxh3 hash, in order: what the next read compares its
-  // bytes with (the text itself is not kept: a 10,000-module manifest is megabytes).
-  struct ModuleBytes {
-    uint32_t length = 0;
-    uint64_t hash_low = 0, hash_high = 0;
-    bool operator==(const ModuleBytes&) const = default;
-  };
-  std::vector<ModuleBytes> module_bytes;
-  std::vector<std::shared_ptr<StringArena>> borrowed;  // earlier arenas holding reused strings
 };
 
 // Parses manifest text; relative paths are resolved against `manifest_dir`. With `previous` (the

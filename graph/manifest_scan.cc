@@ -2,8 +2,6 @@
 
 #include <cstring>
 
-#include <xxhash.h>
-
 namespace hr::graph {
 
 namespace {
@@ -118,8 +116,8 @@ class Scanner {
     out_.top.erase("modules");
     out_.modules.clear();
     out_.parsed.clear();
-    if (prev_) out_.modules.reserve(prev_->modules.size() + 16);
     next_prev_ = 0;
+    count_ = 0;
     skip_space();
     if (at(']')) return ++pos_, true;
     for (;;) {
@@ -131,39 +129,56 @@ class Scanner {
     }
   }
 
-  // One module: taken over when the previous manifest's module at the expected position has the
-  // same bytes here, parsed otherwise.
+  // One module, or a chunk of them: taken over when the previous manifest has the same bytes at
+  // the expected position, parsed otherwise.
   bool element() {
+    if (same_chunk()) return true;
     ModuleSlot slot;
-    const size_t begin = pos_;
-    if (reusable(next_prev_, slot.bytes)) {
-      slot.reused = static_cast<int64_t>(next_prev_++);
+    slot.offset = pos_;
+    if (same_module(next_prev_, slot.bytes)) {
+      slot.from = ModuleSlot::From::previous_module;
+      slot.index = static_cast<uint32_t>(next_prev_++);
       pos_ += slot.bytes.length;
     } else {
       json::value& v = out_.parsed.emplace_back(nullptr);
       if (!value(v)) return false;
       resync(v);
-      slot.parsed = static_cast<uint32_t>(out_.parsed.size() - 1);
+      slot.index = static_cast<uint32_t>(out_.parsed.size() - 1);
       size_t end = pos_;
-      while (end > begin && std::strchr(" \n\r\t", text_[end - 1])) --end;
-      slot.bytes = bytes_at(begin, end - begin);
+      while (end > slot.offset && std::strchr(" \n\r\t", text_[end - 1])) --end;
+      slot.bytes = text_bytes(text_.data() + slot.offset, end - slot.offset);
     }
     out_.modules.push_back(slot);
+    ++count_;
     return true;
   }
 
-  Manifest::ModuleBytes bytes_at(size_t at, size_t length) const {
-    const XXH128_hash_t h = XXH3_128bits(text_.data() + at, length);
-    return {static_cast<uint32_t>(length), h.low64, h.high64};
+  // Whether `old` describes the bytes at pos_; `here` gets their length and hash.
+  bool same_bytes(const TextBytes& old, TextBytes& here) const {
+    if (old.length > text_.size() - pos_) return false;
+    here = text_bytes(text_.data() + pos_, old.length);
+    return here == old;
   }
 
-  // Whether the bytes at pos_ are the previous manifest's module k (same length and hash).
-  bool reusable(size_t k, Manifest::ModuleBytes& bytes) const {
-    if (!prev_ || k >= prev_->module_bytes.size()) return false;
-    const Manifest::ModuleBytes& old = prev_->module_bytes[k];
-    if (old.length > text_.size() - pos_) return false;
-    bytes = bytes_at(pos_, old.length);
-    return bytes == old;
+  // Whether the previous manifest's module k is what stands at pos_.
+  bool same_module(size_t k, TextBytes& here) const {
+    return prev_ && k < prev_->modules.size() && same_bytes(prev_->modules.bytes_of(k), here);
+  }
+
+  // A full chunk of the previous manifest, at the same module numbers, with the same bytes.
+  bool same_chunk() {
+    constexpr size_t kSize = ModuleTable::kChunkSize;
+    if (!prev_ || count_ != next_prev_ || count_ % kSize != 0) return false;
+    const size_t c = count_ / kSize;
+    const auto& chunks = prev_->modules.chunks();
+    ModuleSlot slot{ModuleSlot::From::previous_chunk, static_cast<uint32_t>(c), pos_, {}};
+    if (c >= chunks.size() || chunks[c]->specs.size() != kSize) return false;
+    if (!same_bytes(chunks[c]->span, slot.bytes)) return false;
+    out_.modules.push_back(slot);
+    pos_ += slot.bytes.length;
+    count_ += kSize;
+    next_prev_ += kSize;
+    return true;
   }
 
   // After a module that was not taken over, expect the one that followed it last time: this keeps
@@ -173,8 +188,9 @@ class Scanner {
     const json::object* o = v.if_object();
     const json::value* id = o ? o->if_contains("id") : nullptr;
     if (!id || !id->is_string()) return;
-    auto it = prev_->index->find(std::string_view(id->get_string()));
-    if (it != prev_->index->end()) next_prev_ = it->second + 1;
+    const auto& positions = prev_->index->positions;
+    auto it = positions.find(std::string_view(id->get_string()));
+    if (it != positions.end()) next_prev_ = it->second + 1;
   }
 
   std::string_view text_;
@@ -182,7 +198,8 @@ class Scanner {
   json::parser parser_;
   const Manifest* prev_;
   size_t pos_ = 0;
-  size_t next_prev_ = 0;
+  size_t next_prev_ = 0;  // the previous manifest's module expected next
+  size_t count_ = 0;      // modules scanned so far
   ScannedManifest out_;
   Error error_;
 };

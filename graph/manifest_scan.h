@@ -2,8 +2,9 @@
 //
 // A 10,000-module manifest is a few megabytes of which a recompile usually changes one module's
 // object. The scanner walks the top-level object itself and hands each value to Boost.JSON
-// separately, so it knows where every element of `modules` starts and ends; an element whose bytes
-// hash like the previous manifest's module at the expected position is not parsed at all.
+// separately, so it knows where every element of `modules` starts and ends. Elements with the
+// bytes the previous manifest had at the expected position are not parsed at all: a whole chunk
+// of them (module_table.h) is recognised by one hash, a single module by its own.
 #pragma once
 
 #include <boost/json.hpp>
@@ -17,10 +18,13 @@
 
 namespace hr::graph {
 
+// One element of `modules`, or a whole chunk of them, and where its bytes are in the text.
 struct ModuleSlot {
-  Manifest::ModuleBytes bytes;  // the element's length and hash
-  int64_t reused = -1;          // position in the previous manifest of a module with these bytes
-  uint32_t parsed = 0;          // otherwise: its value in ScannedManifest::parsed
+  enum class From : uint8_t { previous_chunk, previous_module, parsed };
+  From from = From::parsed;
+  uint32_t index = 0;  // chunk or module number in the previous manifest, or value in `parsed`
+  size_t offset = 0;
+  TextBytes bytes;
 };
 
 // Parsed values use the scan's storage throughout: Boost.JSON copies a value moved into another.
@@ -31,7 +35,7 @@ struct ScannedManifest {
   bool modules_scanned = false;
   std::vector<ModuleSlot> modules;
   boost::json::array parsed;  // the modules that were not taken over
-  const boost::json::value& value_of(const ModuleSlot& slot) const { return parsed[slot.parsed]; }
+  const boost::json::value& value_of(const ModuleSlot& slot) const { return parsed[slot.index]; }
 };
 
 // Scans `text`; parsed values live in `sp`. A syntax error is one message with line and column.

@@ -140,11 +140,16 @@ void edit(const App& app, int round) {
   write_file(app.dir / app.changed_id, "// edit " + std::to_string(round) + "\n");
 }
 
-// Heap bytes a parsed Manifest holds (its arena, module table, import pool and id index).
+// Heap bytes a parsed Manifest holds (its arena, module chunks and id index).
 size_t manifest_bytes(const Manifest& m) {
-  return m.arena->bytes_reserved() + m.modules.capacity() * sizeof(ModuleSpec) +
-         m.import_pool.capacity() * sizeof(std::string_view) +
-         m.index->bucket_count() * (sizeof(std::pair<std::string_view, uint32_t>) + 8);
+  size_t chunks = 0;
+  for (const auto& c : m.modules.chunks()) {
+    chunks += c->specs.capacity() * sizeof(ModuleSpec) +
+              c->imports.capacity() * sizeof(std::string_view) +
+              c->bytes.capacity() * sizeof(TextBytes);
+  }
+  return m.arena->bytes_reserved() + chunks +
+         m.index->positions.bucket_count() * (sizeof(std::pair<std::string_view, uint32_t>) + 8);
 }
 
 struct Row;

@@ -47,7 +47,8 @@ std::string describe(const Manifest& m) {
     const ModuleSpec* found = m.find(spec.id);
     if (found != &spec) s += "(index points elsewhere)";
   }
-  return s + "|" + std::to_string(m.index->size()) + "|" + std::to_string(m.id_set_fingerprint);
+  return s + "|" + std::to_string(m.index->positions.size()) + "|" +
+         std::to_string(m.id_set_fingerprint);
 }
 
 }  // namespace
@@ -55,23 +56,48 @@ std::string describe(const Manifest& m) {
 TEST_CASE("incremental manifest: a fresh parse lists no rewritten modules (all may have changed)") {
   Manifest m = parse_ok(manifest_json({0, 1, 2}, {1, 1, 1}));
   CHECK_FALSE(m.rewritten.has_value());
-  CHECK(m.borrowed.empty());
+  CHECK(m.modules.arenas_held() == 1);
 }
 
 TEST_CASE("incremental manifest: only the module whose bytes changed is parsed again") {
-  std::vector<int> versions(50, 1);
-  std::vector<int> order(50);
+  constexpr int kModules = 3 * ModuleTable::kChunkSize + 5;
+  std::vector<int> versions(kModules, 1);
+  std::vector<int> order(kModules);
   std::iota(order.begin(), order.end(), 0);
   Manifest before = parse_ok(manifest_json(order, versions, "1"));
-  versions[17] = 2;
+  versions[ModuleTable::kChunkSize + 17] = 2;
+  const std::string edited = "m" + std::to_string(ModuleTable::kChunkSize + 17) + ".js";
   auto after = parse_manifest(manifest_json(order, versions, "2"), "/nonexistent", &before);
   REQUIRE(after.has_value());
   REQUIRE(after->rewritten);
-  CHECK(ids_of(*after->rewritten) == std::vector<std::string>{"m17.js"});
-  CHECK(after->find("m17.js")->hash == "h2");
+  CHECK(ids_of(*after->rewritten) == std::vector<std::string>{edited});
+  CHECK(after->find(edited)->hash == "h2");
   CHECK(after->build == "2");
-  CHECK(after->borrowed.size() == 1);
   CHECK(describe(*after) == describe(parse_ok(manifest_json(order, versions, "2"))));
+
+  SECTION("the chunks without the edited module are shared, the index too") {
+    const auto& chunks = after->modules.chunks();
+    REQUIRE(chunks.size() == 4);
+    CHECK(chunks[0] == before.modules.chunks()[0]);
+    CHECK(chunks[1] != before.modules.chunks()[1]);
+    CHECK(chunks[2] == before.modules.chunks()[2]);
+    CHECK(after->index == before.index);
+  }
+}
+
+TEST_CASE("incremental manifest: a module inserted before a chunk shifts it, still read right") {
+  constexpr int kModules = 2 * ModuleTable::kChunkSize + 3;
+  std::vector<int> versions(kModules + 1, 1);
+  std::vector<int> order(kModules);
+  std::iota(order.begin(), order.end(), 0);
+  Manifest before = parse_ok(manifest_json(order, versions));
+  order.insert(order.begin() + 2, kModules);
+  const std::string text = manifest_json(order, versions);
+  auto after = parse_manifest(text, "/nonexistent", &before);
+  REQUIRE(after.has_value());
+  CHECK(ids_of(*after->rewritten) ==
+        std::vector<std::string>{"m" + std::to_string(kModules) + ".js"});
+  CHECK(describe(*after) == describe(parse_ok(text)));
 }
 
 TEST_CASE("incremental manifest: the taken-over strings outlive the manifest they came from") {
@@ -112,27 +138,31 @@ TEST_CASE("incremental manifest: a syntax error in a changed module names its li
   CHECK_THAT(after.error().message, Contains("invalid JSON at line 1, column"));
 }
 
-TEST_CASE("incremental manifest: earlier arenas are let go after a bounded number of reads") {
+TEST_CASE("incremental manifest: a module edited over and over does not pile up arenas") {
   auto m = std::make_shared<Manifest>(parse_ok(manifest_json({0, 1}, {0, 0})));
   size_t most = 0;
   for (int i = 1; i < 200; ++i) {
     auto next = parse_manifest(manifest_json({0, 1}, {i, 0}), "/nonexistent", m.get());
     REQUIRE(next.has_value());
-    most = std::max(most, next->borrowed.size());
+    most = std::max(most, next->modules.arenas_held());
     m = std::make_shared<Manifest>(std::move(*next));
   }
   CHECK(most > 1);
-  CHECK(most <= 64);
+  CHECK(most <= 9);
+  CHECK(describe(*m) == describe(parse_ok(manifest_json({0, 1}, {199, 0}))));
 }
 
 // The property: for random edits (changed, inserted, removed, moved modules), reading against the
 // previous manifest gives exactly what a fresh parse gives, and `rewritten` covers every module
 // whose hash or imports differ.
 TEST_CASE("incremental manifest: random edits read incrementally equal a fresh parse") {
+  // Edits are few against several chunks of modules, so whole chunks are often shared.
   std::mt19937 rng(7);
-  std::vector<int> versions(80, 0);
+  const int kModules = 3 * ModuleTable::kChunkSize;
+  std::vector<int> versions(2 * kModules, 0);
   std::vector<int> order;
-  for (int i = 0; i < 40; ++i) order.push_back(i);
+  for (int i = 0; i < kModules; ++i) order.push_back(i);
+  size_t shared_chunks = 0;
   auto prev = std::make_shared<Manifest>(parse_ok(manifest_json(order, versions)));
   for (int round = 0; round < 300; ++round) {
     const int edits = 1 + rng() % 3;
@@ -143,7 +173,7 @@ TEST_CASE("incremental manifest: random edits read incrementally equal a fresh p
           ++versions[order[at]];
           break;
         case 1: {  // insert a module not present
-          int n = rng() % 80;
+          int n = rng() % (2 * kModules);
           if (std::find(order.begin(), order.end(), n) == order.end())
             order.insert(order.begin() + at, n);
           break;
@@ -151,8 +181,8 @@ TEST_CASE("incremental manifest: random edits read incrementally equal a fresh p
         case 2:  // remove
           if (order.size() > 2) order.erase(order.begin() + at);
           break;
-        case 3:  // move
-          std::swap(order[at], order[rng() % order.size()]);
+        case 3:  // move (not far: a swap across chunks would be two edits)
+          std::swap(order[at], order[std::min(order.size() - 1, at + rng() % 3)]);
           break;
       }
     }
@@ -161,6 +191,10 @@ TEST_CASE("incremental manifest: random edits read incrementally equal a fresh p
     REQUIRE(incremental.has_value());
     INFO("round " << round);
     REQUIRE(describe(*incremental) == describe(parse_ok(text)));
+    for (const auto& chunk : incremental->modules.chunks()) {
+      const auto& before = prev->modules.chunks();
+      shared_chunks += std::find(before.begin(), before.end(), chunk) != before.end();
+    }
     if (incremental->rewritten) {
       for (const auto& spec : incremental->modules) {
         const ModuleSpec* old = prev->find(spec.id);
@@ -171,4 +205,5 @@ TEST_CASE("incremental manifest: random edits read incrementally equal a fresh p
     }
     prev = std::make_shared<Manifest>(std::move(*incremental));
   }
+  CHECK(shared_chunks > 100);
 }
