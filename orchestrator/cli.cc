@@ -99,6 +99,10 @@ int exit_code_of(const std::string& reply) {
 
 int run_recompile(const Config& c) {
   json::object req{{"cmd", "recompile"}, {"manifest", c.manifest.string()}};
+  // The server counts the call's time from here (see daemon.cc, call_started).
+  req["sent_at_ns"] = std::chrono::duration_cast<std::chrono::nanoseconds>(
+                          std::chrono::steady_clock::now().time_since_epoch())
+                          .count();
   if (c.wait_applied_ms >= 0) req["wait_applied_ms"] = c.wait_applied_ms;
   // Straight to the running server (the common case: one connection per recompile); a server is
   // started only when none answers.

@@ -5,8 +5,11 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <optional>
+#include <utility>
 
 #include "orchestrator/control.h"
+#include "orchestrator/manifest_watch.h"
 #include "orchestrator/orchestrator.h"
 #include "orchestrator/pipeline.h"
 
@@ -31,6 +34,15 @@ struct Daemon {
   std::unique_ptr<ControlServer> control;
   // The last manifest read: the next read takes its unchanged modules over instead of parsing.
   std::shared_ptr<graph::Manifest> last_read;
+  // The manifest read when it was written, before the compiler's call (see manifest_watch.h).
+  std::unique_ptr<ManifestWatch> watch;
+  struct ReadAhead {
+    std::shared_ptr<graph::Manifest> manifest;
+    std::uint64_t generation = 0;
+    FileStamp stamp;
+    double ms = 0;
+  };
+  std::optional<ReadAhead> read_ahead;
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
   int exit_code = 0;
   bool stopping = false;
@@ -63,17 +75,59 @@ struct Daemon {
     if (cmd->as_string() != "recompile") return reply(R"({"error":"unknown control command"})");
     const json::value* wait = o->if_contains("wait_applied_ms");
     const int wait_ms = wait && wait->is_int64() ? static_cast<int>(wait->as_int64()) : -1;
-    recompile(wait_ms, std::move(reply));
+    recompile(wait_ms, call_started(*o), std::move(reply));
   }
 
-  void recompile(int wait_ms, ControlServer::Reply reply) {
-    read_and_recompile(wait_ms, std::move(reply), 0);
+  // The CLI says when it sent the call (steady_clock is CLOCK_MONOTONIC, the same in every process
+  // of the machine): the total then includes the wait in the socket and any read ahead still
+  // under way when the call came.
+  static Clock::time_point call_started(const json::object& request) {
+    const auto now = Clock::now();
+    const json::value* sent = request.if_contains("sent_at_ns");
+    if (!sent || !sent->is_int64()) return now;
+    const Clock::time_point at{std::chrono::nanoseconds(sent->as_int64())};
+    return at <= now && now - at < std::chrono::seconds(60) ? at : now;
+  }
+
+  void recompile(int wait_ms, Clock::time_point started, ControlServer::Reply reply) {
+    Pipeline::CallRead read{started};
+    if (auto ahead = take_read_ahead()) {
+      read.read_ahead_ms = ahead->ms;
+      return recompile_with(ahead->manifest, read, wait_ms, std::move(reply));
+    }
+    read_and_recompile(wait_ms, std::move(reply), 0, started);
+  }
+
+  // On a complete write of the manifest: read it now, while the compiler starts its call.
+  void on_manifest_written() {
+    read_ahead.reset();
+    const std::uint64_t generation = watch->generation();
+    const auto before = stamp_of(config.manifest);
+    const auto t0 = Clock::now();
+    auto m = graph::read_manifest(config.manifest, last_read.get());
+    const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+    const auto after = stamp_of(config.manifest);
+    // A bad or half-written manifest is left to the call, which reports it or reads it again.
+    if (!m || !before || !after || !(*before == *after)) return;
+    read_ahead =
+        ReadAhead{std::make_shared<graph::Manifest>(std::move(*m)), generation, *before, ms};
+  }
+
+  // The manifest read ahead, if nothing touched the file since.
+  std::optional<ReadAhead> take_read_ahead() {
+    std::optional<ReadAhead> ahead = std::exchange(read_ahead, std::nullopt);
+    if (!ahead || !watch || !watch->watching()) return std::nullopt;
+    if (watch->generation() != ahead->generation) return std::nullopt;
+    const auto now = stamp_of(config.manifest);
+    if (!now || !(*now == ahead->stamp)) return std::nullopt;
+    return ahead;
   }
 
   // A manifest that is not even complete JSON is most likely still being written (a compiler
   // that writes in place rather than by rename): it is read again a few times before it counts
   // as bad.
-  void read_and_recompile(int wait_ms, ControlServer::Reply reply, int attempt) {
+  void read_and_recompile(int wait_ms, ControlServer::Reply reply, int attempt,
+                          Clock::time_point started) {
     constexpr int kAttempts = 5;
     constexpr auto kPause = std::chrono::milliseconds(20);
     const auto t0 = Clock::now();
@@ -82,8 +136,8 @@ struct Daemon {
     if (!manifest && attempt + 1 < kAttempts &&
         manifest.error().message.find("invalid JSON") != std::string::npos) {
       auto timer = std::make_shared<boost::asio::steady_timer>(io, kPause);
-      return timer->async_wait([this, timer, wait_ms, reply, attempt](auto) {
-        read_and_recompile(wait_ms, reply, attempt + 1);
+      return timer->async_wait([this, timer, wait_ms, reply, attempt, started](auto) {
+        read_and_recompile(wait_ms, reply, attempt + 1, started);
       });
     }
     if (!manifest) {
@@ -93,9 +147,15 @@ struct Daemon {
       r.fatal = manifest.error().message;
       return reply(r.to_json());
     }
-    auto m = std::make_shared<graph::Manifest>(std::move(*manifest));
+    Pipeline::CallRead read{started, read_ms};
+    recompile_with(std::make_shared<graph::Manifest>(std::move(*manifest)), read, wait_ms,
+                   std::move(reply));
+  }
+
+  void recompile_with(std::shared_ptr<graph::Manifest> m, Pipeline::CallRead read, int wait_ms,
+                      ControlServer::Reply reply) {
     last_read = m;
-    pipeline->recompile(m, read_ms, [this, wait_ms, reply](RecompileResult r) {
+    pipeline->recompile(m, read, [this, wait_ms, reply](RecompileResult r) {
       if (wait_ms < 0) return reply(r.to_json());
       pipeline->wait_applied(std::move(r), wait_ms,
                              [reply](RecompileResult done) { reply(done.to_json()); });
@@ -162,6 +222,9 @@ struct Daemon {
       return shutdown(1);
     }
     spdlog::info("serving {} modules at {}", modules, *url);
+    watch = std::make_unique<ManifestWatch>(io, config.manifest, [this] { on_manifest_written(); });
+    if (auto watching = watch->start(); !watching)
+      spdlog::info("no read ahead of the manifest: {}", watching.error().message);
   }
 
   int run() {

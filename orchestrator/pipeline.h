@@ -48,8 +48,14 @@ class Pipeline {
   void cold_start(std::shared_ptr<graph::Manifest> manifest,
                   std::function<void(Result<size_t>)> done);
 
-  // Queues a recompile of a manifest read when the call arrived.
-  void recompile(std::shared_ptr<graph::Manifest> manifest, double read_ms,
+  // How a call's manifest was read: when the call started (its total counts from there), the time
+  // the call spent reading, and the time an earlier read ahead took (-1: none was used).
+  struct CallRead {
+    std::chrono::steady_clock::time_point started;
+    double read_ms = 0, read_ahead_ms = -1;
+  };
+  // Queues a recompile of a manifest read for a call.
+  void recompile(std::shared_ptr<graph::Manifest> manifest, CallRead read,
                  std::function<void(RecompileResult)> done);
 
   // Completes `r` once every browser connected at its push acknowledged it, or after `ms`.
@@ -69,8 +75,7 @@ class Pipeline {
  private:
   struct Pending {
     std::shared_ptr<graph::Manifest> manifest;
-    double read_ms = 0;
-    std::chrono::steady_clock::time_point arrived;
+    CallRead read;
     std::function<void(RecompileResult)> done;
   };
   struct Run;

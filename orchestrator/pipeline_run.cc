@@ -74,9 +74,9 @@ json::object update_entry(const char* type, const std::string& id, std::uint64_t
 
 }  // namespace
 
-void Pipeline::recompile(std::shared_ptr<graph::Manifest> manifest, double read_ms,
+void Pipeline::recompile(std::shared_ptr<graph::Manifest> manifest, CallRead read,
                          std::function<void(RecompileResult)> done) {
-  queue_.push_back(Pending{std::move(manifest), read_ms, Clock::now(), std::move(done)});
+  queue_.push_back(Pending{std::move(manifest), read, std::move(done)});
   run_queue();
 }
 
@@ -265,8 +265,9 @@ void Pipeline::finish(std::shared_ptr<Run> run) {
   const auto now = Clock::now();
   for (auto& p : run->batch) {
     RecompileResult r = res;
-    r.timings.read_ms = p.read_ms;
-    r.timings.total_ms = ms_between(p.arrived, now) + p.read_ms;
+    r.timings.read_ms = p.read.read_ms;
+    r.timings.read_ahead_ms = p.read.read_ahead_ms;
+    r.timings.total_ms = ms_between(p.read.started, now);
     p.done(std::move(r));
   }
   last_timings_ = res.timings;

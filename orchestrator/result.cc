@@ -43,6 +43,8 @@ std::string RecompileResult::to_json() const {
   out += fmt::format(
       R"(,"timings":{{"read":{:.3f},"plan":{:.3f},"esbuild":{:.3f},"push":{:.3f},"total":{:.3f})",
       timings.read_ms, timings.plan_ms, timings.esbuild_ms, timings.push_ms, timings.total_ms);
+  if (timings.read_ahead_ms >= 0)
+    out += fmt::format(R"(,"read_ahead":{:.3f})", timings.read_ahead_ms);
   if (timings.applied_ms >= 0) out += fmt::format(R"(,"applied":{:.3f})", timings.applied_ms);
   return out + "}}";
 }

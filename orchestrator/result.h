@@ -13,7 +13,8 @@ namespace hr::orch {
 
 struct Timings {
   double read_ms = 0, plan_ms = 0, esbuild_ms = 0, push_ms = 0, total_ms = 0;
-  double applied_ms = -1;  // with --wait-applied: until every browser acknowledged
+  double read_ahead_ms = -1;  // the manifest was read ahead, on its write, in this long
+  double applied_ms = -1;     // with --wait-applied: until every browser acknowledged
 };
 
 struct RecompileResult {

@@ -200,3 +200,50 @@ test("kill -9 of the esbuild child: the next call still succeeds", async () => {
   assert.notEqual(s.esbuild_pid, pid);
   assert.ok(s.counters.esbuild_restarts >= 1);
 });
+
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+test("a manifest written before the call is read ahead, and the call uses that read", async () => {
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
+  // The compiler writes, then starts its call; a loaded machine may delay the read ahead past the
+  // call, so a few rounds with longer pauses are allowed.
+  let r;
+  for (let round = 1; round <= 5; round++) {
+    fastEdit(manifest, "app_components/comp_13.jsx", `ahead ${round}`);
+    await sleep(100 * round);
+    r = await call();
+    assert.equal(r.code, 0, JSON.stringify(r.result));
+    assert.equal(r.result.build, manifest.build);
+    if (r.result.timings.read_ahead !== undefined) break;
+  }
+  assert.ok(r.result.timings.read_ahead >= 0, `never read ahead: ${JSON.stringify(r.result.timings)}`);
+  assert.equal(r.result.timings.read, 0, "the call read the manifest again");
+  assert.match((await get("/app_components/comp_13.jsx")).text, /ahead \d/);
+});
+
+test("a manifest rewritten after its read ahead (still open, not closed) is read again by the call", async () => {
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
+  const id = "app_components/comp_16.jsx";
+  fastEdit(manifest, id, "first write");
+  await sleep(300);  // read ahead, most likely
+  // The next recompile's manifest, written in place through a descriptor that stays open during
+  // the call: no complete-write event, so only the change itself can tell the read ahead is stale.
+  const file = path.join(app, id);
+  const source = fs.readFileSync(file, "utf8").replace(/const LABEL = "[^"]*";/, `const LABEL = "second write";`);
+  fs.writeFileSync(file, source);
+  manifest.modules.find((m) => m.id === id).hash = createHash("sha1").update(source).digest("hex").slice(0, 16);
+  manifest.build = String(Number(manifest.build) + 1);
+  manifest.changed = [id];
+  const fd = fs.openSync(manifestPath, "r+");
+  try {
+    fs.ftruncateSync(fd, 0);
+    fs.writeSync(fd, JSON.stringify(manifest), 0);
+    const r = await call();
+    assert.equal(r.code, 0, JSON.stringify(r.result));
+    assert.equal(r.result.build, manifest.build, "the call ran the manifest read ahead before the rewrite");
+    assert.equal(r.result.timings.read_ahead, undefined);
+  } finally {
+    fs.closeSync(fd);
+  }
+  assert.match((await get("/" + id)).text, /second write/);
+});
