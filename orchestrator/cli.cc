@@ -169,8 +169,10 @@ Usage:
       The compiler's call after every recompile. Finds the server for this manifest (starting one
       in the background if none runs; its log is .web/.hr/server.log), hands it the manifest, and
       prints one JSON line: build, action (none / css / js-update / full-reload), reason, changed,
-      rebuilt, boundaries, errors, timings. Exit 0: applied or nothing to do; 1: compile errors
-      (the browser shows the overlay); 2: a bad manifest or bad usage.
+      rebuilt, boundaries, errors, timings in ms (read, plan, esbuild, push, total from this call
+      to the push; read_ahead when the server had read the manifest on its write). Exit 0:
+      applied or nothing to do; 1: compile errors (the browser shows the overlay); 2: a bad
+      manifest or bad usage.
   hr-orchestrate serve --manifest M [--port 3000] [--host 127.0.0.1] [--backend URL]
       The same server in the foreground, for process managers.
   hr-orchestrate status --manifest M     Print the running server's status as JSON.

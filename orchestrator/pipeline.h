@@ -141,7 +141,7 @@ class Pipeline {
 
   struct Counters {
     std::uint64_t recompiles = 0, updates = 0, css_updates = 0, reloads = 0, suppressed = 0,
-                  errors = 0, esbuild_restarts = 0, merged = 0, module_builds = 0;
+                  errors = 0, esbuild_restarts = 0, merged = 0, module_builds = 0, read_ahead = 0;
   } counters_;
   std::deque<std::string> last_decisions_;
   Timings last_timings_;

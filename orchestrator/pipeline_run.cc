@@ -76,6 +76,7 @@ json::object update_entry(const char* type, const std::string& id, std::uint64_t
 
 void Pipeline::recompile(std::shared_ptr<graph::Manifest> manifest, CallRead read,
                          std::function<void(RecompileResult)> done) {
+  counters_.read_ahead += read.read_ahead_ms >= 0;
   queue_.push_back(Pending{std::move(manifest), read, std::move(done)});
   run_queue();
 }

@@ -40,7 +40,8 @@ std::string Pipeline::status_json() const {
                                {"merged_in_bursts", counters_.merged},
                                {"compile_errors", counters_.errors},
                                {"esbuild_restarts", counters_.esbuild_restarts},
-                               {"esbuild_module_builds", counters_.module_builds}};
+                               {"esbuild_module_builds", counters_.module_builds},
+                               {"manifests_read_ahead", counters_.read_ahead}};
   // The decisions are kept as the JSON lines the compiler got; spliced in as they are, since this
   // runs on every publish.
   std::string out = json::serialize(o);

@@ -218,6 +218,7 @@ test("a manifest written before the call is read ahead, and the call uses that r
   }
   assert.ok(r.result.timings.read_ahead >= 0, `never read ahead: ${JSON.stringify(r.result.timings)}`);
   assert.equal(r.result.timings.read, 0, "the call read the manifest again");
+  assert.ok(status().counters.manifests_read_ahead >= 1);
   assert.match((await get("/app_components/comp_13.jsx")).text, /ahead \d/);
 });
 
