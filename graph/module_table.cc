@@ -1,6 +1,7 @@
 #include "graph/module_table.h"
 
 #include <algorithm>
+#include <cassert>
 
 #include <xxhash.h>
 
@@ -34,6 +35,7 @@ size_t ModuleTable::arenas_held() const {
 }
 
 void ModuleTableBuilder::share(const ModuleTable::Chunk& chunk) {
+  assert(at_chunk_start() && chunk->specs.size() == ModuleTable::kChunkSize);
   table_.chunks_.push_back(chunk);
   table_.size_ += chunk->specs.size();
 }

@@ -90,12 +90,21 @@ struct Daemon {
   }
 
   void recompile(int wait_ms, Clock::time_point started, ControlServer::Reply reply) {
+    rewatch();
     Pipeline::CallRead read{started};
     if (auto ahead = take_read_ahead()) {
       read.read_ahead_ms = ahead->ms;
       return recompile_with(ahead->manifest, read, wait_ms, std::move(reply));
     }
     read_and_recompile(wait_ms, std::move(reply), 0, started);
+  }
+
+  // A compiler that deletes and recreates the manifest's folder ends the watch; the next call
+  // watches the new folder.
+  void rewatch() {
+    if (!watch || watch->watching()) return;
+    if (auto watching = watch->start(); watching)
+      spdlog::info("watching the manifest's folder again (it was replaced)");
   }
 
   // On a complete write of the manifest: read it now, while the compiler starts its call.

@@ -43,10 +43,17 @@ ManifestWatch::~ManifestWatch() {
 }
 
 Result<bool> ManifestWatch::start() {
+  boost::system::error_code ignored;
+  descriptor_.close(ignored);  // a watch that ended (its folder went away) starts afresh
+  fd_ = -1;
+  // Writes through a symlink land on its target: watch the target's folder.
+  std::error_code ec;
+  const auto real = std::filesystem::canonical(manifest_, ec);
+  watched_ = ec ? manifest_ : real;
+  const auto dir =
+      watched_.parent_path().empty() ? std::filesystem::path(".") : watched_.parent_path();
   const int fd = ::inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
   if (fd < 0) return fail(std::string("inotify: ") + std::strerror(errno));
-  const auto dir =
-      manifest_.parent_path().empty() ? std::filesystem::path(".") : manifest_.parent_path();
   if (::inotify_add_watch(fd, dir.c_str(), kTouched | IN_DELETE_SELF | IN_MOVE_SELF | IN_ONLYDIR) <
       0) {
     const std::string why = std::strerror(errno);
@@ -77,11 +84,13 @@ void ManifestWatch::wait() {
 
 bool ManifestWatch::drain() {
   alignas(inotify_event) char buf[16 * 1024];
-  const std::string name = manifest_.filename().string();
+  const std::string name = watched_.filename().string();
   bool written = false;
   for (;;) {
     const ssize_t n = ::read(fd_, buf, sizeof buf);
-    if (n <= 0) break;  // EAGAIN: all read
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0 && errno != EAGAIN) ++generation_;  // events may be lost: count it as a change
+    if (n <= 0) break;
     for (ssize_t at = 0; at < n;) {
       const auto* e = reinterpret_cast<const inotify_event*>(buf + at);
       at += static_cast<ssize_t>(sizeof(inotify_event) + e->len);
@@ -91,7 +100,7 @@ bool ManifestWatch::drain() {
         ++generation_;
         boost::system::error_code ignored;
         descriptor_.cancel(ignored);
-        fd_ = -1;  // the descriptor stays open until destruction; no read ahead from now on
+        fd_ = -1;  // the descriptor stays open until start() or destruction: no read ahead
         return false;
       } else if (e->len > 0 && name == e->name) {
         ++generation_;

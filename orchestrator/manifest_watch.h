@@ -41,7 +41,8 @@ class ManifestWatch {
                 std::function<void()> written);
   ~ManifestWatch();
 
-  // Watches the manifest's folder; an error leaves the watch off (no read ahead).
+  // Watches the manifest's folder (its target's, for a symlink); an error leaves the watch off (no
+  // read ahead). Called again after the folder went away, it watches the new one.
   Result<bool> start();
 
   // Counts every event that touched the manifest (and every loss of events), after reading the
@@ -55,6 +56,7 @@ class ManifestWatch {
 
   boost::asio::posix::stream_descriptor descriptor_;
   std::filesystem::path manifest_;
+  std::filesystem::path watched_;  // the manifest, symlinks resolved
   std::function<void()> written_;
   int fd_ = -1;
   std::uint64_t generation_ = 0;

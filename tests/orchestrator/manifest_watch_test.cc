@@ -71,10 +71,11 @@ TEST_CASE("manifest watch: a complete write is reported and moves the generation
   }
 }
 
-TEST_CASE("manifest watch: the folder going away ends the watch") {
+TEST_CASE("manifest watch: the folder going away ends the watch; started again, it watches anew") {
   boost::asio::io_context io;
   auto dir = std::make_unique<TempDir>();
-  ManifestWatch watch(io, dir->path() / "manifest.json", [] {});
+  int written = 0;
+  ManifestWatch watch(io, dir->path() / "manifest.json", [&] { ++written; });
   REQUIRE(watch.start());
   CHECK(watch.watching());
   const fs::path gone = dir->path();
@@ -82,6 +83,28 @@ TEST_CASE("manifest watch: the folder going away ends the watch") {
   REQUIRE_FALSE(fs::exists(gone));
   run_until(io, [&] { return !watch.watching(); });
   CHECK_FALSE(watch.watching());
+
+  fs::create_directories(gone);
+  REQUIRE(watch.start());
+  const auto before = watch.generation();
+  std::ofstream(gone / "manifest.json") << "{}";
+  run_until(io, [&] { return written > 0; });
+  CHECK(written == 1);
+  CHECK(watch.generation() > before);
+  fs::remove_all(gone);
+}
+
+TEST_CASE("manifest watch: a manifest that is a symlink is watched where its target is") {
+  TempDir real, link;
+  real.write("manifest.json", "{}");
+  fs::create_symlink(real.path() / "manifest.json", link.path() / "manifest.json");
+  boost::asio::io_context io;
+  int written = 0;
+  ManifestWatch watch(io, link.path() / "manifest.json", [&] { ++written; });
+  REQUIRE(watch.start());
+  real.write("manifest.json", R"({"build":"2"})");
+  run_until(io, [&] { return written > 0; });
+  CHECK(written == 1);
 }
 
 TEST_CASE("manifest watch: a folder that cannot be watched is an error, not a crash") {
