@@ -1,5 +1,5 @@
 // Server-side time from the compiler's call to the push, for one changed module, at several app
-// sizes, and cold start to serving. The server reads the manifest ahead when it is written; the
+// sizes (edited in turn, all servers running), and cold start to serving. The server reads the manifest ahead when it is written; the
 // call then finds it read (the read-ahead time is printed too). Sizes are measured in the same run; the ratio against the
 // smallest app shows whether the cost is flat in app size (the goal: <= 3 ms at 2,000 modules,
 // <= 5 ms at 10,000, cold start of 2,000 modules <= 1 s). The peer, measured between the sizes: one
@@ -30,50 +30,63 @@ const call = (manifest, ...args) =>
 
 const pct = (v, p) => [...v].sort((a, b) => a - b)[Math.min(v.length - 1, Math.floor(p * v.length))];
 
-async function measure(components) {
+// Starts a server for a generated app of `components` components (the cold start, measured alone)
+// and loads every module like a browser would, so updates are planned for them.
+async function start(components) {
   const app = fs.mkdtempSync(path.join(os.tmpdir(), "hr-push-bench-"));
   const manifestPath = path.join(app, "manifest.json");
   generateApp(app, { components, seed: 3 });
   const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
+  const t0 = performance.now();
+  await call(manifestPath);  // starts the server: esbuild, build of every module, npm prebundle
+  const coldMs = performance.now() - t0;
+  const status = JSON.parse(execFileSync(binary, ["status", "--manifest", manifestPath], { encoding: "utf8" }));
+  for (const m of manifest.modules) await fetch(new URL("/" + m.id, status.url));
+  const id = manifest.modules.find((m) => m.kind === "component").id;
+  return { components, app, manifestPath, manifest, id, coldMs, period: 0,
+           totals: [], esbuild: [], read: [], plan: [], push: [], ahead: [] };
+}
+
+// One edit of the app's component, as the compiler does it: the source, then the manifest, then
+// the call.
+async function edit(s, i) {
+  const t0 = performance.now();
+  const file = path.join(s.app, s.id);
+  const source = fs.readFileSync(file, "utf8").replace(/const LABEL = "[^"]*";/, `const LABEL = "bench ${i}";`);
+  fs.writeFileSync(file, source);
+  s.manifest.modules.find((m) => m.id === s.id).hash = createHash("sha1").update(source).digest("hex").slice(0, 16);
+  s.manifest.build = String(Number(s.manifest.build) + 1);
+  s.manifest.changed = [s.id];
+  fs.writeFileSync(s.manifestPath, JSON.stringify(s.manifest));
+  const r = await call(s.manifestPath);
+  if (r.action !== "js-update") throw new Error(`expected js-update, got ${r.action}: ${r.reason}`);
+  s.totals.push(r.timings.total);
+  s.esbuild.push(r.timings.esbuild);
+  s.read.push(r.timings.read);
+  s.plan.push(r.timings.plan);
+  s.push.push(r.timings.push);
+  if (r.timings.read_ahead !== undefined) s.ahead.push(r.timings.read_ahead);
+  s.period += (performance.now() - t0) / edits;
+}
+
+// The peers, measured once the edits are done; then the server stops and the app goes.
+async function finish(s) {
   try {
-    const t0 = performance.now();
-    await call(manifestPath);  // starts the server: esbuild, build of every module, npm prebundle
-    const coldMs = performance.now() - t0;
-    const status = JSON.parse(execFileSync(binary, ["status", "--manifest", manifestPath], { encoding: "utf8" }));
-    // Load every module like a browser would, so updates are planned for them.
-    for (const m of manifest.modules) await fetch(new URL("/" + m.id, status.url));
-    const id = manifest.modules.find((m) => m.kind === "component").id;
-    const totals = [], esbuild = [], read = [], plan = [], push = [], ahead = [];
-    const loopStart = performance.now();
-    for (let i = 0; i < edits; i++) {
-      const file = path.join(app, id);
-      const source = fs.readFileSync(file, "utf8").replace(/const LABEL = "[^"]*";/, `const LABEL = "bench ${i}";`);
-      fs.writeFileSync(file, source);
-      manifest.modules.find((m) => m.id === id).hash = createHash("sha1").update(source).digest("hex").slice(0, 16);
-      manifest.build = String(Number(manifest.build) + 1);
-      manifest.changed = [id];
-      fs.writeFileSync(manifestPath, JSON.stringify(manifest));
-      const r = await call(manifestPath);
-      if (r.action !== "js-update") throw new Error(`expected js-update, got ${r.action}: ${r.reason}`);
-      totals.push(r.timings.total);
-      esbuild.push(r.timings.esbuild);
-      read.push(r.timings.read);
-      plan.push(r.timings.plan);
-      push.push(r.timings.push);
-      if (r.timings.read_ahead !== undefined) ahead.push(r.timings.read_ahead);
-    }
-    const period = (performance.now() - loopStart) / edits;
-    const floor = await esbuildFloor(app, id, period);
-    const hotFloor = await esbuildFloor(app, id, 0);
-    const coldFloor = await esbuildColdFloor(app, manifest);
-    return { components, modules: manifest.modules.length, coldMs, coldFloor, floor, hotFloor, p50: pct(totals, 0.5), p90: pct(totals, 0.9),
-             esbuild50: pct(esbuild, 0.5), other50: pct(totals.map((t, i) => t - esbuild[i]), 0.5),
-             read50: pct(read, 0.5), plan50: pct(plan, 0.5), push50: pct(push, 0.5),
-             ahead50: ahead.length ? pct(ahead, 0.5) : NaN, aheadUsed: ahead.length };
+    const floor = await esbuildFloor(s.app, s.id, s.period);
+    const hotFloor = await esbuildFloor(s.app, s.id, 0);
+    const coldFloor = await esbuildColdFloor(s.app, s.manifest);
+    return { components: s.components, modules: s.manifest.modules.length, coldMs: s.coldMs, coldFloor, floor, hotFloor,
+             p50: pct(s.totals, 0.5), p90: pct(s.totals, 0.9), esbuild50: pct(s.esbuild, 0.5),
+             read50: pct(s.read, 0.5), plan50: pct(s.plan, 0.5), push50: pct(s.push, 0.5),
+             ahead50: s.ahead.length ? pct(s.ahead, 0.5) : NaN, aheadUsed: s.ahead.length };
   } finally {
-    try { execFileSync(binary, ["stop", "--manifest", manifestPath], { stdio: "ignore" }); } catch {}
-    fs.rmSync(app, { recursive: true, force: true });
+    stop(s);
   }
+}
+
+function stop(s) {
+  try { execFileSync(binary, ["stop", "--manifest", s.manifestPath], { stdio: "ignore" }); } catch {}
+  fs.rmSync(s.app, { recursive: true, force: true });
 }
 
 // esbuild's floor: the edited component built alone (stdin, every import external), as the
@@ -123,10 +136,20 @@ async function esbuildColdFloor(app, manifest, rounds = 3) {
   return pct(times, 0.5);
 }
 
+// Every size's server runs at once and the edits go round the sizes, so a change in the machine's
+// speed during the run falls on every size alike (the ratio between sizes is the figure that counts).
+const apps = [];
 const rows = [];
-for (const n of sizes) {
-  process.stderr.write(`measuring ${n} components...\n`);
-  rows.push(await measure(n));
+try {
+  for (const n of sizes) {
+    process.stderr.write(`starting ${n} components...\n`);
+    apps.push(await start(n));
+  }
+  process.stderr.write(`${edits} edits per size, in turn...\n`);
+  for (let i = 0; i < edits; i++) for (const s of apps) await edit(s, i);
+  while (apps.length) rows.push(await finish(apps.shift()));
+} finally {
+  apps.forEach(stop);
 }
 const base = rows[0];
 console.log(`hr-orchestrate: compiler's call -> push, one changed component, ${edits} edits per size (ms)`);
