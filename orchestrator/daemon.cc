@@ -120,6 +120,7 @@ struct Daemon {
     if (!m || !before || !after || !(*before == *after)) return;
     read_ahead =
         ReadAhead{std::make_shared<graph::Manifest>(std::move(*m)), generation, *before, ms};
+    pipeline->build_ahead(*read_ahead->manifest);
   }
 
   // The manifest read ahead, if nothing touched the file since.

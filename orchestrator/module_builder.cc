@@ -240,12 +240,7 @@ void ModuleBuilder::fast_one(std::shared_ptr<Batch> batch, const std::string& id
     if (--batch->in_flight == 0) fast_done(batch);
     return;
   }
-  esbuild::BuildOptions o = fast_options();
-  o.stdin_contents = std::move(*contents);
-  o.stdin_resolve_dir = path.parent_path().string();
-  o.flags.push_back("--loader=" + loader_for(id));
-  o.flags.push_back("--sourcefile=" + path.string());  // locations then read as the module id
-  service_.build(o, {}, [this, batch, id](Result<esbuild::BuildResult> r) {
+  auto done = [this, batch, id](Result<esbuild::BuildResult> r) {
     if (!r) {
       batch->unreachable = r.error();
     } else if (!r->errors.empty()) {
@@ -257,7 +252,56 @@ void ModuleBuilder::fast_one(std::shared_ptr<Batch> batch, const std::string& id
       batch->result.warnings.insert(batch->result.warnings.end(), r->warnings.begin(),
                                     r->warnings.end());
     if (--batch->in_flight == 0) fast_done(batch);
-  });
+  };
+  if (take_ahead(id, *contents, done)) return;
+  service_.build(one_module_options(id, std::move(*contents)), {}, std::move(done));
+}
+
+esbuild::BuildOptions ModuleBuilder::one_module_options(const std::string& id,
+                                                        std::string text) const {
+  const fs::path path = root_ / id;
+  esbuild::BuildOptions o = fast_options();
+  o.stdin_contents = std::move(text);
+  o.stdin_resolve_dir = path.parent_path().string();
+  o.flags.push_back("--loader=" + loader_for(id));
+  o.flags.push_back("--sourcefile=" + path.string());  // locations then read as the module id
+  return o;
+}
+
+void ModuleBuilder::build_ahead(const std::vector<std::string>& ids) {
+  ahead_.clear();
+  if (ids.size() > kMaxInMemoryEntries) return;
+  for (const auto& id : ids) {
+    auto text = read_file(root_ / id);
+    if (!text) continue;
+    auto ahead = std::make_shared<Ahead>();
+    ahead->text = *text;
+    ahead_[id] = ahead;
+    service_.build(one_module_options(id, std::move(*text)), {},
+                   [ahead](Result<esbuild::BuildResult> r) {
+                     ahead->result = std::move(r);
+                     for (auto& done : std::exchange(ahead->waiting, {})) done(*ahead->result);
+                   });
+  }
+}
+
+// The result built ahead for `id`, if it was built from this text: given to `done` now, or when
+// esbuild answers.
+bool ModuleBuilder::take_ahead(const std::string& id, const std::string& text,
+                               esbuild::Callback<esbuild::BuildResult> done) {
+  auto it = ahead_.find(id);
+  if (it == ahead_.end()) return false;
+  std::shared_ptr<Ahead> ahead = std::move(it->second);
+  ahead_.erase(it);
+  // Built from other text, or esbuild could not be asked (it died since): build now.
+  if (ahead->text != text || (ahead->result && !*ahead->result)) return false;
+  ++ahead_used_;
+  if (ahead->result) {
+    done(*ahead->result);
+  } else {
+    ahead->waiting.push_back(std::move(done));
+  }
+  return true;
 }
 
 // Many modules as file entry points of one build; a compile error drops the modules it names and

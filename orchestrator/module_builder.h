@@ -12,11 +12,17 @@
 // whose output the rewrite cannot place: in bundle mode esbuild asks our on-resolve hook about
 // every import, and the hook answers with the URL, marked external.
 //
+// A build can start ahead of its call: build_ahead() sends the fast-path builds of modules the
+// compiler just rewrote, while the compiler is still starting its call (see manifest_watch.h); a
+// build() that then finds a module's text unchanged takes that result instead of building again.
+// esbuild's output of one module, every import external, depends only on its id and text.
+//
 // A module that fails to compile must not hold back the others: when a batch has errors, the
 // modules they name are dropped and the rest are built again, so a recompile that broke one
 // module still updates the good ones (the broken one keeps its last good output, upstream).
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <functional>
 #include <map>
@@ -67,7 +73,22 @@ class ModuleBuilder {
   // ModuleBuild::errors. Fails only when esbuild itself could not be asked (e.g. it died).
   void build(std::vector<std::string> ids, esbuild::Callback<ModuleBuild> done);
 
+  // Starts building `ids` from their text now, for a build() that may follow; replaces whatever
+  // was built ahead before. More than a recompile's few modules are not built ahead.
+  void build_ahead(const std::vector<std::string>& ids);
+  // How many modules build() took from a build ahead.
+  std::uint64_t built_ahead_used() const { return ahead_used_; }
+
  private:
+  // One module's esbuild build from its text, sent ahead of the call that needs it.
+  struct Ahead {
+    std::string text;
+    std::optional<Result<esbuild::BuildResult>> result;  // once esbuild answered
+    std::vector<esbuild::Callback<esbuild::BuildResult>> waiting;
+  };
+  esbuild::BuildOptions one_module_options(const std::string& id, std::string text) const;
+  bool take_ahead(const std::string& id, const std::string& text,
+                  esbuild::Callback<esbuild::BuildResult> done);
   struct Batch;
   // The fast path.
   void fast(std::shared_ptr<Batch> batch);
@@ -88,6 +109,8 @@ class ModuleBuilder {
   std::filesystem::path root_;
   std::filesystem::path outdir_;
   BuilderHooks hooks_;
+  std::map<std::string, std::shared_ptr<Ahead>> ahead_;
+  std::uint64_t ahead_used_ = 0;
 };
 
 // The module id a path names, relative to root ("app/x.jsx"), or "" when outside it.

@@ -58,6 +58,10 @@ class Pipeline {
   void recompile(std::shared_ptr<graph::Manifest> manifest, CallRead read,
                  std::function<void(RecompileResult)> done);
 
+  // A manifest read ahead of its call: starts building the JS modules it rewrote, so the call
+  // finds them built (module_builder.h, build_ahead).
+  void build_ahead(const graph::Manifest& manifest);
+
   // Completes `r` once every browser connected at its push acknowledged it, or after `ms`.
   void wait_applied(RecompileResult r, int ms, std::function<void(RecompileResult)> done);
 

@@ -81,6 +81,16 @@ void Pipeline::recompile(std::shared_ptr<graph::Manifest> manifest, CallRead rea
   run_queue();
 }
 
+void Pipeline::build_ahead(const graph::Manifest& manifest) {
+  if (!builder_ || !manifest.rewritten) return;
+  std::vector<std::string> ids;
+  for (std::string_view id : *manifest.rewritten) {
+    const graph::ModuleSpec* spec = manifest.find(id);
+    if (spec && spec->kind != graph::Kind::asset && is_js(id)) ids.emplace_back(id);
+  }
+  builder_->build_ahead(ids);
+}
+
 void Pipeline::run_queue() {
   if (busy_ || queue_.empty() || !builder_) return;
   busy_ = true;

@@ -32,16 +32,18 @@ std::string Pipeline::status_json() const {
   o["deps_key"] = site_.deps().key;
   o["esbuild_pid"] = esbuild_.pid();
   o["error_standing"] = error_standing_;
-  o["counters"] = json::object{{"recompiles", counters_.recompiles},
-                               {"updates", counters_.updates},
-                               {"css_updates", counters_.css_updates},
-                               {"reloads", counters_.reloads},
-                               {"suppressed_no_change", counters_.suppressed},
-                               {"merged_in_bursts", counters_.merged},
-                               {"compile_errors", counters_.errors},
-                               {"esbuild_restarts", counters_.esbuild_restarts},
-                               {"esbuild_module_builds", counters_.module_builds},
-                               {"manifests_read_ahead", counters_.read_ahead}};
+  o["counters"] =
+      json::object{{"recompiles", counters_.recompiles},
+                   {"updates", counters_.updates},
+                   {"css_updates", counters_.css_updates},
+                   {"reloads", counters_.reloads},
+                   {"suppressed_no_change", counters_.suppressed},
+                   {"merged_in_bursts", counters_.merged},
+                   {"compile_errors", counters_.errors},
+                   {"esbuild_restarts", counters_.esbuild_restarts},
+                   {"esbuild_module_builds", counters_.module_builds},
+                   {"manifests_read_ahead", counters_.read_ahead},
+                   {"modules_built_ahead", builder_ ? builder_->built_ahead_used() : 0}};
   // The decisions are kept as the JSON lines the compiler got; spliced in as they are, since this
   // runs on every publish.
   std::string out = json::serialize(o);

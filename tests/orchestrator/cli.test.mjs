@@ -219,6 +219,8 @@ test("a manifest written before the call is read ahead, and the call uses that r
   assert.ok(r.result.timings.read_ahead >= 0, `never read ahead: ${JSON.stringify(r.result.timings)}`);
   assert.equal(r.result.timings.read, 0, "the call read the manifest again");
   assert.ok(status().counters.manifests_read_ahead >= 1);
+  // The edited component was built ahead too: the call found it built.
+  assert.ok(status().counters.modules_built_ahead >= 1, JSON.stringify(status().counters));
   assert.match((await get("/app_components/comp_13.jsx")).text, /ahead \d/);
 });
 

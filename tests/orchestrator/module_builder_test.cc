@@ -142,3 +142,45 @@ TEST_CASE("a cold start's many modules go as one build; a broken one does not ho
     CHECK(m.imports == std::vector<std::string>{"b.jsx"});
   }
 }
+
+TEST_CASE("a module built ahead with the same text is taken as built, not built again") {
+  Fixture f;
+  f.write("b.jsx", "export function B() { return <p>ahead</p>; }\n");
+  auto plain = f.build({"b.jsx"});
+  REQUIRE(plain);
+  f.builder->build_ahead({"b.jsx"});
+  auto r = f.build({"b.jsx"});  // may arrive before esbuild answered the build ahead
+  REQUIRE(r);
+  CHECK(f.builder->built_ahead_used() == 1);
+  REQUIRE(f.find(*r, "b.jsx"));
+  CHECK(f.find(*r, "b.jsx")->code == f.find(*plain, "b.jsx")->code);
+
+  SECTION("it is taken once: the next build asks esbuild again") {
+    REQUIRE(f.build({"b.jsx"}));
+    CHECK(f.builder->built_ahead_used() == 1);
+  }
+}
+
+TEST_CASE("a module rewritten after its build ahead is built from its new text") {
+  Fixture f;
+  f.write("b.jsx", "export function B() { return <p>first</p>; }\n");
+  f.builder->build_ahead({"b.jsx"});
+  f.write("b.jsx", "export function B() { return <p>second</p>; }\n");
+  auto r = f.build({"b.jsx"});
+  REQUIRE(r);
+  CHECK(f.builder->built_ahead_used() == 0);
+  REQUIRE(f.find(*r, "b.jsx"));
+  CHECK_THAT(f.find(*r, "b.jsx")->code, Catch::Contains("second"));
+}
+
+TEST_CASE("a build ahead with a compile error gives the call the same located error") {
+  Fixture f;
+  f.write("b.jsx", "export const B = () => (<div>\n  broken\n;\n");
+  f.builder->build_ahead({"b.jsx"});
+  auto r = f.build({"b.jsx"});
+  REQUIRE(r);
+  CHECK(f.builder->built_ahead_used() == 1);
+  REQUIRE_FALSE(r->errors.empty());
+  REQUIRE(r->errors[0].location);
+  CHECK(r->errors[0].location->file == "b.jsx");
+}
