@@ -79,7 +79,7 @@ struct Daemon {
   }
 
   // The CLI says when it sent the call (steady_clock is CLOCK_MONOTONIC, the same in every process
-  // of the machine): the total then includes the wait in the socket and any read ahead still
+  // of the machine): the total then includes the wait in the socket and any build ahead still
   // under way when the call came.
   static Clock::time_point call_started(const json::object& request) {
     const auto now = Clock::now();
