@@ -171,8 +171,8 @@ class Scanner {
     if (!prev_ || count_ != next_prev_ || count_ % kSize != 0) return false;
     const size_t c = count_ / kSize;
     const auto& chunks = prev_->modules.chunks();
-    ModuleSlot slot{ModuleSlot::From::previous_chunk, static_cast<uint32_t>(c), pos_, {}};
     if (c >= chunks.size() || chunks[c]->specs.size() != kSize) return false;
+    ModuleSlot slot{ModuleSlot::From::previous_chunk, static_cast<uint32_t>(c), pos_, {}};
     if (!same_bytes(chunks[c]->span, slot.bytes)) return false;
     out_.modules.push_back(slot);
     pos_ += slot.bytes.length;

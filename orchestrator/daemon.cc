@@ -115,9 +115,9 @@ struct Daemon {
     const auto t0 = Clock::now();
     auto m = graph::read_manifest(config.manifest, last_read.get());
     const double ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    const auto after = stamp_of(config.manifest);
-    // A bad or half-written manifest is left to the call, which reports it or reads it again.
-    if (!m || !before || !after || !(*before == *after)) return;
+    // A bad or half-written manifest is left to the call, which reports it or reads it again. A
+    // write during the read shows at the call, in the events or the stamp taken before it.
+    if (!m || !before) return;
     read_ahead =
         ReadAhead{std::make_shared<graph::Manifest>(std::move(*m)), generation, *before, ms};
     pipeline->build_ahead(*read_ahead->manifest);

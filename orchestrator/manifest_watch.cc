@@ -39,13 +39,12 @@ ManifestWatch::ManifestWatch(boost::asio::io_context& io, std::filesystem::path 
 
 ManifestWatch::~ManifestWatch() {
   boost::system::error_code ignored;
-  descriptor_.close(ignored);  // closes fd_
+  descriptor_.close(ignored);
 }
 
 Result<bool> ManifestWatch::start() {
   boost::system::error_code ignored;
   descriptor_.close(ignored);  // a watch that ended (its folder went away) starts afresh
-  fd_ = -1;
   // Writes through a symlink land on its target: watch the target's folder.
   std::error_code ec;
   const auto real = std::filesystem::canonical(manifest_, ec);
@@ -60,14 +59,13 @@ Result<bool> ManifestWatch::start() {
     ::close(fd);
     return fail("cannot watch " + dir.string() + ": " + why);
   }
-  fd_ = fd;
   descriptor_.assign(fd);
   wait();
   return true;
 }
 
 std::uint64_t ManifestWatch::generation() {
-  if (fd_ >= 0) drain();
+  if (watching()) drain();
   return generation_;
 }
 
@@ -76,7 +74,7 @@ void ManifestWatch::wait() {
                          [this](boost::system::error_code ec) {
                            if (ec) return;
                            const bool written = drain();
-                           if (fd_ < 0) return;
+                           if (!watching()) return;
                            wait();
                            if (written) written_();
                          });
@@ -87,7 +85,7 @@ bool ManifestWatch::drain() {
   const std::string name = watched_.filename().string();
   bool written = false;
   for (;;) {
-    const ssize_t n = ::read(fd_, buf, sizeof buf);
+    const ssize_t n = ::read(descriptor_.native_handle(), buf, sizeof buf);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0 && errno != EAGAIN) ++generation_;  // events may be lost: count it as a change
     if (n <= 0) break;
@@ -99,8 +97,7 @@ bool ManifestWatch::drain() {
       } else if (e->mask & kGone) {
         ++generation_;
         boost::system::error_code ignored;
-        descriptor_.cancel(ignored);
-        fd_ = -1;  // the descriptor stays open until start() or destruction: no read ahead
+        descriptor_.close(ignored);  // no read ahead until start() watches again
         return false;
       } else if (e->len > 0 && name == e->name) {
         ++generation_;

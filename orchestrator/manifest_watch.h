@@ -48,7 +48,7 @@ class ManifestWatch {
   // Counts every event that touched the manifest (and every loss of events), after reading the
   // ones queued now: a read ahead made at one generation is current while it stays the same.
   std::uint64_t generation();
-  bool watching() const { return fd_ >= 0; }
+  bool watching() const { return descriptor_.is_open(); }
 
  private:
   void wait();
@@ -58,7 +58,6 @@ class ManifestWatch {
   std::filesystem::path manifest_;
   std::filesystem::path watched_;  // the manifest, symlinks resolved
   std::function<void()> written_;
-  int fd_ = -1;
   std::uint64_t generation_ = 0;
 };
 

@@ -79,12 +79,19 @@ function rememberPendingError(err) {
   } catch {} // storage may be disabled; the console still has the error
 }
 
-function showPendingError() {
-  let text = null;
+// A value kept across a reload, read once: null when absent or when storage is disabled.
+function takeFromSession(key) {
   try {
-    text = sessionStorage.getItem(PENDING_ERROR_KEY);
-    sessionStorage.removeItem(PENDING_ERROR_KEY);
-  } catch {}
+    const value = sessionStorage.getItem(key);
+    sessionStorage.removeItem(key);
+    return value;
+  } catch {
+    return null;
+  }
+}
+
+function showPendingError() {
+  const text = takeFromSession(PENDING_ERROR_KEY);
   if (text) return showErrorOverlay(JSON.parse(text));
   // A compile error that stands on the server is inlined into the HTML shell (an `error` message),
   // so a page opened meanwhile shows it at once.

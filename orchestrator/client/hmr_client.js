@@ -224,11 +224,7 @@ function onConnected() {
 // A full reload is applied once the reloaded page is back: it acknowledges the build that caused
 // it, so `--wait-applied` and the benchmarks see reloads as well as hot updates.
 function acknowledgeReload() {
-  let build = null;
-  try {
-    build = sessionStorage.getItem(RELOAD_BUILD_KEY);
-    sessionStorage.removeItem(RELOAD_BUILD_KEY);
-  } catch {}
+  const build = takeFromSession(RELOAD_BUILD_KEY);
   if (build) sendMessage({ type: "hr:applied", build, ok: true, reloaded: true });
 }
 
