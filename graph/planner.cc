@@ -1,6 +1,7 @@
 #include "graph/planner.h"
 
 #include <tsl/robin_map.h>
+#include <tsl/robin_set.h>
 
 namespace hr::graph {
 
@@ -148,6 +149,7 @@ class Planner {
     if (!loaded(n)) return false;
     const Node& node = g_.node(n);
     stack_.push_back({n, 0});
+    if (reexecuted_.insert(n).second) out_.reexecuted.emplace_back(node.id);
     if (node.accept) {
       add_boundary(n);
       stack_.pop_back();
@@ -181,6 +183,7 @@ class Planner {
     std::string css;
     for (size_t i = 0; i < out_.css.size(); ++i) css += (i ? ", " : "") + out_.css[i];
     if (out_.updates.empty()) {
+      out_.reexecuted.clear();  // only styles were walked into: nothing re-executes
       out_.action = Action::css;
       out_.reason = "css: " + css;
       return std::move(out_);
@@ -210,6 +213,7 @@ class Planner {
   uint32_t epoch_ = 0;
   std::vector<Frame> stack_;
   tsl::robin_map<NodeId, size_t> boundary_index_;
+  tsl::robin_set<NodeId> reexecuted_;
 };
 
 }  // namespace

@@ -19,7 +19,9 @@
 // and carry the update). Propagation from a changed module M: a module never loaded stops the walk
 // (nothing in any browser to update, Vite #7561); an accepting module is a boundary and stops the
 // walk; an entry or a module without importers is a dead end; otherwise walk each importer. Every
-// module is walked at most once per changed module, so cycles terminate.
+// module is walked at most once per changed module, so cycles terminate; every module walked is
+// on some chain to a boundary (or the walk ended in a full reload), so the walked set is exactly
+// what a hot update re-executes (Decision::reexecuted).
 #pragma once
 
 #include <functional>
@@ -86,7 +88,12 @@ struct Decision {
   std::vector<std::string> css;   // style module ids to re-fetch
   std::vector<JsUpdate> updates;  // js-update: one per boundary
   Chain culprit;                  // full-reload by propagation: the chain that hit the dead end
-  std::string build;              // the manifest's `build`, echoed
+  // js-update: every module on any chain from a changed module up to a boundary, boundaries
+  // included. Each must be served under a new version, so that re-importing a boundary re-executes
+  // the whole chain down to the changed module (a module left out keeps serving the browser its
+  // old instance, and through it the old code of what it imports).
+  std::vector<std::string> reexecuted;
+  std::string build;  // the manifest's `build`, echoed
 };
 
 Decision plan(const Graph& graph, const Diff& diff, const LoadedSet& loaded);

@@ -1,5 +1,6 @@
 #include "orchestrator/assemble.h"
 
+#include <openssl/evp.h>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 #include <cctype>
@@ -34,9 +35,10 @@ std::string fill_versions(std::string_view code, const VersionOf& version_of) {
     out.append(code.substr(pos, at - pos));
     // The URL starts after the quote that opens it: "/" + id.
     const size_t quote = code.find_last_of("\"'`", at);
-    const std::uint64_t v = version_of && quote != std::string_view::npos && quote + 2 <= at
-                                ? version_of(code.substr(quote + 2, at - quote - 2))
-                                : 0;
+    const std::uint64_t v =
+        version_of && quote != std::string_view::npos && quote + 2 <= at
+            ? version_of(id_of_import_path(code.substr(quote + 1, at - quote - 1)))
+            : 0;
     if (v) out += "?t=" + std::to_string(v);
   }
   out.append(code.substr(pos));
@@ -50,6 +52,42 @@ std::string hmr_header(std::string_view url_path) {
 }
 
 }  // namespace
+
+std::string wrapper_path(std::string_view id, std::string_view variant) {
+  return "/@hr/" + std::string(variant) + "/" + std::string(id);
+}
+
+std::string import_url(std::string_view id, std::string_view variant) {
+  return (variant.empty() ? "/" + std::string(id) : wrapper_path(id, variant)) +
+         std::string(kVersionPlaceholder);
+}
+
+std::string_view id_of_import_path(std::string_view url_path) {
+  if (url_path.starts_with("/@hr/")) {
+    const size_t slash = url_path.find('/', 5);
+    return slash == std::string_view::npos ? "" : url_path.substr(slash + 1);
+  }
+  return url_path.starts_with("/") ? url_path.substr(1) : url_path;
+}
+
+std::string assemble_wrapper(std::string_view variant, std::string_view url, std::string_view bytes,
+                             std::string_view content_type) {
+  std::string value;
+  if (variant == "raw") {
+    value = json_string(bytes);
+  } else if (variant == "inline") {
+    // A data URL, base64 (EVP_EncodeBlock writes 4 bytes per 3 and a NUL).
+    std::string b64(4 * ((bytes.size() + 2) / 3) + 1, '\0');
+    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
+                                  reinterpret_cast<const unsigned char*>(bytes.data()),
+                                  static_cast<int>(bytes.size()));
+    b64.resize(n);
+    value = json_string("data:" + std::string(content_type) + ";base64," + b64);
+  } else {
+    value = json_string(url);
+  }
+  return "export default " + value + ";\n";
+}
 
 std::string assemble_js_module(const ModuleShape& shape, std::string_view built_code,
                                std::string_view deps_key, const VersionOf& version_of) {

@@ -30,6 +30,19 @@ struct ModuleShape {
 // The current version of a module id (0: never hot-updated).
 using VersionOf = std::function<std::uint64_t(std::string_view id)>;
 
+// The URL built code imports module `id` at, version placeholder included: "/" + id, or for an
+// import through a wrapper (variant "url", "raw" or "inline") "/@hr/<variant>/" + id.
+std::string import_url(std::string_view id, std::string_view variant);
+// The URL path of the wrapper module of `id` for `variant`, no query.
+std::string wrapper_path(std::string_view id, std::string_view variant);
+// The module id an import URL path names ("/@hr/raw/a.txt" and "/a.txt" both name "a.txt").
+std::string_view id_of_import_path(std::string_view url_path);
+
+// A wrapper module: its default export is the value `variant` takes of a module served at
+// `url` (with its version query) whose bytes are `bytes` and content type `content_type`.
+std::string assemble_wrapper(std::string_view variant, std::string_view url, std::string_view bytes,
+                             std::string_view content_type);
+
 // An app module as served: HMR header, the built code with the deps key and the versions of the
 // modules it imports filled in, refresh footer.
 std::string assemble_js_module(const ModuleShape& shape, std::string_view built_code,

@@ -153,8 +153,9 @@ esbuild::Plugin ModuleBuilder::plugin(std::shared_ptr<Batch> batch) const {
          BuiltModule& record = batch->seen[importer];
          switch (t.kind) {
            case ImportTarget::Kind::module:
-             r.path = hooks.module_url(t.id);
+             r.path = hooks.module_url(t);
              record.imports.push_back(t.id);
+             if (!t.variant.empty()) record.wrapped.emplace_back(t.id, t.variant);
              break;
            case ImportTarget::Kind::package:
              r.path = hooks.package_url(t.id);
@@ -367,8 +368,9 @@ std::optional<BuiltModule> ModuleBuilder::rewritten(
     const ImportTarget t = hooks_.resolve(spec, id);
     if (t.kind == ImportTarget::Kind::not_found) return std::nullopt;
     const bool module = t.kind == ImportTarget::Kind::module;
-    urls.push_back({spec, module ? hooks_.module_url(t.id) : hooks_.package_url(t.id)});
+    urls.push_back({spec, module ? hooks_.module_url(t) : hooks_.package_url(t.id)});
     (module ? m.imports : m.packages).push_back(t.id);
+    if (module && !t.variant.empty()) m.wrapped.emplace_back(t.id, t.variant);
   }
   auto code_out = rewrite_imports(code, urls);
   if (!code_out) {

@@ -41,13 +41,17 @@ struct ImportTarget {
   enum class Kind { module, package, not_found } kind = Kind::not_found;
   std::string id;     // module: the module id; package: the full specifier ("react-dom/client")
   std::string error;  // not_found: why
+  // module: how the import takes it, Vite's way. "" for the module itself; "url" (its URL: an
+  // asset, or `?url`), "raw" (its text, `?raw`) or "inline" (a data URL, `?inline`) are served
+  // by a small wrapper module whose default export is that value.
+  std::string variant = "";
 };
 
 struct BuilderHooks {
   // Resolves `specifier` written in module `importer_id`.
   std::function<ImportTarget(std::string_view specifier, std::string_view importer_id)> resolve;
-  // The URL an importer should use for a module id ("/app/x.jsx?t=3").
-  std::function<std::string(std::string_view id)> module_url;
+  // The URL an importer should use for a module ("/app/x.jsx?t=3").
+  std::function<std::string(const ImportTarget& module)> module_url;
   // The URL for an npm specifier; may contain a placeholder that publishing replaces.
   std::function<std::string(std::string_view specifier)> package_url;
 };
@@ -57,6 +61,8 @@ struct BuiltModule {
   std::string code;
   std::vector<std::string> imports;   // app module ids it imports, as resolved
   std::vector<std::string> packages;  // npm specifiers it imports
+  // The imports taken through a wrapper (ImportTarget::variant): {id, variant}; also in imports.
+  std::vector<std::pair<std::string, std::string>> wrapped;
 };
 
 struct ModuleBuild {

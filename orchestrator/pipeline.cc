@@ -3,6 +3,8 @@
 // and keeping the npm dependency bundle in step with what the app imports.
 #include "orchestrator/pipeline.h"
 
+#include <algorithm>
+
 #include "common/read_file.h"
 #include "orchestrator/assemble.h"
 
@@ -42,6 +44,18 @@ bool Pipeline::is_js(std::string_view id) const {
   return !(id.ends_with(".css"));
 }
 
+bool Pipeline::is_loaded(std::string_view id, int depth) const {
+  std::string path = "/";
+  path.append(id);
+  if (server_.was_requested(path)) return true;
+  auto n = graph_.find(id);
+  if (!n || depth > 16) return false;
+  const auto& node = graph_.node(*n);
+  if (node.kind != graph::Kind::style && node.kind != graph::Kind::asset) return false;
+  return std::any_of(node.importers.begin(), node.importers.end(),
+                     [&](graph::NodeId i) { return is_loaded(graph_.id(i), depth + 1); });
+}
+
 std::uint64_t Pipeline::next_timestamp() {
   const auto now = std::chrono::duration_cast<std::chrono::milliseconds>(
                        std::chrono::system_clock::now().time_since_epoch())
@@ -50,16 +64,44 @@ std::uint64_t Pipeline::next_timestamp() {
   return last_timestamp_;
 }
 
+namespace {
+
+// What an import's query asks of an app module: Vite's `?url`, `?raw` and `?inline`.
+std::optional<std::string> query_variant(std::string_view query) {
+  if (query.empty()) return "";
+  for (const char* v : {"url", "raw", "inline"})
+    if (query == v) return v;
+  return std::nullopt;
+}
+
+// Files esbuild builds into a module (or a stylesheet); anything else imported is an asset.
+bool builds_as_module(std::string_view id) {
+  for (const char* ext : {".js", ".jsx", ".ts", ".tsx", ".mjs", ".cjs", ".json", ".css"})
+    if (id.ends_with(ext)) return true;
+  return false;
+}
+
+}  // namespace
+
 ImportTarget Pipeline::resolve(std::string_view specifier, std::string_view importer) {
   const auto r = resolver_.resolve(specifier, importer);
+  const size_t q = specifier.find('?');
+  const std::string_view query = q == std::string_view::npos ? "" : specifier.substr(q + 1);
   switch (r.target) {
     case graph::Resolver::Target::module:
-    case graph::Resolver::Target::file:
-      return {ImportTarget::Kind::module, std::string(r.id), ""};
-    case graph::Resolver::Target::package: {
-      const std::string_view spec = specifier.substr(0, specifier.find('?'));
-      return {ImportTarget::Kind::package, std::string(spec), ""};
+    case graph::Resolver::Target::file: {
+      auto variant = query_variant(query);
+      if (!variant) {
+        return {ImportTarget::Kind::not_found, "",
+                "the import query ?" + std::string(query) +
+                    " is not supported (supported: ?url, ?raw, ?inline)"};
+      }
+      ImportTarget t{ImportTarget::Kind::module, std::string(r.id), "", *variant};
+      if (t.variant.empty() && is_asset(t.id)) t.variant = "url";
+      return t;
     }
+    case graph::Resolver::Target::package:
+      return {ImportTarget::Kind::package, std::string(specifier.substr(0, q)), ""};
     case graph::Resolver::Target::not_found:
       break;
   }
@@ -70,7 +112,7 @@ BuilderHooks Pipeline::builder_hooks() {
   return BuilderHooks{
       [this](std::string_view spec, std::string_view importer) { return resolve(spec, importer); },
       // The version is filled in when the module is assembled (SiteState::set_versions).
-      [](std::string_view id) { return "/" + std::string(id) + std::string(kVersionPlaceholder); },
+      [](const ImportTarget& t) { return import_url(t.id, t.variant); },
       [](std::string_view spec) {
         return deps_url(std::string(spec), std::string(kDepsKeyPlaceholder));
       }};
@@ -102,8 +144,23 @@ void Pipeline::store(const ModuleBuild& build) {
     s.imports = m.imports;
     s.packages = m.packages;
     s.refresh_boundary = n && graph_.node(*n).accept;
+    s.wrapped = m.wrapped;
     site_.put_module(m.id, std::move(s));
+    for (const auto& [dep, variant] : m.wrapped)
+      if (!site_.has_source(dep)) load_source(dep);
   }
+}
+
+bool Pipeline::is_asset(std::string_view id) const {
+  auto n = graph_.find(id);
+  if (n && graph_.node(*n).present) return graph_.node(*n).kind == graph::Kind::asset;
+  return !builds_as_module(id);
+}
+
+void Pipeline::load_source(const std::string& id) {
+  auto bytes = read_file(root_ / id);
+  if (!bytes) spdlog::warn("{}", bytes.error().message);
+  site_.put_source(id, bytes ? std::move(*bytes) : std::string(), is_asset(id));
 }
 
 void Pipeline::load_style(const std::string& id) {
@@ -159,8 +216,12 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
   std::vector<std::string> js;
   for (graph::NodeId n = 0; n < graph_.node_count(); ++n) {
     const auto& node = graph_.node(n);
-    if (!node.present || node.kind == graph::Kind::asset) continue;
+    if (!node.present) continue;
     const std::string id(node.id);
+    if (node.kind == graph::Kind::asset) {
+      load_source(id);
+      continue;
+    }
     if (is_js(id)) {
       js.push_back(id);
     } else {

@@ -107,6 +107,10 @@ class Pipeline {
                      std::function<void(Result<ModuleBuild>)> done);
   void store(const ModuleBuild& build);
   void load_style(const std::string& id);
+  // Reads a module's bytes for its wrappers and, for an asset, to serve as a file.
+  void load_source(const std::string& id);
+  // An asset: kind `asset` in the manifest, or a file imported from JS that esbuild does not build.
+  bool is_asset(std::string_view id) const;
   void ensure_deps(std::function<void(Result<bool>)> done);  // yields whether the key changed
   void run_queue();
   void start_run(std::vector<Pending> batch);
@@ -118,6 +122,9 @@ class Pipeline {
   void record_decision(const RecompileResult& r);
   void check_waiters();
   bool is_js(std::string_view id) const;
+  // Whether a browser holds the module: it requested it, or (a stylesheet, an asset) a module it
+  // holds imports it, e.g. a stylesheet `@import`ed by a loaded one or an image a component uses.
+  bool is_loaded(std::string_view id, int depth = 0) const;
   std::uint64_t next_timestamp();
 
   boost::asio::io_context& io_;

@@ -108,11 +108,8 @@ void Pipeline::start_run(std::vector<Pending> batch) {
   current_ = manifests.back();
 
   run->diff = graph_.apply(*current_);
-  const auto loaded = graph::LoadedSet::asking([this](std::string_view id) {
-    std::string path = "/";
-    path.append(id);
-    return server_.was_requested(path);
-  });
+  const auto loaded =
+      graph::LoadedSet::asking([this](std::string_view id) { return is_loaded(id); });
   run->decision = graph::plan(graph_, run->diff, loaded);
   run->result.timings.plan_ms = ms_between(run->started, Clock::now());
 
@@ -121,15 +118,16 @@ void Pipeline::start_run(std::vector<Pending> batch) {
   // changed dependency at a fresh ?t= URL; that is re-assembly, not an esbuild build.
   std::set<std::string> js, styles;
   auto take = [&](std::string_view id) {
-    auto n = graph_.find(id);
-    if (n && graph_.node(*n).kind == graph::Kind::asset) return;  // served as files, not built
-    (is_js(id) ? js : styles).emplace(id);
+    const std::string s(id);
+    // Assets are served as files, not built; a module read through a wrapper is read again.
+    if (is_asset(id) || site_.has_source(s)) load_source(s);
+    if (is_asset(id)) return;
+    (is_js(id) ? js : styles).emplace(s);
   };
   for (auto n : run->diff.changed) take(graph_.id(n));
   for (auto n : run->diff.added) take(graph_.id(n));
   if (run->decision.action == graph::Action::js_update) {
-    for (const auto& u : run->decision.updates)
-      for (const auto& chain : u.chains) run->versioned.insert(chain.begin(), chain.end());
+    run->versioned.insert(run->decision.reexecuted.begin(), run->decision.reexecuted.end());
   } else if (run->decision.action == graph::Action::css) {
     run->versioned.insert(run->decision.css.begin(), run->decision.css.end());
   }

@@ -19,14 +19,45 @@ void SiteState::put_module(const std::string& id, Module m) {
   if (auto old = modules_.find(id); old != modules_.end())
     index_imports(id, old->second.imports, false);
   index_imports(id, m.imports, true);
+  std::set<std::string> new_wrappers;
+  for (const auto& [dep, variant] : m.wrapped)
+    if (wrappers_[dep].insert(variant).second) new_wrappers.insert(dep);
   modules_[id] = std::move(m);
   assemble(id);
+  for (const auto& dep : new_wrappers) assemble_wrappers(dep);
+}
+
+void SiteState::put_source(const std::string& id, std::string bytes, bool as_file) {
+  if (as_file) {
+    const std::string path = "/" + id;
+    site_.modules[path] = server::make_asset(bytes, std::string(server::content_type_for(path)));
+    dirty_.insert(path);
+  }
+  sources_[id] = std::move(bytes);
+  assemble_wrappers(id);
+}
+
+void SiteState::assemble_wrappers(const std::string& id) {
+  auto it = wrappers_.find(id);
+  if (it == wrappers_.end()) return;
+  const std::string url_path = "/" + id;
+  const std::uint64_t v = version(id);
+  const std::string url = v ? url_path + "?t=" + std::to_string(v) : url_path;
+  auto source = sources_.find(id);
+  const std::string_view bytes = source == sources_.end() ? "" : std::string_view(source->second);
+  for (const auto& variant : it->second) {
+    const std::string path = wrapper_path(id, variant);
+    site_.modules[path] = server::make_asset(
+        assemble_wrapper(variant, url, bytes, server::content_type_for(url_path)));
+    dirty_.insert(path);
+  }
 }
 
 void SiteState::remove_module(const std::string& id) {
   if (auto old = modules_.find(id); old != modules_.end())
     index_imports(id, old->second.imports, false);
   modules_.erase(id);
+  sources_.erase(id);
   versions_.erase(id);
   site_.modules.erase("/" + id);
   dirty_.insert("/" + id);
@@ -47,6 +78,7 @@ void SiteState::set_versions(const std::set<std::string>& ids, std::uint64_t ver
   std::set<std::string> importers;
   for (const auto& id : ids) {
     versions_[id] = version;
+    assemble_wrappers(id);
     if (auto it = importers_.find(id); it != importers_.end())
       importers.insert(it->second.begin(), it->second.end());
   }
@@ -72,9 +104,10 @@ void SiteState::assemble(const std::string& id) {
     site_.modules[path] = server::make_asset(m.code, "text/css");
     return;
   }
-  std::string bytes = m.is_style
-                          ? assemble_css_module(path, m.code)
-                          : assemble_js_module({path, m.refresh_boundary}, m.code, deps_.key);
+  std::string bytes =
+      m.is_style ? assemble_css_module(path, m.code)
+                 : assemble_js_module({path, m.refresh_boundary}, m.code, deps_.key,
+                                      [this](std::string_view dep) { return version(dep); });
   site_.modules[path] = server::make_asset(std::move(bytes));
 }
 

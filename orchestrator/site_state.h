@@ -6,7 +6,9 @@
 // gives the modules it re-executes a new version; every module importing them is re-assembled to
 // import that version, so a page never holds two instances of one module (two React contexts of
 // one state module, say). When the dependency bundle's key changes (a new npm import), every
-// module is re-assembled: its import URLs of npm packages change.
+// module is re-assembled: its import URLs of npm packages change. An import through a wrapper
+// (an asset's URL, `?raw`, `?inline`: assemble.h) is a small module per id and variant, assembled
+// again when the module's bytes or version change, so its importers re-import a fresh value.
 #pragma once
 
 #include <map>
@@ -28,10 +30,16 @@ class SiteState {
     bool is_style = false;
     bool css_linked = false;  // a style no module imports: linked from the HTML, served as CSS
     bool refresh_boundary = false;
+    std::vector<std::pair<std::string, std::string>> wrapped;  // {id, variant} (BuiltModule)
   };
 
   void put_module(const std::string& id, Module m);
   void remove_module(const std::string& id);
+
+  // The bytes of a module as a file: what its wrappers (?url, ?raw, ?inline) read, and for an
+  // asset (`as_file`) what is served at "/" + id with the content type of its extension.
+  void put_source(const std::string& id, std::string bytes, bool as_file);
+  bool has_source(const std::string& id) const { return sources_.count(id) > 0; }
 
   // Gives `ids` version `version` and re-assembles every module that imports one of them.
   void set_versions(const std::set<std::string>& ids, std::uint64_t version);
@@ -64,6 +72,7 @@ class SiteState {
 
  private:
   void assemble(const std::string& id);
+  void assemble_wrappers(const std::string& id);
   void assemble_html();
   std::string refresh_runtime_url() const;
 
@@ -72,6 +81,8 @@ class SiteState {
   std::map<std::string, Module> modules_;
   std::map<std::string, std::uint64_t, std::less<>> versions_;
   std::map<std::string, std::set<std::string>> importers_;  // id -> the modules importing it
+  std::map<std::string, std::string> sources_;              // put_source
+  std::map<std::string, std::set<std::string>> wrappers_;   // id -> the variants imported
   DepsBundle deps_;
   std::string raw_html_;
   std::string standing_error_;

@@ -51,6 +51,8 @@ struct Asset {
 };
 std::shared_ptr<const Asset> make_asset(std::string bytes,
                                         std::string content_type = "application/javascript");
+// The content type a file is served with, from its extension ("image/svg+xml" for "a/b.svg").
+std::string_view content_type_for(std::string_view path);
 
 // Everything the orchestrator publishes, replaced as a whole by publish(). Keys are decoded URL
 // paths ("/" + manifest id, no query): requests are percent-decoded and normalised before lookup.

@@ -10,6 +10,7 @@
 #include <string_view>
 
 #include "common/result.h"
+#include "server/server.h"  // content_type_for
 
 namespace hr::server {
 
@@ -34,7 +35,5 @@ class StaticFiles {
  private:
   std::filesystem::path root_;  // canonical
 };
-
-std::string_view content_type_for(std::string_view path);
 
 }  // namespace hr::server

@@ -38,7 +38,7 @@ struct Fixture {
             return ImportTarget{ImportTarget::Kind::package, std::string(spec), ""};
           return ImportTarget{ImportTarget::Kind::not_found, "", "no such module"};
         },
-        [](std::string_view id) { return "/" + std::string(id) + "?t=7"; },
+        [](const ImportTarget& t) { return "/" + t.id + "?t=7"; },
         [](std::string_view spec) { return "/@deps/" + std::string(spec) + ".js?v=K"; }};
     builder = std::make_unique<ModuleBuilder>(*svc, root, hooks);
   }
