@@ -74,6 +74,10 @@ bool ChangeDetector::exists(const char* path, std::string& error) {
   return true;
 }
 
+uint64_t content_hash(std::string_view bytes) {
+  return XXH3_64bits(bytes.data(), bytes.size());
+}
+
 bool ChangeDetector::read_and_hash(const char* path, uint64_t& hash, std::string& error) {
   ++reads_;
   if (read_hook_) read_hook_(path);

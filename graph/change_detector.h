@@ -28,6 +28,9 @@ struct FileStamp {
   bool operator==(const FileStamp&) const = default;
 };
 
+// The hash the detector keeps of a file's bytes (XXH3-64, seed 0), for content read elsewhere.
+uint64_t content_hash(std::string_view bytes);
+
 // What we know about one file's content; `known` is false until it was first hashed.
 struct FileState {
   bool known = false;

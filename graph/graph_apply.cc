@@ -9,6 +9,11 @@
 // still leaves known modules' files alone. Without the hint, or when root or `ignore` changed,
 // every module is examined, each through the stat cache.
 //
+// A module whose manifest entry switches between a compiler hash and none is decided by its bytes
+// (see module_graph.h), on both paths: a listed module is examined like any other, and the sweep
+// also probes the modules switching to a compiler hash, once. Modules whose compiler hash did not
+// move are still never stat'ed or read.
+//
 // Nothing in the graph changes before commit() but interning: ids met for the first time get
 // absent nodes, which no query sees as modules.
 #include <algorithm>
@@ -139,12 +144,18 @@ class Applier {
     for (const ModuleSpec& spec : m_.modules) sweep(spec, seen);
   }
 
+  // A module switching to a compiler hash from a file we hashed is probed once here too (a stat,
+  // a read if it moved), so its node takes the hash and later sweeps can compare it.
   void sweep(const ModuleSpec& spec, const tsl::robin_set<std::string_view>& seen) {
     if (!spec.has_hash) return;
     auto n = g_.find(spec.id);
     if (!n) return;
     const Node& node = g_.nodes_[*n];
-    if (!node.present || !node.has_compiler_hash || node.compiler_hash == spec.hash) return;
+    if (!node.present) return;
+    if (node.has_compiler_hash ? node.compiler_hash == spec.hash
+                               : node.ignored || !node.file.known) {
+      return;
+    }
     if (seen.contains(spec.id)) return;
     examine(*n, spec, false);
   }
@@ -184,21 +195,30 @@ class Applier {
     if (ignored) {
       // Never a browser update, so not worth a disk read; listed so the planner can say why.
       if (added || d_.hinted) d_.ignored.push_back(n);
-    } else if (spec.has_hash) {
+    } else if (spec.has_hash && (added || node.has_compiler_hash || !node.file.known)) {
       bool changed = added || !node.has_compiler_hash || node.compiler_hash != spec.hash;
       if (changed && on_disk(spec.id) && !added) d_.changed.push_back(n);
+      // What gets built now is not what `file` describes; record_content says what it was.
+      if (changed) p.file = FileState{};
     } else {
-      set_path(spec.id);
-      auto probe = g_.detector_.probe(path_.c_str(), p.file);
-      using O = ChangeDetector::Outcome;
-      if (probe.outcome == O::missing || probe.outcome == O::unreadable) {
-        report(spec.id, probe.outcome == O::missing, probe.error);
-      } else if (probe.outcome == O::changed && !added) {
-        d_.changed.push_back(n);
-      }
-      p.file = probe.state;
+      // No compiler hash, or a switch to one from a file we hashed ourselves (the strings cannot be
+      // compared with it): the bytes decide. A switch away from compiler hashes compares with the
+      // content recorded as built; none recorded is unknown, so changed.
+      probe(n, spec, p);
     }
     pending_.push_back(p);
+  }
+
+  void probe(NodeId n, const ModuleSpec& spec, Pending& p) {
+    set_path(spec.id);
+    auto probe = g_.detector_.probe(path_.c_str(), p.file);
+    using O = ChangeDetector::Outcome;
+    if (probe.outcome == O::missing || probe.outcome == O::unreadable) {
+      report(spec.id, probe.outcome == O::missing, probe.error);
+    } else if (probe.outcome == O::changed && !p.added) {
+      d_.changed.push_back(n);
+    }
+    p.file = probe.state;
   }
 
   bool on_disk(std::string_view id) {

@@ -8,6 +8,17 @@ std::optional<NodeId> Graph::find(std::string_view id) const {
   return it->second;
 }
 
+void Graph::record_content(std::string_view id, uint64_t xxh3_64) {
+  auto n = find(id);
+  if (!n || !nodes_[*n].present) return;
+  FileState& file = nodes_[*n].file;
+  // Our own hash of these bytes keeps its stamp, so an unmoved file is still not read again.
+  if (file.known && file.hash == xxh3_64) return;
+  // An empty stamp never matches a stat, and hashed_at_ns 0 makes it racy besides: the next probe
+  // reads the file and compares its hash with the built one.
+  file = FileState{.known = true, .stamp = {}, .hash = xxh3_64, .hashed_at_ns = 0};
+}
+
 NodeId Graph::intern(std::string_view id) {
   auto it = index_.find(id);
   if (it != index_.end()) return it->second;

@@ -15,6 +15,13 @@
 // Applying is all-or-nothing: a Manifest has passed all checks at parse time, and apply() first
 // computes the whole Diff (including disk probes) without touching the graph, then commits it in
 // a step that cannot fail.
+//
+// A module's content is known two ways: the compiler's `hash` string, or the bytes on disk, which
+// the orchestrator hashes itself (XXH3-64, change_detector.h) when the manifest has no hash. A
+// manifest may switch between the two from one recompile to the next, and the two cannot be
+// compared with each other, so a switch is decided by the bytes: against what was built
+// (record_content) when switching to no hash, against our own last hash of the file when switching
+// to compiler hashes. Without either, the module counts as changed.
 #pragma once
 
 #include <cstdint>
@@ -43,7 +50,10 @@ struct Node {
   std::string route;
   bool has_compiler_hash = false;
   std::string compiler_hash;
-  FileState file;  // when the orchestrator hashes the file itself
+  // The file's content as the orchestrator knows it: its own last hash of the file, or the content
+  // recorded as built (record_content; stamp left empty so the next probe reads the file). Unknown
+  // after a compiler-hash change until the build is recorded.
+  FileState file;
   std::vector<NodeId> imports;
   std::vector<NodeId> importers;  // present modules only
 
@@ -94,6 +104,12 @@ class Graph {
  public:
   // Applies a recompile's manifest; see the file comment.
   Diff apply(const Manifest& manifest, const ApplyOptions& options = {});
+
+  // Records the content the orchestrator built for module `id`: XXH3_64bits (xxHash, seed 0) of
+  // the exact source bytes, the same hash the ChangeDetector computes of a whole file. A later
+  // manifest without a compiler hash for the module compares the file on disk with it. Changes no
+  // Diff by itself; an id that is not a present module is ignored. Same thread as apply().
+  void record_content(std::string_view id, uint64_t xxh3_64);
 
   // Lookup.
   std::optional<NodeId> find(std::string_view id) const;

@@ -6,6 +6,7 @@
 #include <set>
 
 #include "common/read_file.h"
+#include "graph/change_detector.h"
 #include "orchestrator/import_rewrite.h"
 
 namespace hr::orch {
@@ -65,6 +66,13 @@ struct ModuleBuilder::Batch {
   size_t in_flight = 0;
   std::vector<std::string> slow;
   std::optional<Error> unreachable;
+  std::map<std::string, uint64_t> source_hashes;  // of the texts read before building
+
+  void take(BuiltModule m) {
+    auto it = source_hashes.find(m.id);
+    if (it != source_hashes.end()) m.source_hash = it->second;
+    result.modules.push_back(std::move(m));
+  }
 };
 
 std::string module_id_of(const fs::path& root, std::string_view path) {
@@ -207,7 +215,7 @@ void ModuleBuilder::run(std::shared_ptr<Batch> batch) {
       BuiltModule m = std::move(batch->seen[id]);
       m.id = id;
       m.code = std::move(f.contents);
-      res.modules.push_back(std::move(m));
+      batch->take(std::move(m));
     }
     batch->done(std::move(res));
   });
@@ -241,6 +249,7 @@ void ModuleBuilder::fast_one(std::shared_ptr<Batch> batch, const std::string& id
     if (--batch->in_flight == 0) fast_done(batch);
     return;
   }
+  batch->source_hashes[id] = graph::content_hash(*contents);
   auto done = [this, batch, id](Result<esbuild::BuildResult> r) {
     if (!r) {
       batch->unreachable = r.error();
@@ -309,8 +318,11 @@ bool ModuleBuilder::take_ahead(const std::string& id, const std::string& text,
 // builds the rest again.
 void ModuleBuilder::fast_files(std::shared_ptr<Batch> batch) {
   esbuild::BuildOptions o = fast_options();
-  for (const auto& id : batch->ids)
+  for (const auto& id : batch->ids) {
     o.entry_points.emplace_back((root_ / id).string(), output_name(id));
+    // esbuild reads the files itself; what it builds is this text or a newer one.
+    if (auto text = read_file(root_ / id)) batch->source_hashes[id] = graph::content_hash(*text);
+  }
   service_.build(o, {}, [this, batch](Result<esbuild::BuildResult> r) {
     if (!r) {
       batch->unreachable = r.error();
@@ -349,7 +361,7 @@ void ModuleBuilder::take_outputs(Batch& batch, const esbuild::BuildResult& r,
     std::optional<BuiltModule> m;
     if (it != by_path.end()) m = rewritten(id, f.contents, it->second->imports);
     if (m) {
-      batch.result.modules.push_back(std::move(*m));
+      batch.take(std::move(*m));
     } else {
       batch.slow.push_back(id);
     }

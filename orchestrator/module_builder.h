@@ -63,6 +63,9 @@ struct BuiltModule {
   std::vector<std::string> packages;  // npm specifiers it imports
   // The imports taken through a wrapper (ImportTarget::variant): {id, variant}; also in imports.
   std::vector<std::pair<std::string, std::string>> wrapped;
+  // graph::content_hash of the text read before the build: what was built, or (when the file moved
+  // while esbuild read it) an older text, so a comparison with the disk errs towards "changed".
+  std::optional<uint64_t> source_hash;
 };
 
 struct ModuleBuild {

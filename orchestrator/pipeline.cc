@@ -146,6 +146,8 @@ void Pipeline::store(const ModuleBuild& build) {
     s.refresh_boundary = n && graph_.node(*n).accept;
     s.wrapped = m.wrapped;
     site_.put_module(m.id, std::move(s));
+    // So a later manifest without hashes compares the disk with what was built (module_graph.h).
+    if (m.source_hash) graph_.record_content(m.id, *m.source_hash);
     for (const auto& [dep, variant] : m.wrapped)
       if (!site_.has_source(dep)) load_source(dep);
   }
@@ -160,7 +162,11 @@ bool Pipeline::is_asset(std::string_view id) const {
 void Pipeline::load_source(const std::string& id) {
   auto bytes = read_file(root_ / id);
   if (!bytes) spdlog::warn("{}", bytes.error().message);
-  site_.put_source(id, bytes ? std::move(*bytes) : std::string(), is_asset(id));
+  const bool asset = is_asset(id);
+  // An asset is served as these bytes; a module's wrappers are not what esbuild built, so only
+  // the build records a module's content.
+  if (bytes && asset) graph_.record_content(id, graph::content_hash(*bytes));
+  site_.put_source(id, bytes ? std::move(*bytes) : std::string(), asset);
 }
 
 void Pipeline::load_style(const std::string& id) {
@@ -168,6 +174,7 @@ void Pipeline::load_style(const std::string& id) {
   SiteState::Module s;
   s.is_style = true;
   s.code = read_file_or_empty(root_ / id);
+  graph_.record_content(id, graph::content_hash(s.code));
   s.css_linked = n && graph_.node(*n).importers.empty();
   site_.put_module(id, std::move(s));
 }

@@ -10,7 +10,11 @@
 // to 2), and a `window.__marker` set before the edit is still there (no reload); where a reload is
 // right, exactly one happens. The server's `action` and acknowledgement are checked as well, never
 // instead. Each test opens a fresh tab, so one failure does not spill into the next; the edits pile
-// up on one app and one server, in order. A page error or a failed request fails the test.
+// up on one app and one server, in order. A page error fails a test, and so does a load that fails
+// (a hot-update test counts only the loads its update broke, so one broken feature, e.g. the code-
+// split logo, fails its own tests and not every test). On failure the error lists every failed
+// check, the call's JSON line, what a freshly loaded page shows, the requests since the edit, the
+// page's console and the server's log.
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
 import { closeBrowser, findBinary, freePort, launchBrowser, sleep, Tab, waitUntil } from "./harness.mjs";
@@ -39,7 +43,12 @@ async function openTab(marker) {
   tab.failedLoads = failedLoads;
   tabs.push(tab);
   await page.goto(url + "/");
-  await page.locator('[data-testid="greeting"]').first().waitFor({ timeout: 20000 });
+  try {
+    await page.locator('[data-testid="greeting"]').first().waitFor({ timeout: 10000 });
+  } catch (err) {
+    throw new Error(`the app did not render (no [data-testid="greeting"] after 10 s)\n` +
+      `failed loads: ${JSON.stringify(failedLoads)}\n${tab.describe()}\n${app.logTail(15)}`);
+  }
   await page.evaluate((m) => (window.__marker = m), marker);
   return tab;
 }
@@ -75,13 +84,14 @@ const H1_COLOR = (tab) =>
 // What the page shows of the logo: the <img> src, what fetching it answers, its natural size and the
 // colour of its centre pixel (drawn on a canvas; same-origin, so readable).
 async function logoView(tab) {
+  // The logo is code-split: wait (bounded) until it loaded or its error boundary caught a failure.
   await tab.page.waitForFunction(() => {
     const img = document.querySelector('[data-testid="logo"]');
-    return img && img.complete;
+    return (img && img.complete) || document.querySelector('[data-testid="logo-error"]');
   }, null, { timeout: 5000 }).catch(() => {});
   return tab.page.evaluate(async () => {
     const img = document.querySelector('[data-testid="logo"]');
-    if (!img) return { missing: true };
+    if (!img) return { missing: true, boundaryError: document.querySelector('[data-testid="logo-error"]')?.textContent ?? null };
     const view = { attr: img.getAttribute("src"), src: img.src, complete: img.complete, naturalWidth: img.naturalWidth };
     try {
       const res = await fetch(img.src, { cache: "no-store" });
@@ -105,7 +115,7 @@ async function logoView(tab) {
 }
 
 function checkLogo(view, { fill, pixel }, failures) {
-  if (view.missing) return void failures.push('no <img data-testid="logo"> on the page');
+  if (view.missing) return void failures.push(`no <img data-testid="logo"> on the page (the logo's error boundary shows ${JSON.stringify(view.boundaryError)})`);
   if (!/^(\/|https?:\/\/)/.test(view.attr ?? "")) failures.push(`the img src is not a URL: ${JSON.stringify(view.attr)}`);
   if (view.status !== 200) failures.push(`fetching the img src ${view.src} answered ${view.status ?? view.fetchError}`);
   if (!/^image\/svg\+xml/.test(view.type ?? "")) failures.push(`the img src's content-type is ${JSON.stringify(view.type)}, not image/svg+xml`);
@@ -116,15 +126,22 @@ function checkLogo(view, { fill, pixel }, failures) {
   if (view.pixel !== pixel) failures.push(`the logo's centre pixel is rgb(${view.pixel ?? view.pixelError}), expected rgb(${pixel})`);
 }
 
-// Page errors and failed loads (the browser's own /favicon.ico probe aside: the app has none, and
-// with no backend configured the server answers it 502).
-function pageProblems(tab) {
+// Page errors since the tab opened, and failed loads since `since` that had not failed before it
+// (a hot-update test counts only the loads its update made fail, so one broken feature fails its
+// own tests, not every test). The browser's own /favicon.ico probe aside: the app has none, and
+// with no backend configured the server answers it 502.
+function pageProblems(tab, since = { console: 0, failedLoads: 0 }) {
   const notFavicon = (line) => !/\/favicon\.ico(\?|$)/.test(line);
+  const before = new Set([...tab.console.slice(0, since.console), ...tab.failedLoads.slice(0, since.failedLoads)]);
+  const fresh = (line) => notFavicon(line) && !before.has(line);
   return [
-    ...tab.console.filter((line) => line.startsWith("pageerror:") || (line.startsWith("http ") && notFavicon(line))),
-    ...tab.failedLoads.filter(notFavicon),
+    ...tab.console.filter((line) => line.startsWith("pageerror:")),
+    ...tab.console.slice(since.console).filter((line) => line.startsWith("http ") && fresh(line)),
+    ...tab.failedLoads.slice(since.failedLoads).filter(fresh),
   ];
 }
+
+const mark = (tab) => ({ console: tab.console.length, failedLoads: tab.failedLoads.length });
 
 // The state every hot-update test sets before its edit, and checks after it.
 async function setState(tab) {
@@ -180,6 +197,7 @@ function hotUpdate(name, { id, from, to, expect, action = "js-update", check }) 
     await setState(tab);
     const context = check ? await check.before?.(tab) : undefined;
     const requestsFrom = tab.requests.length;
+    const since = mark(tab);
     const result = await app.edit(id, from, to, { waitApplied: WAIT_APPLIED_MS });
     const failures = [];
     t.diagnostic(`call: ${result.action} (${result.reason}); boundaries ${JSON.stringify(result.boundaries)}; ` +
@@ -188,7 +206,7 @@ function hotUpdate(name, { id, from, to, expect, action = "js-update", check }) 
     failures.push(...(await waitForTexts(tab, expect)));
     if (check) await check.after(tab, failures, context);
     await checkStateKept(tab, marker, failures);
-    failures.push(...pageProblems(tab));
+    failures.push(...pageProblems(tab, since));
     if (result.action !== action) failures.push(`the call's action is ${JSON.stringify(result.action)}, expected ${JSON.stringify(action)}`);
     if (result.acknowledged !== 1) failures.push(`acknowledged by ${result.acknowledged} pages, expected 1`);
     await report(failures, { tab, result, testids: Object.keys(expect), requestsFrom });
@@ -298,7 +316,7 @@ describe("hot reload of a hand-written React app (hr-orchestrate + Chromium)", (
           document.querySelector('[data-testid="logo"]')?.src !== old, before, { timeout: DOM_WAIT_MS })
           .then(() => true, () => false);
         const view = await logoView(tab);
-        if (!changed) failures.push(`the img src stayed ${before}`);
+        if (!changed && !view.missing) failures.push(`the img src stayed ${before}`);
         checkLogo(view, { fill: "#dc2626", pixel: "220,38,38" }, failures);
       },
     },
@@ -323,6 +341,7 @@ describe("hot reload of a hand-written React app (hr-orchestrate + Chromium)", (
     const tab = await openTab("before-entry");
     await app.waitForClients(1);
     await tab.clickCounter(3);
+    const since = mark(tab);
     const result = await app.edit("src/main.jsx", 'const BUILD_LABEL = "entry v1";', 'const BUILD_LABEL = "entry v2";',
       { waitApplied: WAIT_APPLIED_MS });
     const failures = [];
@@ -350,7 +369,7 @@ describe("hot reload of a hand-written React app (hr-orchestrate + Chromium)", (
       await sleep(300);
       if (tab.loads !== 2) failures.push(`the page loaded ${tab.loads} times, expected 2 (one reload)`);
     }
-    failures.push(...pageProblems(tab));
+    failures.push(...pageProblems(tab, since));
     await report(failures, { tab, result, testids: ["entry-label"] });
   });
 });

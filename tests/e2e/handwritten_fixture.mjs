@@ -1,7 +1,8 @@
 // The hand-written fixture app (tests/e2e/fixtures/handwritten/): an ordinary React app, not a
 // generated one. Helpers (src/lib/*) sit two and three levels below the component that uses them, a
-// module is shared by two components, a component imports JSON, another imports an SVG asset, one
-// loads a module with a dynamic import(), and the entry renders <App/> with createRoot.
+// module is shared by two components, a component imports JSON, a code-split one (React.lazy, in an
+// error boundary) imports an SVG asset, one loads a module with a dynamic import() in an effect, a
+// stylesheet is imported from App, and the entry renders <App/> with createRoot in StrictMode.
 //
 // HandwrittenApp copies the fixture into a temporary folder, links node_modules to the pinned npm
 // tree (as bench/appgen/generate.mjs does), and plays the compiler: it writes manifest v1 (kinds,
@@ -30,6 +31,7 @@ export const MODULES = [
     imports: [
       "src/App.css",
       "src/components/Counter.jsx",
+      "src/components/ErrorBoundary.jsx",
       "src/components/Footer.jsx",
       "src/components/Greeting.jsx",
       "src/components/Info.jsx",
@@ -39,6 +41,7 @@ export const MODULES = [
   },
   { id: "src/App.css", kind: "style" },
   { id: "src/components/Counter.jsx", kind: "component", imports: [] },
+  { id: "src/components/ErrorBoundary.jsx", kind: "component", imports: [] },
   { id: "src/components/Footer.jsx", kind: "component", imports: ["src/lib/shared.js"] },
   { id: "src/components/Greeting.jsx", kind: "component", imports: ["src/lib/format.js", "src/lib/shared.js"] },
   { id: "src/components/Info.jsx", kind: "component", imports: ["src/data/info.json"] },

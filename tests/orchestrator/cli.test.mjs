@@ -250,3 +250,45 @@ test("a manifest rewritten after its read ahead (still open, not closed) is read
   }
   assert.match((await get("/" + id)).text, /second write/);
 });
+
+// The spec: an absent hash means the orchestrator hashes the file itself. A switch of modes with
+// nothing changed on disk must compare bytes with what was built, not hash strings of two kinds.
+test("switching from compiler hashes to none and back, nothing changed on disk: none, nothing rebuilt", async () => {
+  const manifest = JSON.parse(fs.readFileSync(manifestPath, "utf8"));
+  const builds = status().counters.esbuild_module_builds;
+  const hashed = manifest.modules.filter((m) => m.hash !== undefined).length;
+  assert.ok(hashed > 100, `the fixture's manifest has compiler hashes (${hashed})`);
+  for (const m of manifest.modules) delete m.hash;
+  delete manifest.changed;
+  manifest.build = String(Number(manifest.build) + 1);
+  fs.writeFileSync(manifestPath, JSON.stringify(manifest));
+  let r = await call();
+  assert.equal(r.code, 0, JSON.stringify(r.result));
+  assert.equal(r.result.action, "none", r.result.reason);
+  assert.deepEqual(r.result.changed, []);
+  assert.deepEqual(r.result.rebuilt, []);
+
+  // Without hashes an edit is still seen, from the bytes, and only that module is rebuilt.
+  const id = "app_components/comp_21.jsx";
+  const file = path.join(app, id);
+  fs.writeFileSync(file, fs.readFileSync(file, "utf8").replace(/const LABEL = "[^"]*";/, `const LABEL = "hashed by us";`));
+  manifest.build = String(Number(manifest.build) + 1);
+  fs.writeFileSync(manifestPath, JSON.stringify(manifest));
+  r = await call();
+  assert.equal(r.result.action, "js-update", r.result.reason);
+  assert.deepEqual(r.result.changed, [id]);
+  assert.deepEqual(r.result.rebuilt, [id]);
+  assert.match((await get("/" + id)).text, /hashed by us/);
+
+  // Back to compiler hashes (new strings for every module): the bytes decide again.
+  for (const m of manifest.modules) {
+    m.hash = createHash("sha1").update(fs.readFileSync(path.join(app, m.id))).digest("hex").slice(0, 16);
+  }
+  manifest.build = String(Number(manifest.build) + 1);
+  fs.writeFileSync(manifestPath, JSON.stringify(manifest));
+  r = await call();
+  assert.equal(r.result.action, "none", r.result.reason);
+  assert.deepEqual(r.result.changed, []);
+  assert.deepEqual(r.result.rebuilt, []);
+  assert.equal(status().counters.esbuild_module_builds, builds + 1, "only the edit was built");
+});
