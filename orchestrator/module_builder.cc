@@ -103,7 +103,13 @@ esbuild::BuildOptions ModuleBuilder::base_options() const {
              "--outdir=" + outdir_.string(),
              "--define:process.env.NODE_ENV=\"development\"",
              "--loader:.js=jsx"};  // compilers write JSX into .js files too
+  o.flags.insert(o.flags.end(), defines_.begin(), defines_.end());
   return o;
+}
+
+void ModuleBuilder::set_defines(std::vector<std::string> flags) {
+  defines_ = std::move(flags);
+  ahead_.clear();
 }
 
 esbuild::BuildOptions ModuleBuilder::options(const std::vector<std::string>& ids) const {

@@ -88,6 +88,10 @@ class ModuleBuilder {
   // How many modules build() took from a build ahead.
   std::uint64_t built_ahead_used() const { return ahead_used_; }
 
+  // Extra esbuild flags for every build from now on (import.meta.env's defines: app_env.h). What
+  // was built ahead with the old ones is dropped.
+  void set_defines(std::vector<std::string> flags);
+
  private:
   // One module's esbuild build from its text, sent ahead of the call that needs it.
   struct Ahead {
@@ -118,6 +122,7 @@ class ModuleBuilder {
   std::filesystem::path root_;
   std::filesystem::path outdir_;
   BuilderHooks hooks_;
+  std::vector<std::string> defines_;
   std::map<std::string, std::shared_ptr<Ahead>> ahead_;
   std::uint64_t ahead_used_ = 0;
 };

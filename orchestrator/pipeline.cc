@@ -179,6 +179,21 @@ void Pipeline::load_style(const std::string& id) {
   site_.put_module(id, std::move(s));
 }
 
+std::string Pipeline::reload_env() {
+  AppEnv env = load_app_env(root_, vite_environment());
+  const auto files = changed_env_files(env_, env);
+  if (!files.empty())
+    for (const auto& w : env.warnings) spdlog::warn("{}", w);
+  const bool changed = env.vars != env_.vars;
+  env_ = std::move(env);
+  if (!changed) return "";
+  builder_->set_defines(env_define_flags(env_));
+  std::string names;
+  for (const auto& f : files) names += (names.empty() ? "" : ", ") + f;
+  return "full-reload: import.meta.env changed (" + names +
+         "): its values are built into every module";
+}
+
 void Pipeline::ensure_deps(std::function<void(Result<bool>)> done) {
   if (!packages_dirty_ && !site_.deps().key.empty()) return done(false);
   packages_dirty_ = false;
@@ -219,6 +234,9 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
   root_ = manifest->root;
   graph_.apply(*manifest);
   builder_ = std::make_unique<ModuleBuilder>(esbuild_, root_, builder_hooks());
+  env_ = load_app_env(root_, vite_environment());
+  for (const auto& w : env_.warnings) spdlog::warn("{}", w);
+  builder_->set_defines(env_define_flags(env_));
   site_.set_html(read_file_or_empty(root_ / std::string(manifest->html)));
   std::vector<std::string> js;
   for (graph::NodeId n = 0; n < graph_.node_count(); ++n) {

@@ -25,6 +25,7 @@
 
 #include "esbuild_bridge/esbuild.h"
 #include "graph/graph.h"
+#include "orchestrator/app_env.h"
 #include "orchestrator/module_builder.h"
 #include "orchestrator/result.h"
 #include "orchestrator/site_state.h"
@@ -122,6 +123,9 @@ class Pipeline {
   void record_decision(const RecompileResult& r);
   void check_waiters();
   bool is_js(std::string_view id) const;
+  // Reads the app's env files again; when import.meta.env's values changed, gives the builder the
+  // new defines and says why (app_env.h), else "".
+  std::string reload_env();
   // Whether a browser holds the module: it requested it, or (a stylesheet, an asset) a module it
   // holds imports it, e.g. a stylesheet `@import`ed by a loaded one or an image a component uses.
   bool is_loaded(std::string_view id, int depth = 0) const;
@@ -134,6 +138,7 @@ class Pipeline {
   graph::Graph graph_;
   graph::Resolver resolver_{graph_};
   std::unique_ptr<ModuleBuilder> builder_;
+  AppEnv env_;
   SiteState site_;
   std::filesystem::path root_;
   std::shared_ptr<graph::Manifest> current_;  // keeps the graph's last manifest's strings alive

@@ -126,6 +126,13 @@ void Pipeline::start_run(std::vector<Pending> batch) {
   };
   for (auto n : run->diff.changed) take(graph_.id(n));
   for (auto n : run->diff.added) take(graph_.id(n));
+  if (std::string why = reload_env(); !why.empty()) {
+    for (graph::NodeId n = 0; n < graph_.node_count(); ++n)
+      if (graph_.node(n).present && !is_asset(graph_.id(n)) && is_js(graph_.id(n)))
+        js.emplace(graph_.id(n));
+    run->decision.action = graph::Action::full_reload;
+    run->decision.reason = std::move(why);
+  }
   if (run->decision.action == graph::Action::js_update) {
     run->versioned.insert(run->decision.reexecuted.begin(), run->decision.reexecuted.end());
   } else if (run->decision.action == graph::Action::css) {

@@ -8,6 +8,7 @@
 #include <fstream>
 
 #include "common/read_file.h"
+#include "orchestrator/app_env.h"
 #include "orchestrator/cjs_exports.h"
 
 namespace hr::orch {
@@ -69,6 +70,9 @@ esbuild::BuildOptions base_options(const DepsRequest& r) {
   o.abs_working_dir = r.root.string();
   o.flags = {"--format=esm", "--platform=browser", "--outdir=" + (r.root / ".hr-deps").string(),
              "--define:process.env.NODE_ENV=\"development\"", "--target=es2020"};
+  // Libraries read import.meta.env.DEV too; they get the built-in keys, not the app's VITE_*.
+  const auto env = env_define_flags(AppEnv{});
+  o.flags.insert(o.flags.end(), env.begin(), env.end());
   return o;
 }
 
@@ -119,6 +123,8 @@ void save_cache(const DepsRequest& r, const DepsBundle& b) {
 
 std::string deps_key(const DepsRequest& r) {
   std::string material = std::string(esbuild::pinned_esbuild_version()) + "\n";
+  for (const auto& flag : base_options(r).flags)  // what the output depends on, not where it goes
+    if (flag.rfind("--outdir=", 0) != 0) material += flag + "\n";
   for (const auto& s : sorted_unique(r.specifiers)) material += s + "\n";
   for (const char* f : {"package.json", "package-lock.json", "bun.lock", "bun.lockb", "yarn.lock",
                         "pnpm-lock.yaml", "node_modules/.package-lock.json"}) {

@@ -143,6 +143,28 @@ function pageProblems(tab, since = { console: 0, failedLoads: 0 }) {
 
 const mark = (tab) => ({ console: tab.console.length, failedLoads: tab.failedLoads.length });
 
+// After an edit that must reload the page: the call's answer, exactly one reload with the call's
+// reason in the console, the state gone, and `expect`'s texts in the reloaded page.
+async function checkOneReload(tab, result, expect) {
+  const failures = [];
+  if (result.code !== 0) failures.push(`the call exited ${result.code}`);
+  const reloaded = await waitUntil(() => tab.loads >= 2, "the page to reload", 15000).then(() => true, () => false);
+  if (!reloaded) failures.push(`the page did not reload (loads ${tab.loads})`);
+  failures.push(...(await waitForTexts(tab, expect)));
+  const marker = await tab.marker().catch(() => "(unreadable)");
+  if (marker !== undefined) failures.push(`window.__marker survived (${JSON.stringify(marker)}): no reload`);
+  const counter = await readText(tab, "counter-value");
+  if (counter !== "0") failures.push(`counter-value reads ${JSON.stringify(counter)} after the reload, expected "0"`);
+  if (result.action !== "full-reload") failures.push(`the call's action is ${JSON.stringify(result.action)}, expected "full-reload"`);
+  if (!result.reason) failures.push("the call gave no reason for the full reload");
+  const reasons = tab.console.filter((line) => line.startsWith("[hr] full reload: "));
+  if (reasons.length !== 1) failures.push(`full-reload lines in the console: ${JSON.stringify(reasons)}`);
+  else if (result.reason && !reasons[0].includes(result.reason)) {
+    failures.push(`the console's reason "${reasons[0]}" is not the call's "${result.reason}"`);
+  }
+  return failures;
+}
+
 // The state every hot-update test sets before its edit, and checks after it.
 async function setState(tab) {
   await tab.clickCounter(3);
@@ -247,6 +269,12 @@ describe("hot reload of a hand-written React app (hr-orchestrate + Chromium)", (
       "lazy-note": "lazy v1",
       "counter-value": "0",
       "entry-label": "entry v1",
+      "env-mode": "development",
+      "env-flags": "DEV true PROD false SSR false BASE /",
+      "env-greeting": "from .env",
+      "env-who": "development",
+      "env-keys": "BASE_URL,DEV,MODE,PROD,SSR,VITE_GREETING,VITE_WHO",
+      "env-dev-only": "dev build",
     });
     const color = await H1_COLOR(tab);
     if (color !== "rgb(17, 24, 39)") failures.push(`App.css not applied: h1 color ${color}`);
@@ -337,6 +365,21 @@ describe("hot reload of a hand-written React app (hr-orchestrate + Chromium)", (
     },
   });
 
+  scenario(".env.local written (VITE_GREETING overridden): exactly one full reload naming the file, the new value shown", async () => {
+    const tab = await openTab("before-env");
+    await app.waitForClients(1);
+    await tab.clickCounter(3);
+    const since = mark(tab);
+    const result = await app.writeEnv(".env.local", "VITE_GREETING=from .env.local\n", { waitApplied: WAIT_APPLIED_MS });
+    const failures = await checkOneReload(tab, result,
+      { "env-greeting": "from .env.local", "env-who": "development", "greeting": "Howdy Ada and the universe?" });
+    if (!/\.env\.local/.test(result.reason ?? "")) failures.push(`the reason does not name .env.local: ${JSON.stringify(result.reason)}`);
+    await sleep(300);
+    if (tab.loads !== 2) failures.push(`the page loaded ${tab.loads} times, expected 2 (one reload)`);
+    failures.push(...pageProblems(tab, since));
+    await report(failures, { tab, result, testids: ["env-greeting"] });
+  });
+
   scenario("main.jsx edit (the entry): exactly one full reload, with its reason", async () => {
     const tab = await openTab("before-entry");
     await app.waitForClients(1);
@@ -344,22 +387,9 @@ describe("hot reload of a hand-written React app (hr-orchestrate + Chromium)", (
     const since = mark(tab);
     const result = await app.edit("src/main.jsx", 'const BUILD_LABEL = "entry v1";', 'const BUILD_LABEL = "entry v2";',
       { waitApplied: WAIT_APPLIED_MS });
-    const failures = [];
-    if (result.code !== 0) failures.push(`the call exited ${result.code}`);
-    const reloaded = await waitUntil(() => tab.loads >= 2, "the page to reload", 15000).then(() => true, () => false);
-    if (!reloaded) failures.push(`the page did not reload (loads ${tab.loads})`);
-    failures.push(...(await waitForTexts(tab, { "entry-label": "entry v2", "greeting": "Howdy Ada and the universe?" })));
-    const marker = await tab.marker().catch(() => "(unreadable)");
-    if (marker !== undefined) failures.push(`window.__marker survived (${JSON.stringify(marker)}): no reload`);
-    const counter = await readText(tab, "counter-value");
-    if (counter !== "0") failures.push(`counter-value reads ${JSON.stringify(counter)} after the reload, expected "0"`);
-    if (result.action !== "full-reload") failures.push(`the call's action is ${JSON.stringify(result.action)}, expected "full-reload"`);
-    if (!result.reason) failures.push("the call gave no reason for the full reload");
-    const reasons = tab.console.filter((line) => line.startsWith("[hr] full reload: "));
-    if (reasons.length !== 1) failures.push(`full-reload lines in the console: ${JSON.stringify(reasons)}`);
-    else if (result.reason && !reasons[0].includes(result.reason)) {
-      failures.push(`the console's reason "${reasons[0]}" is not the call's "${result.reason}"`);
-    }
+    const failures = await checkOneReload(tab, result,
+      { "entry-label": "entry v2", "greeting": "Howdy Ada and the universe?" });
+    const reloaded = tab.loads >= 2;
     // Fence: once the reloaded page acknowledged a later CSS update, nothing else may reload it.
     if (reloaded) {
       await app.waitForClients(1).catch((err) => failures.push(err.message));

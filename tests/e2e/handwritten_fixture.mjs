@@ -1,7 +1,8 @@
 // The hand-written fixture app (tests/e2e/fixtures/handwritten/): an ordinary React app, not a
 // generated one. Helpers (src/lib/*) sit two and three levels below the component that uses them, a
 // module is shared by two components, a component imports JSON, a code-split one (React.lazy, in an
-// error boundary) imports an SVG asset, one loads a module with a dynamic import() in an effect, a
+// error boundary) imports an SVG asset, one loads a module with a dynamic import() in an effect, one
+// shows import.meta.env (the root has .env and .env.development), a
 // stylesheet is imported from App, and the entry renders <App/> with createRoot in StrictMode.
 //
 // HandwrittenApp copies the fixture into a temporary folder, links node_modules to the pinned npm
@@ -31,6 +32,7 @@ export const MODULES = [
     imports: [
       "src/App.css",
       "src/components/Counter.jsx",
+      "src/components/EnvInfo.jsx",
       "src/components/ErrorBoundary.jsx",
       "src/components/Footer.jsx",
       "src/components/Greeting.jsx",
@@ -41,7 +43,9 @@ export const MODULES = [
   },
   { id: "src/App.css", kind: "style" },
   { id: "src/components/Counter.jsx", kind: "component", imports: [] },
+  { id: "src/components/EnvInfo.jsx", kind: "component", imports: ["src/lib/env.js"] },
   { id: "src/components/ErrorBoundary.jsx", kind: "component", imports: [] },
+  { id: "src/lib/env.js", kind: "module", imports: [] },
   { id: "src/components/Footer.jsx", kind: "component", imports: ["src/lib/shared.js"] },
   { id: "src/components/Greeting.jsx", kind: "component", imports: ["src/lib/format.js", "src/lib/shared.js"] },
   { id: "src/components/Info.jsx", kind: "component", imports: ["src/data/info.json"] },
@@ -130,6 +134,15 @@ export class HandwrittenApp {
   async edit(id, from, to, { waitApplied = 5000 } = {}) {
     this.editFile(id, from, to);
     return this.recompile([`--wait-applied=${waitApplied}`], { id, from, to });
+  }
+
+  // Writes an env file of the app root (.env, .env.local, ...), which is not a module: the compiler's
+  // next call lists nothing as changed, and the server must notice by itself.
+  async writeEnv(name, text, { waitApplied = 5000 } = {}) {
+    fs.writeFileSync(this.file(name), text);
+    this.build++;
+    this.writeManifest([]);
+    return this.recompile([`--wait-applied=${waitApplied}`], { id: name, to: text });
   }
 
   async status() {
