@@ -39,4 +39,13 @@ struct App {
   }
 };
 
+// main.js (entry) -> a.jsx (component) -> b.js, written to disk.
+inline App three_modules() {
+  App app;
+  app.entries = {"main.js"};
+  app.mods = {{"main.js", "entry", {"a.jsx"}}, {"a.jsx", "component", {"b.js"}}, {"b.js", "", {}}};
+  app.write_all();
+  return app;
+}
+
 }  // namespace hr::graph::test

@@ -8,18 +8,6 @@ using namespace hr::graph::test;
 using Catch::Matchers::Contains;
 using V = std::vector<std::string>;
 
-namespace {
-
-App three_modules() {
-  App app;
-  app.entries = {"main.js"};
-  app.mods = {{"main.js", "entry", {"a.jsx"}}, {"a.jsx", "component", {"b.js"}}, {"b.js", "", {}}};
-  app.write_all();
-  return app;
-}
-
-}  // namespace
-
 TEST_CASE("apply: the first manifest adds every module and is marked initial") {
   App app = three_modules();
   Diff d = app.apply();

@@ -2,7 +2,6 @@
 // module, the next without (the orchestrator hashes the files itself), or the other way round. The
 // two kinds of hash cannot be compared, so the bytes decide: a module is changed only if its file
 // differs from what was built (hash -> none) or from what we hashed (none -> hash).
-#include <xxhash.h>
 
 #include <catch2/catch.hpp>
 
@@ -13,14 +12,6 @@ using namespace hr::graph::test;
 using V = std::vector<std::string>;
 
 namespace {
-
-App three_modules() {
-  App app;
-  app.entries = {"main.js"};
-  app.mods = {{"main.js", "entry", {"a.jsx"}}, {"a.jsx", "component", {"b.js"}}, {"b.js", "", {}}};
-  app.write_all();
-  return app;
-}
 
 void set_hashes(App& app, const std::optional<std::string>& hash) {
   for (auto& m : app.mods) m.hash = hash;
@@ -41,7 +32,7 @@ std::string bytes_of(const App& app, const std::string& id) {
 void record_built(App& app) {
   for (const auto& m : app.mods) {
     std::string bytes = bytes_of(app, m.id);
-    app.graph.record_content(m.id, XXH3_64bits(bytes.data(), bytes.size()));
+    app.graph.record_content(m.id, content_hash(bytes));
   }
 }
 
