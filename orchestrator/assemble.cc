@@ -1,9 +1,11 @@
 #include "orchestrator/assemble.h"
 
-#include <openssl/evp.h>
+#include <algorithm>
 #include <boost/json/serialize.hpp>
 #include <boost/json/string.hpp>
 #include <cctype>
+
+#include "orchestrator/source_map.h"
 
 namespace hr::orch {
 
@@ -76,13 +78,7 @@ std::string assemble_wrapper(std::string_view variant, std::string_view url, std
   if (variant == "raw") {
     value = json_string(bytes);
   } else if (variant == "inline") {
-    // A data URL, base64 (EVP_EncodeBlock writes 4 bytes per 3 and a NUL).
-    std::string b64(4 * ((bytes.size() + 2) / 3) + 1, '\0');
-    const int n = EVP_EncodeBlock(reinterpret_cast<unsigned char*>(b64.data()),
-                                  reinterpret_cast<const unsigned char*>(bytes.data()),
-                                  static_cast<int>(bytes.size()));
-    b64.resize(n);
-    value = json_string("data:" + std::string(content_type) + ";base64," + b64);
+    value = json_string("data:" + std::string(content_type) + ";base64," + base64(bytes));
   } else {
     value = json_string(url);
   }
@@ -97,7 +93,21 @@ std::string assemble_js_module(const ModuleShape& shape, std::string_view built_
     out += "\nwindow.__hr_refresh_module?.(import.meta.url, import.meta.hot, " +
            json_string(hooks_signature(built_code)) + ");\n";
   }
+  if (!shape.source_map.empty()) {
+    if (!out.ends_with('\n')) out += '\n';
+    out.append(shape.source_map);
+    out += '\n';
+  }
   return out;
+}
+
+std::string served_source_map(std::string_view map_json) {
+  // The header's lines; a URL path is a JSON string in it, so any path gives the same count.
+  static const std::size_t header_lines = [] {
+    const std::string h = hmr_header("/");
+    return static_cast<std::size_t>(std::count(h.begin(), h.end(), '\n'));
+  }();
+  return source_map_comment(map_json, header_lines);
 }
 
 std::string assemble_css_module(std::string_view url_path, std::string_view css) {

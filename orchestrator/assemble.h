@@ -1,6 +1,7 @@
 // Turns what the builders produced into the bytes the browser receives, following
 // docs/hmr-protocol.md: every app module gets the HMR header (its `import.meta.hot`), modules that
-// may be React Fast Refresh boundaries get the refresh footer with their hooks signature, a style
+// may be React Fast Refresh boundaries get the refresh footer with their hooks signature, and each
+// ends with its inline source map (source_map.h); a style
 // module imported from JS becomes a module that updates its <style> element in place, and the HTML
 // shell gets the React Refresh preamble before the app's scripts.
 //
@@ -25,6 +26,7 @@ inline constexpr std::string_view kVersionPlaceholder = "?t=__HR_T__";
 struct ModuleShape {
   std::string_view url_path;  // "/app_components/comp_1.jsx"
   bool refresh_boundary = false;
+  std::string_view source_map;  // the module's last line: served_source_map(), or "" for none
 };
 
 // The current version of a module id (0: never hot-updated).
@@ -44,9 +46,13 @@ std::string assemble_wrapper(std::string_view variant, std::string_view url, std
                              std::string_view content_type);
 
 // An app module as served: HMR header, the built code with the deps key and the versions of the
-// modules it imports filled in, refresh footer.
+// modules it imports filled in, refresh footer, source map comment.
 std::string assemble_js_module(const ModuleShape& shape, std::string_view built_code,
                                std::string_view deps_key, const VersionOf& version_of = {});
+
+// The comment that ends a served app module: `map_json`, esbuild's source map of its built code,
+// moved below the HMR header (source_map_comment()). "" for "".
+std::string served_source_map(std::string_view map_json);
 
 // A style module imported from JS: a module that creates or updates its <style> element.
 std::string assemble_css_module(std::string_view url_path, std::string_view css);

@@ -2,7 +2,8 @@
 //
 // Every import becomes the URL the browser will fetch: app modules at "/" + id (with the `?t=`
 // version the orchestrator gives a re-emitted module), npm packages at their prebundled URL. JSX
-// becomes React's automatic dev runtime.
+// becomes React's automatic dev runtime. Each module comes with esbuild's source map of it, its
+// source named by the file's URL (source_map.h).
 //
 // The fast path asks esbuild for no callbacks: every import is left external (`--external:*`),
 // the metafile lists the specifiers, and import_rewrite.h puts the URLs in. A recompile's few
@@ -59,6 +60,9 @@ struct BuilderHooks {
 struct BuiltModule {
   std::string id;
   std::string code;
+  // esbuild's source map of `code` (JSON), its source named by file_url(); "" when esbuild gave
+  // none.
+  std::string source_map;
   std::vector<std::string> imports;   // app module ids it imports, as resolved
   std::vector<std::string> packages;  // npm specifiers it imports
   // The imports taken through a wrapper (ImportTarget::variant): {id, variant}; also in imports.
@@ -108,6 +112,7 @@ class ModuleBuilder {
   void fast_files(std::shared_ptr<Batch> batch);
   void fast_one(std::shared_ptr<Batch> batch, const std::string& id);
   void take_outputs(Batch& batch, const esbuild::BuildResult& r, const std::string& stdin_id);
+  std::string source_map(const esbuild::OutputFile* map) const;
   std::optional<BuiltModule> rewritten(const std::string& id, const std::string& code,
                                        const std::vector<std::string>& specifiers) const;
   void fast_done(std::shared_ptr<Batch> batch);

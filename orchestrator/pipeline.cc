@@ -145,6 +145,8 @@ void Pipeline::store(const ModuleBuild& build) {
     s.packages = m.packages;
     s.refresh_boundary = n && graph_.node(*n).accept;
     s.wrapped = m.wrapped;
+    // Encoded here, once per build: importers are assembled again at every version change.
+    s.source_map = served_source_map(m.source_map);
     site_.put_module(m.id, std::move(s));
     // So a later manifest without hashes compares the disk with what was built (module_graph.h).
     if (m.source_hash) graph_.record_content(m.id, *m.source_hash);

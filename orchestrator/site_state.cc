@@ -106,7 +106,7 @@ void SiteState::assemble(const std::string& id) {
   }
   std::string bytes =
       m.is_style ? assemble_css_module(path, m.code)
-                 : assemble_js_module({path, m.refresh_boundary}, m.code, deps_.key,
+                 : assemble_js_module({path, m.refresh_boundary, m.source_map}, m.code, deps_.key,
                                       [this](std::string_view dep) { return version(dep); });
   site_.modules[path] = server::make_asset(std::move(bytes));
 }

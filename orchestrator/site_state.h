@@ -30,6 +30,7 @@ class SiteState {
     bool is_style = false;
     bool css_linked = false;  // a style no module imports: linked from the HTML, served as CSS
     bool refresh_boundary = false;
+    std::string source_map;  // the served module's last line (served_source_map()), or ""
     std::vector<std::pair<std::string, std::string>> wrapped;  // {id, variant} (BuiltModule)
   };
 
