@@ -171,16 +171,6 @@ void Pipeline::load_source(const std::string& id) {
   site_.put_source(id, bytes ? std::move(*bytes) : std::string(), asset);
 }
 
-void Pipeline::load_style(const std::string& id) {
-  auto n = graph_.find(id);
-  SiteState::Module s;
-  s.is_style = true;
-  s.code = read_file_or_empty(root_ / id);
-  graph_.record_content(id, graph::content_hash(s.code));
-  s.css_linked = n && graph_.node(*n).importers.empty();
-  site_.put_module(id, std::move(s));
-}
-
 std::string Pipeline::reload_env() {
   AppEnv env = load_app_env(root_, vite_environment());
   const auto files = changed_env_files(env_, env);
@@ -236,11 +226,12 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
   root_ = manifest->root;
   graph_.apply(*manifest);
   builder_ = std::make_unique<ModuleBuilder>(esbuild_, root_, builder_hooks());
+  style_builder_ = std::make_unique<StyleBuilder>(esbuild_, root_);
   env_ = load_app_env(root_, vite_environment());
   for (const auto& w : env_.warnings) spdlog::warn("{}", w);
   builder_->set_defines(env_define_flags(env_));
   site_.set_html(read_file_or_empty(root_ / std::string(manifest->html)));
-  std::vector<std::string> js;
+  std::vector<std::string> js, styles;
   for (graph::NodeId n = 0; n < graph_.node_count(); ++n) {
     const auto& node = graph_.node(n);
     if (!node.present) continue;
@@ -249,11 +240,7 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
       load_source(id);
       continue;
     }
-    if (is_js(id)) {
-      js.push_back(id);
-    } else {
-      load_style(id);
-    }
+    (is_js(id) ? js : styles).push_back(id);
   }
   auto cold = std::make_shared<ColdBuild>();
   cold->js = std::move(js);
@@ -270,8 +257,12 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
     });
   };
   cold->batches_left = (cold->js.size() + kBatchSize - 1) / kBatchSize;
-  if (cold->batches_left == 0) return cold->done();
-  for (size_t i = 0; i < kBatchesInFlight; ++i) build_next_batch(cold);
+  // Stylesheets first: an app has a few, and their errors then come first too.
+  build_styles(std::move(styles), [this, cold](std::vector<esbuild::Message> errors, auto) {
+    cold->errors = std::move(errors);
+    if (cold->batches_left == 0) return cold->done();
+    for (size_t i = 0; i < kBatchesInFlight; ++i) build_next_batch(cold);
+  });
 }
 
 // The next batch of the cold start, if any is left; each finished batch starts another.

@@ -29,6 +29,7 @@
 #include "orchestrator/module_builder.h"
 #include "orchestrator/result.h"
 #include "orchestrator/site_state.h"
+#include "orchestrator/style_builder.h"
 #include "server/server.h"
 
 namespace hr::orch {
@@ -107,7 +108,15 @@ class Pipeline {
   void build_modules(std::vector<std::string> ids, bool retry,
                      std::function<void(Result<ModuleBuild>)> done);
   void store(const ModuleBuild& build);
-  void load_style(const std::string& id);
+  // Builds stylesheets (style_builder.h) and stores the ones that built; yields the errors and the
+  // ids built. A stylesheet that failed is built again at every recompile until it builds.
+  using StylesDone =
+      std::function<void(std::vector<esbuild::Message> errors, std::vector<std::string> built)>;
+  void build_styles(std::vector<std::string> ids, StylesDone done);
+  void store_styles(const StyleBuild& build);
+  // Adds to `diff.changed` every stylesheet made of a file that changed, came or went (an
+  // `@import`ed file, a url() image): its CSS changes with it.
+  void add_including_styles(graph::Diff& diff) const;
   // Reads a module's bytes for its wrappers and, for an asset, to serve as a file.
   void load_source(const std::string& id);
   // An asset: kind `asset` in the manifest, or a file imported from JS that esbuild does not build.
@@ -138,6 +147,9 @@ class Pipeline {
   graph::Graph graph_;
   graph::Resolver resolver_{graph_};
   std::unique_ptr<ModuleBuilder> builder_;
+  std::unique_ptr<StyleBuilder> style_builder_;
+  StyleIncludes style_includes_;
+  std::set<std::string> failed_styles_;
   AppEnv env_;
   SiteState site_;
   std::filesystem::path root_;

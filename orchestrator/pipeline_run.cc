@@ -28,6 +28,8 @@ struct Pipeline::Run {
   Clock::time_point build_started;
   std::set<std::string> failing;
   std::set<std::string> versioned;  // re-executed by a hot update: a new ?t= version
+  std::vector<esbuild::Message> style_errors;
+  std::vector<std::string> styles_built;
   bool deps_changed = false;
   std::string error_json;
 };
@@ -108,6 +110,7 @@ void Pipeline::start_run(std::vector<Pending> batch) {
   current_ = manifests.back();
 
   run->diff = graph_.apply(*current_);
+  add_including_styles(run->diff);
   const auto loaded =
       graph::LoadedSet::asking([this](std::string_view id) { return is_loaded(id); });
   run->decision = graph::plan(graph_, run->diff, loaded);
@@ -140,16 +143,23 @@ void Pipeline::start_run(std::vector<Pending> batch) {
   }
   for (auto n : run->diff.removed) {
     site_.remove_module(std::string(graph_.id(n)));
+    style_includes_.remove(std::string(graph_.id(n)));
     packages_dirty_ = true;
   }
   run->timestamp = next_timestamp();
-  for (const auto& id : styles) load_style(id);
   if (run->diff.html_changed)
     site_.set_html(read_file_or_empty(root_ / std::string(current_->html)));
   run->build_started = Clock::now();
-  if (js.empty()) return after_build(run, ModuleBuild{});
-  build_modules({js.begin(), js.end()}, true,
-                [this, run](Result<ModuleBuild> r) { after_build(run, std::move(r)); });
+  build_styles({styles.begin(), styles.end()},
+               [this, run, js = std::move(js)](std::vector<esbuild::Message> errors,
+                                               std::vector<std::string> built) {
+                 run->style_errors = std::move(errors);
+                 run->styles_built = std::move(built);
+                 if (js.empty()) return after_build(run, ModuleBuild{});
+                 build_modules({js.begin(), js.end()}, true, [this, run](Result<ModuleBuild> r) {
+                   after_build(run, std::move(r));
+                 });
+               });
 }
 
 void Pipeline::after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build) {
@@ -163,6 +173,8 @@ void Pipeline::after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build) 
     for (const auto& m : build->modules) res.rebuilt.push_back(m.id);
     res.errors = build->errors;
   }
+  res.errors.insert(res.errors.begin(), run->style_errors.begin(), run->style_errors.end());
+  res.rebuilt.insert(res.rebuilt.begin(), run->styles_built.begin(), run->styles_built.end());
   site_.set_versions(run->versioned, run->timestamp);
   for (const auto& e : res.errors)
     if (e.location) run->failing.insert(e.location->file);

@@ -9,7 +9,9 @@
 
 #include "common/read_file.h"
 #include "orchestrator/app_env.h"
+#include "orchestrator/assemble.h"
 #include "orchestrator/cjs_exports.h"
+#include "orchestrator/css_bundle.h"
 
 namespace hr::orch {
 
@@ -122,7 +124,8 @@ void save_cache(const DepsRequest& r, const DepsBundle& b) {
 }  // namespace
 
 std::string deps_key(const DepsRequest& r) {
-  std::string material = std::string(esbuild::pinned_esbuild_version()) + "\n";
+  // The layout of our output: a new one (CSS packages as style modules) must not read old caches.
+  std::string material = std::string(esbuild::pinned_esbuild_version()) + "\nlayout 2\n";
   for (const auto& flag : base_options(r).flags)  // what the output depends on, not where it goes
     if (flag.rfind("--outdir=", 0) != 0) material += flag + "\n";
   for (const auto& s : sorted_unique(r.specifiers)) material += s + "\n";
@@ -139,10 +142,11 @@ std::string deps_url(const std::string& specifier, const std::string& key) {
 
 namespace {
 
-// Step 2: the real build, every specifier through its wrapper, split into shared chunks.
-void build_wrappers(esbuild::Service& service, DepsRequest r, std::string key,
-                    std::map<std::string, std::string> wrappers,
-                    esbuild::Callback<DepsBundle> done) {
+// Step 2: the real build, every JS specifier through its wrapper, split into shared chunks; the
+// files go into `b`.
+void build_wrappers(esbuild::Service& service, DepsRequest r, std::shared_ptr<DepsBundle> b,
+                    std::map<std::string, std::string> wrappers, esbuild::Callback<bool> done) {
+  if (wrappers.empty()) return done(true);
   auto o = base_options(r);
   o.flags.insert(o.flags.end(), {"--bundle", "--splitting", "--chunk-names=chunk-[hash]"});
   for (const auto& [spec, src] : wrappers)
@@ -164,22 +168,66 @@ void build_wrappers(esbuild::Service& service, DepsRequest r, std::string key,
                               return std::optional(res);
                             }});
   const fs::path outdir = r.root / ".hr-deps";
-  service.build(o, plugin, [r, key, outdir, done](Result<esbuild::BuildResult> built) {
+  service.build(o, plugin, [b, outdir, done](Result<esbuild::BuildResult> built) {
     if (!built) return done(built.error());
     if (!built->errors.empty()) {
       return done(fail("prebundling npm dependencies failed: " +
                        esbuild::format_message(built->errors[0])));
     }
-    DepsBundle b{key, {}, {}, false};
-    for (const auto& spec : r.specifiers) b.entry[spec] = deps_url(spec, key);
     for (auto& f : built->output_files) {
-      b.files.push_back(
+      b->files.push_back(
           DepFile{"/@deps/" + fs::path(f.path).lexically_relative(outdir).generic_string(),
                   std::move(f.contents)});
     }
-    save_cache(r, b);
-    done(std::move(b));
+    done(true);
   });
+}
+
+// Step 3: each CSS specifier (`import "@radix-ui/themes/styles.css"`) bundled as CSS
+// (css_bundle.h, its url() files under /@deps/assets/) and served, like an app stylesheet imported
+// from JS, as a module that puts the CSS in a <style> element.
+void build_css(esbuild::Service& service, DepsRequest r, std::shared_ptr<DepsBundle> b,
+               std::vector<std::string> css_specs, esbuild::Callback<bool> done) {
+  if (css_specs.empty()) return done(true);
+  const fs::path outdir = r.root / ".hr-deps-css";
+  auto o = css_bundle_options(r.root, outdir, "/@deps/assets/");
+  for (const auto& spec : css_specs) o.entry_points.emplace_back(spec, file_name(spec));
+  service.build(
+      o, css_bundle_plugin(), [b, outdir, css_specs, done](Result<esbuild::BuildResult> built) {
+        if (!built) return done(built.error());
+        if (!built->errors.empty()) {
+          return done(fail("bundling the CSS of npm packages failed: " +
+                           esbuild::format_message(built->errors[0])));
+        }
+        for (const auto& spec : css_specs) {
+          const std::string out = (outdir / (file_name(spec) + ".css")).string();
+          auto f = std::find_if(built->output_files.begin(), built->output_files.end(),
+                                [&](const esbuild::OutputFile& o) { return o.path == out; });
+          if (f == built->output_files.end())
+            return done(fail("bundling the CSS of npm packages: esbuild wrote no CSS for " + spec));
+          const std::string url = "/@deps/" + file_name(spec) + ".js";
+          b->files.push_back(DepFile{url, assemble_css_module(url, f->contents)});
+        }
+        for (auto& a : css_assets(built->output_files, outdir, "/@deps/assets/"))
+          b->files.push_back(DepFile{std::move(a.url), std::move(a.contents)});
+        done(true);
+      });
+}
+
+void build_bundle(esbuild::Service& service, DepsRequest r, std::string key,
+                  std::map<std::string, std::string> wrappers, std::vector<std::string> css_specs,
+                  esbuild::Callback<DepsBundle> done) {
+  auto b = std::make_shared<DepsBundle>(DepsBundle{key, {}, {}, false});
+  for (const auto& spec : r.specifiers) b->entry[spec] = deps_url(spec, key);
+  build_wrappers(service, r, b, std::move(wrappers),
+                 [&service, r, b, css_specs, done](Result<bool> js) {
+                   if (!js) return done(js.error());
+                   build_css(service, r, b, css_specs, [r, b, done](Result<bool> css) {
+                     if (!css) return done(css.error());
+                     save_cache(r, *b);
+                     done(std::move(*b));
+                   });
+                 });
 }
 
 }  // namespace
@@ -206,6 +254,7 @@ void prebundle(esbuild::Service& service, DepsRequest r, esbuild::Callback<DepsB
     json::value meta = json::parse(built->metafile, ec);
     if (ec) return done(fail("esbuild metafile is not JSON: " + ec.message()));
     std::map<std::string, std::string> wrappers;
+    std::vector<std::string> css_specs;
     for (const auto& [out, info] : meta.at("outputs").as_object()) {
       const auto* entry = info.as_object().if_contains("entryPoint");
       if (!entry) continue;
@@ -214,15 +263,20 @@ void prebundle(esbuild::Service& service, DepsRequest r, esbuild::Callback<DepsB
       auto spec = std::find_if(r.specifiers.begin(), r.specifiers.end(),
                                [&](const std::string& s) { return file_name(s) == name; });
       if (spec == r.specifiers.end()) continue;
+      if (input.extension() == ".css") {
+        css_specs.push_back(*spec);
+        continue;
+      }
       auto format = detect_module_format(input);
       if (!format) return done(format.error());
       wrappers[*spec] = wrapper_source(*spec, *format, read_file_or_empty(input));
     }
-    if (wrappers.size() != r.specifiers.size()) {
-      return done(fail("prebundling: esbuild resolved " + std::to_string(wrappers.size()) + " of " +
+    const size_t resolved = wrappers.size() + css_specs.size();
+    if (resolved != r.specifiers.size()) {
+      return done(fail("prebundling: esbuild resolved " + std::to_string(resolved) + " of " +
                        std::to_string(r.specifiers.size()) + " npm specifiers"));
     }
-    build_wrappers(service, r, key, std::move(wrappers), done);
+    build_bundle(service, r, key, std::move(wrappers), std::move(css_specs), done);
   });
 }
 

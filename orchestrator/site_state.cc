@@ -37,6 +37,12 @@ void SiteState::put_source(const std::string& id, std::string bytes, bool as_fil
   assemble_wrappers(id);
 }
 
+void SiteState::put_file(const std::string& path, std::string bytes) {
+  site_.modules[path] =
+      server::make_asset(std::move(bytes), std::string(server::content_type_for(path)));
+  dirty_.insert(path);
+}
+
 void SiteState::assemble_wrappers(const std::string& id) {
   auto it = wrappers_.find(id);
   if (it == wrappers_.end()) return;

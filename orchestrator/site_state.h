@@ -41,6 +41,8 @@ class SiteState {
   // asset (`as_file`) what is served at "/" + id with the content type of its extension.
   void put_source(const std::string& id, std::string bytes, bool as_file);
   bool has_source(const std::string& id) const { return sources_.count(id) > 0; }
+  // A file served at `path` with the content type of its extension (a stylesheet's url() asset).
+  void put_file(const std::string& path, std::string bytes);
 
   // Gives `ids` version `version` and re-assembles every module that imports one of them.
   void set_versions(const std::set<std::string>& ids, std::uint64_t version);

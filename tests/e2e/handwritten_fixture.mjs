@@ -2,8 +2,10 @@
 // generated one. Helpers (src/lib/*) sit two and three levels below the component that uses them, a
 // module is shared by two components, a component imports JSON, a code-split one (React.lazy, in an
 // error boundary) imports an SVG asset, one loads a module with a dynamic import() in an effect, one
-// shows import.meta.env (the root has .env and .env.development), a
-// stylesheet is imported from App, and the entry renders <App/> with createRoot in StrictMode.
+// shows import.meta.env (the root has .env and .env.development), one imports Radix Themes' CSS
+// from npm, a stylesheet imported from App @imports a local one (which @imports another) and
+// KaTeX's from npm (fonts in url()s) and points at an app image and a public file (public/), and
+// the entry renders <App/> with createRoot in StrictMode.
 //
 // HandwrittenApp copies the fixture into a temporary folder, links node_modules to the pinned npm
 // tree (as bench/appgen/generate.mjs does), and plays the compiler: it writes manifest v1 (kinds,
@@ -31,6 +33,7 @@ export const MODULES = [
     kind: "component",
     imports: [
       "src/App.css",
+      "src/components/Badge.jsx",
       "src/components/Counter.jsx",
       "src/components/EnvInfo.jsx",
       "src/components/ErrorBoundary.jsx",
@@ -41,7 +44,13 @@ export const MODULES = [
       "src/components/Logo.jsx",
     ],
   },
+  // What App.css @imports and points at with url() is not listed as its imports, as a compiler
+  // that does not read CSS would write it: hr-orchestrate learns it from the CSS build.
   { id: "src/App.css", kind: "style" },
+  { id: "src/styles/theme.css", kind: "style" },
+  { id: "src/styles/tokens.css", kind: "style" },
+  { id: "src/assets/dot.png", kind: "asset" },
+  { id: "src/components/Badge.jsx", kind: "component", imports: [] },
   { id: "src/components/Counter.jsx", kind: "component", imports: [] },
   { id: "src/components/EnvInfo.jsx", kind: "component", imports: ["src/lib/env.js"] },
   { id: "src/components/ErrorBoundary.jsx", kind: "component", imports: [] },
@@ -127,6 +136,15 @@ export class HandwrittenApp {
         `stdout: ${out.stdout}\nstderr: ${out.stderr}\n${this.logTail()}`);
     }
     return { ...out.result, code: out.code };
+  }
+
+  // Writes module `id` with `bytes` (a Buffer or a string), bumps the build, rewrites the manifest
+  // with `changed: [id]` and makes the compiler's call with --wait-applied.
+  async writeFile(id, bytes, { waitApplied = 5000 } = {}) {
+    fs.writeFileSync(this.file(id), bytes);
+    this.build++;
+    this.writeManifest([id]);
+    return this.recompile([`--wait-applied=${waitApplied}`], { id, to: `(${bytes.length} bytes)` });
   }
 
   // editFile, then the compiler's call with --wait-applied (the call returns once every connected

@@ -1,0 +1,113 @@
+#include "orchestrator/style_builder.h"
+
+#include <boost/json.hpp>
+
+#include "common/read_file.h"
+#include "graph/change_detector.h"
+
+namespace hr::orch {
+
+namespace fs = std::filesystem;
+namespace json = boost::json;
+
+namespace {
+
+// The app files a build read: the metafile's inputs, relative to the app root, minus node_modules.
+std::vector<std::string> app_inputs(const std::string& metafile) {
+  std::vector<std::string> out;
+  boost::system::error_code ec;
+  json::value meta = json::parse(metafile, ec);
+  const json::value* inputs =
+      ec || !meta.is_object() ? nullptr : meta.as_object().if_contains("inputs");
+  if (!inputs || !inputs->is_object()) return out;
+  for (const auto& [path, info] : inputs->get_object()) {
+    const std::string id(path);
+    if (id.starts_with("node_modules/") || id.find("/node_modules/") != std::string::npos ||
+        id.starts_with("..") || id.find(':') != std::string::npos)
+      continue;
+    out.push_back(id);
+  }
+  return out;
+}
+
+}  // namespace
+
+struct StyleBuilder::Batch {
+  StyleBuild result;
+  esbuild::Callback<StyleBuild> done;
+  std::map<std::string, uint64_t> source_hashes;
+  size_t in_flight = 0;
+  std::optional<Error> unreachable;
+};
+
+StyleBuilder::StyleBuilder(esbuild::Service& service, fs::path root)
+    : service_(service), root_(std::move(root)), outdir_(root_ / ".hr-css") {}
+
+void StyleBuilder::build(std::vector<std::string> ids, esbuild::Callback<StyleBuild> done) {
+  auto batch = std::make_shared<Batch>();
+  batch->done = std::move(done);
+  if (ids.empty()) return batch->done(std::move(batch->result));
+  batch->in_flight = ids.size();
+  for (const auto& id : ids) {
+    // esbuild reads the file itself; what it builds is this text or a newer one.
+    if (auto text = read_file(root_ / id)) batch->source_hashes[id] = graph::content_hash(*text);
+    esbuild::BuildOptions o = css_bundle_options(root_, outdir_, kStyleAssetPath);
+    o.entry_points.emplace_back((root_ / id).string(), id);
+    service_.build(o, css_bundle_plugin(), [this, batch, id](Result<esbuild::BuildResult> r) {
+      if (!r) {
+        batch->unreachable = r.error();
+      } else {
+        take(*batch, id, *r);
+      }
+      if (--batch->in_flight > 0) return;
+      if (batch->unreachable) return batch->done(*batch->unreachable);
+      batch->done(std::move(batch->result));
+    });
+  }
+}
+
+void StyleBuilder::take(Batch& batch, const std::string& id, const esbuild::BuildResult& r) const {
+  auto& res = batch.result;
+  res.warnings.insert(res.warnings.end(), r.warnings.begin(), r.warnings.end());
+  if (!r.errors.empty()) {
+    res.errors.insert(res.errors.end(), r.errors.begin(), r.errors.end());
+    res.failed.push_back(id);
+    return;
+  }
+  BuiltStyle s;
+  s.id = id;
+  for (const auto& f : r.output_files)
+    if (f.path.ends_with(".css")) s.css = f.contents;
+  s.inputs = app_inputs(r.metafile);
+  if (auto it = batch.source_hashes.find(id); it != batch.source_hashes.end())
+    s.source_hash = it->second;
+  res.styles.push_back(std::move(s));
+  for (auto& a : css_assets(r.output_files, outdir_, kStyleAssetPath))
+    res.assets.push_back(std::move(a));
+}
+
+void StyleIncludes::set(const std::string& style, const std::vector<std::string>& inputs) {
+  remove(style);
+  for (const auto& in : inputs)
+    if (in != style) includers_[in].insert(style);
+  inputs_[style] = inputs;
+}
+
+void StyleIncludes::remove(const std::string& style) {
+  auto it = inputs_.find(style);
+  if (it == inputs_.end()) return;
+  for (const auto& in : it->second) {
+    auto inc = includers_.find(in);
+    if (inc == includers_.end()) continue;
+    inc->second.erase(style);
+    if (inc->second.empty()) includers_.erase(inc);
+  }
+  inputs_.erase(it);
+}
+
+std::set<std::string> StyleIncludes::includers(const std::string& id) const {
+  auto it = includers_.find(id);
+  return it == includers_.end() ? std::set<std::string>{} : it->second;
+}
+
+}  // namespace hr::orch
