@@ -7,9 +7,9 @@
 // that re-exports the package's named exports explicitly (found by cjs_exports.h).
 //
 // A specifier that names a stylesheet (`import "@radix-ui/themes/styles.css"`) is bundled as CSS
-// instead (css_bundle.h: its @imports inlined, its fonts and images under /@deps/assets/) and served
-// at its entry URL as a module that puts the CSS in a <style> element, as an app stylesheet imported
-// from JS is.
+// instead (css_bundle.h: its @imports inlined, its fonts and images under /@deps/assets/) and
+// served at its entry URL as a module that puts the CSS in a <style> element, as an app stylesheet
+// imported from JS is.
 //
 // The result is cached on disk, keyed by the lockfile, package.json, the specifier set and the
 // esbuild version: a restart of the orchestrator reuses it without running esbuild.
