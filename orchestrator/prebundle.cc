@@ -125,7 +125,7 @@ void save_cache(const DepsRequest& r, const DepsBundle& b) {
 
 std::string deps_key(const DepsRequest& r) {
   // The layout of our output: a new one (CSS packages as style modules) must not read old caches.
-  std::string material = std::string(esbuild::pinned_esbuild_version()) + "\nlayout 2\n";
+  std::string material = std::string(esbuild::pinned_esbuild_version()) + "\nlayout 3\n";
   for (const auto& flag : base_options(r).flags)  // what the output depends on, not where it goes
     if (flag.rfind("--outdir=", 0) != 0) material += flag + "\n";
   for (const auto& s : sorted_unique(r.specifiers)) material += s + "\n";
@@ -148,7 +148,9 @@ void build_wrappers(esbuild::Service& service, DepsRequest r, std::shared_ptr<De
                     std::map<std::string, std::string> wrappers, esbuild::Callback<bool> done) {
   if (wrappers.empty()) return done(true);
   auto o = base_options(r);
-  o.flags.insert(o.flags.end(), {"--bundle", "--splitting", "--chunk-names=chunk-[hash]"});
+  // Linked maps: each file ends with a comment naming its .map, served beside it (immutable URLs).
+  o.flags.insert(o.flags.end(),
+                 {"--bundle", "--splitting", "--chunk-names=chunk-[hash]", "--sourcemap=linked"});
   for (const auto& [spec, src] : wrappers)
     o.entry_points.emplace_back(kEntryPrefix + spec, file_name(spec));
   esbuild::Plugin plugin;

@@ -91,6 +91,21 @@ describe("source maps of served modules (hr-orchestrate + Chromium)", () => {
     }
   });
 
+  it("every prebundled npm module links a map Chromium found and the server serves", async () => {
+    // The CSS of packages (a style module, *.css.js) has none, as Vite serves CSS by default.
+    const deps = [...scripts.keys()].filter((u) => new URL(u).pathname.startsWith("/@deps/") && !new URL(u).pathname.endsWith(".css.js"));
+    assert.ok(deps.length >= 3, `only ${deps.length} npm scripts parsed: ${deps}`);
+    const sources = [];
+    for (const scriptUrl of deps) {
+      const mapUrl = scripts.get(scriptUrl);
+      assert.ok(mapUrl && mapUrl.endsWith(".js.map"), `${scriptUrl}: sourceMapURL ${mapUrl}`);
+      const map = await page.evaluate(async (u) => (await fetch(u)).json(), new URL(mapUrl, scriptUrl).href);
+      assert.equal(map.version, 3, `${scriptUrl}: map ${JSON.stringify(map).slice(0, 200)}`);
+      sources.push(...map.sources);
+    }
+    assert.ok(sources.some((s) => s.includes("node_modules/react-dom/")), `sources: ${sources}`);
+  });
+
   it("a stack frame maps to the line of the file that made it", async () => {
     const { frame, source, line } = await whereMapsTo(`${url}/${FORMAT}`);
     assert.equal(source, pathToFileURL(app.file(FORMAT)).href);

@@ -1,5 +1,6 @@
 // Prebundling the real react packages with the real esbuild: named imports from CommonJS work,
 // React exists once, and the disk cache is reused.
+#include <algorithm>
 #include <chrono>
 #include <filesystem>
 #include <fstream>
@@ -47,10 +48,22 @@ TEST_CASE(
   const fs::path out = app / "served";
   fs::create_directories(out);
   for (const auto& f : bundle->files) {
-    copies += f.contents.find("node_modules/react/cjs/react.development.js") != std::string::npos;
+    copies += f.url.ends_with(".js") &&
+              f.contents.find("node_modules/react/cjs/react.development.js") != std::string::npos;
     std::ofstream(out / f.url.substr(7)) << f.contents;
   }
   CHECK(copies == 1);
+
+  // Each file links its source map, served beside it, naming the package's own files.
+  const auto react = std::find_if(bundle->files.begin(), bundle->files.end(),
+                                  [](const DepFile& f) { return f.url == "/@deps/react.js"; });
+  REQUIRE(react != bundle->files.end());
+  CHECK_THAT(react->contents, Catch::Contains("//# sourceMappingURL=react.js.map"));
+  const auto map = std::find_if(bundle->files.begin(), bundle->files.end(), [](const DepFile& f) {
+    return f.contents.find("node_modules/react/cjs/react.development.js\"") != std::string::npos &&
+           f.url.ends_with(".js.map");
+  });
+  CHECK(map != bundle->files.end());
 
   // Named imports work in a real ES module loader (node), as they must in the browser.
   std::ofstream(out / "package.json") << "{\"type\": \"module\"}";
