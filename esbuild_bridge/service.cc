@@ -122,14 +122,20 @@ void Service::close_child(std::function<void()> done) {
   });
 }
 
+// What was waiting on this child is settled before anything it triggers runs: a failed call may
+// restart the service at once, and that new start's callback must not hear of this exit.
 void Service::on_child_exit(const std::string& reason) {
   stop_timer_.cancel();
   handshake_timer_.cancel();
   handshake_done_ = false;
+  Callback<std::string> starting = std::exchange(on_ready_, nullptr);
+  const std::string start_failure = starting ? start_failure_message(reason) : "";
+  const bool stopping = stopping_;
+  std::function<void()> stopped = stopping ? std::exchange(stop_done_, nullptr) : nullptr;
   fail_all(reason);
-  if (on_ready_) return report_start_failure(reason);
-  if (stopping_) {
-    if (stop_done_) std::exchange(stop_done_, nullptr)();
+  if (starting) return starting(fail(start_failure));
+  if (stopping) {
+    if (stopped) stopped();
     return;
   }
   spdlog::error("esbuild died: {}", reason);
@@ -137,12 +143,11 @@ void Service::on_child_exit(const std::string& reason) {
 }
 
 // Died before the handshake: esbuild says why on stderr (e.g. a --service version mismatch).
-void Service::report_start_failure(const std::string& reason) {
+std::string Service::start_failure_message(const std::string& reason) const {
   std::string why = "esbuild at " + options_.binary + " did not start: " + reason;
   if (!child_->stderr_tail().empty()) why += ": " + child_->stderr_tail();
-  why += ". hr-orchestrate speaks esbuild " + options_.expected_version +
+  return why + ". hr-orchestrate speaks esbuild " + options_.expected_version +
          "; run scripts/setup.sh or point --esbuild / ESBUILD_BINARY_PATH at that version";
-  std::exchange(on_ready_, nullptr)(fail(why));
 }
 
 void Service::fail_all(const std::string& reason) {

@@ -97,7 +97,7 @@ class Service : public std::enable_shared_from_this<Service> {
   void send_rebuild(int32_t key);
   void settle_rebuild(int32_t key, Result<BuildResult> r);
   void on_child_exit(const std::string& reason);
-  void report_start_failure(const std::string& reason);
+  std::string start_failure_message(const std::string& reason) const;
   void fail_all(const std::string& reason);
   void close_child(std::function<void()> done);
   BuildState* find_build(int32_t key);

@@ -40,6 +40,7 @@ class Applier {
     } else {
       collect_all();
     }
+    add_unbuilt();
     commit();
     return std::move(d_);
   }
@@ -181,6 +182,19 @@ class Applier {
     find_removed();
   }
 
+  // A module whose last build did not happen changed, whatever this manifest says.
+  void add_unbuilt() {
+    if (g_.unbuilt_.empty()) return;
+    tsl::robin_set<NodeId> listed(d_.changed.begin(), d_.changed.end());
+    listed.insert(d_.added.begin(), d_.added.end());
+    listed.insert(removed_.begin(), removed_.end());
+    for (NodeId n : g_.unbuilt_) {
+      const Node& node = g_.nodes_[n];
+      if (!node.present || node.ignored || !listed.insert(n).second || !m_.find(node.id)) continue;
+      d_.changed.push_back(n);
+    }
+  }
+
   void find_removed() {
     for (NodeId n = 0; n < g_.nodes_.size(); ++n) {
       if (g_.nodes_[n].present && !m_.find(g_.nodes_[n].id)) removed_.push_back(n);
@@ -241,6 +255,7 @@ class Applier {
   }
 
   void commit() {
+    g_.unbuilt_.clear();
     for (NodeId n : removed_) remove(n);
     for (const Pending& p : pending_) update(p);
     commit_settings();

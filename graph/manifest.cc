@@ -412,14 +412,26 @@ Result<Manifest> read_manifest(const std::filesystem::path& path, const Manifest
     return fail(path.string() + ": cannot open the manifest (" + std::strerror(errno) + ")");
   thread_local std::string buffer;
   struct stat st {};
-  const size_t size = ::fstat(fd, &st) == 0 ? static_cast<size_t>(st.st_size) : 0;
+  if (::fstat(fd, &st) != 0 || !S_ISREG(st.st_mode)) {
+    const std::string why = S_ISDIR(st.st_mode) ? "it is a directory, not the manifest file"
+                                                : "it is not a regular file";
+    ::close(fd);
+    return fail(path.string() + ": cannot read the manifest: " + why);
+  }
+  const size_t size = static_cast<size_t>(st.st_size);
   if (buffer.size() < size) buffer.resize(size);
   // A file cut short while we read (a compiler writing in place) reads as invalid JSON, which the
   // caller may read again.
   size_t got = 0;
   while (got < size) {
     const ssize_t n = ::read(fd, buffer.data() + got, size - got);
-    if (n <= 0) break;
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      const std::string why = std::strerror(errno);
+      ::close(fd);
+      return fail(path.string() + ": cannot read the manifest (" + why + ")");
+    }
+    if (n == 0) break;
     got += static_cast<size_t>(n);
   }
   ::close(fd);

@@ -19,6 +19,10 @@ void Graph::record_content(std::string_view id, uint64_t xxh3_64) {
   file = FileState{.known = true, .stamp = {}, .hash = xxh3_64, .hashed_at_ns = 0};
 }
 
+void Graph::mark_unbuilt(std::string_view id) {
+  if (auto n = find(id); n && nodes_[*n].present) unbuilt_.push_back(*n);
+}
+
 NodeId Graph::intern(std::string_view id) {
   auto it = index_.find(id);
   if (it != index_.end()) return it->second;

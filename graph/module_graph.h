@@ -111,6 +111,11 @@ class Graph {
   // Diff by itself; an id that is not a present module is ignored. Same thread as apply().
   void record_content(std::string_view id, uint64_t xxh3_64);
 
+  // The build of module `id` did not happen (esbuild could not be asked: not the module's fault):
+  // the next apply reports it changed, whatever the manifest and its hint say, so the graph never
+  // takes a content as built that was not. Same thread as apply().
+  void mark_unbuilt(std::string_view id);
+
   // Lookup.
   std::optional<NodeId> find(std::string_view id) const;
   const Node& node(NodeId n) const { return nodes_[n]; }
@@ -142,6 +147,7 @@ class Graph {
   size_t present_ = 0;
   uint64_t id_set_fingerprint_ = 0;  // sum of id_fingerprint() over present modules
   bool initialized_ = false;
+  std::vector<NodeId> unbuilt_;  // mark_unbuilt since the last apply
 
   std::string root_;
   std::string html_;

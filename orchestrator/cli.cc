@@ -1,18 +1,18 @@
 // The hr-orchestrate command line: the compiler's call (the default), serve, status, stop.
-#include <fcntl.h>
 #include <spdlog/spdlog.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <boost/json.hpp>
 #include <boost/program_options.hpp>
 #include <chrono>
 #include <iostream>
+#include <optional>
 #include <thread>
 
-#include "common/read_file.h"
+#include "graph/manifest.h"
 #include "orchestrator/control.h"
 #include "orchestrator/orchestrator.h"
+#include "orchestrator/result.h"
+#include "orchestrator/server_start.h"
 
 namespace hr::orch {
 
@@ -22,119 +22,94 @@ namespace json = boost::json;
 
 namespace {
 
-constexpr auto kStartTimeout = std::chrono::seconds(120);  // a 10,000-module cold start included
 constexpr auto kCallTimeout = std::chrono::minutes(5);
-
-fs::path control_socket(const Config& c) {
-  return state_dir(c) / "control.sock";
-}
-fs::path log_file(const Config& c) {
-  return state_dir(c) / "server.log";
-}
-
-std::string tail(const fs::path& file, size_t bytes) {
-  const std::string s = hr::read_file_or_empty(file);
-  return s.size() > bytes ? s.substr(s.size() - bytes) : s;
-}
-
-// The arguments that start a server like this call would have.
-std::vector<std::string> serve_args(const Config& c) {
-  std::vector<std::string> a = {"hr-orchestrate", "serve",    "--manifest", c.manifest.string(),
-                                "--host",         c.host,     "--port",     std::to_string(c.port),
-                                "--log-level",    c.log_level};
-  if (!c.backend.empty()) a.insert(a.end(), {"--backend", c.backend});
-  if (!c.esbuild.empty()) a.insert(a.end(), {"--esbuild", c.esbuild});
-  for (const auto& h : c.allowed_hosts) a.insert(a.end(), {"--allow-host", h});
-  return a;
-}
-
-// Starts `serve` detached, its output in the state folder's log, and waits until it answers.
-Result<bool> start_server(const Config& c) {
-  std::error_code ignored;
-  fs::create_directories(state_dir(c), ignored);
-  const std::string self = fs::read_symlink("/proc/self/exe").string();
-  const auto args = serve_args(c);
-  const std::string log = log_file(c).string();
-  const pid_t pid = fork();
-  if (pid < 0) return fail("cannot start the server: fork failed");
-  if (pid == 0) {
-    setsid();
-    const int out = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    const int in = open("/dev/null", O_RDONLY);
-    dup2(in, 0);
-    dup2(out, 1);
-    dup2(out, 2);
-    std::vector<char*> argv;
-    for (const auto& a : args) argv.push_back(const_cast<char*>(a.c_str()));
-    argv.push_back(nullptr);
-    execv(self.c_str(), argv.data());
-    _exit(127);
-  }
-  const auto deadline = std::chrono::steady_clock::now() + kStartTimeout;
-  while (std::chrono::steady_clock::now() < deadline) {
-    if (control_alive(control_socket(c))) return true;
-    int status = 0;
-    if (waitpid(pid, &status, WNOHANG) == pid) {
-      return fail("the server exited while starting; the end of " + log + ":\n" +
-                  tail(log_file(c), 2000));
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(20));
-  }
-  return fail("the server did not start within 120 s; see " + log);
-}
+// A server may die during a call (killed, out of memory): its answer is lost, so the call starts
+// another and asks again. Two starts at most: the first call's and one after a death.
+constexpr int kMaxStarts = 2;
 
 int exit_code_of(const std::string& reply) {
   boost::system::error_code ec;
   json::value v = json::parse(reply, ec);
-  if (ec || !v.is_object()) return 2;
+  if (ec || !v.is_object()) return kExitServerFailed;
   const auto& o = v.as_object();
+  if (const auto* e = o.if_contains("error"); e && e->is_string())
+    return e->as_string() == "manifest" ? kExitBadManifest : kExitServerFailed;
   if (const auto* a = o.if_contains("action"); a && a->is_string() && a->as_string() == "error")
-    return 2;
+    return kExitBadManifest;
   if (const auto* e = o.if_contains("errors"); e && e->is_array() && !e->as_array().empty())
-    return 1;
-  return 0;
+    return kExitCompileErrors;
+  return kExitApplied;
 }
 
-}  // namespace
-
-int run_recompile(const Config& c) {
+std::string recompile_request(const Config& c) {
   json::object req{{"cmd", "recompile"}, {"manifest", c.manifest.string()}};
   // The server counts the call's time from here (see daemon.cc, call_started).
   req["sent_at_ns"] = std::chrono::duration_cast<std::chrono::nanoseconds>(
                           std::chrono::steady_clock::now().time_since_epoch())
                           .count();
   if (c.wait_applied_ms >= 0) req["wait_applied_ms"] = c.wait_applied_ms;
+  return json::serialize(req);
+}
+
+void say_serving(const StateFiles& files) {
+  auto status = control_call(files.control_socket, R"({"cmd":"status"})", std::chrono::seconds(10));
+  std::string url = "?";
+  if (status) {
+    boost::system::error_code ec;
+    auto v = json::parse(*status, ec);
+    if (!ec && v.is_object() && v.as_object().contains("url") && v.at("url").is_string())
+      url = v.at("url").as_string();
+  }
+  std::cerr << "hr-orchestrate: serving " << url
+            << " (background server, log: " << files.log.string() << ")\n";
+}
+
+// The compiler reads one JSON line on stdout whatever happened; the reason goes to stderr too.
+int server_failed(const std::string& why) {
+  std::cerr << "hr-orchestrate: " << why << "\n";
+  std::cout << server_failure_json(why) << std::endl;
+  return kExitServerFailed;
+}
+
+// Before a server is started for it (a cold start, rare): a manifest the server would refuse is
+// the compiler's error, not a server failure.
+std::optional<int> refuse_bad_manifest(const Config& c) {
+  auto manifest = graph::read_manifest(c.manifest);
+  if (manifest) return std::nullopt;
+  std::cerr << "hr-orchestrate: " << manifest.error().message << "\n";
+  RecompileResult r;
+  r.fatal = manifest.error().message;
+  std::cout << r.to_json() << std::endl;
+  return kExitBadManifest;
+}
+
+}  // namespace
+
+int run_recompile(const Config& c) {
+  const StateFiles files = state_files(c);
+  const std::string request = recompile_request(c);
   // Straight to the running server (the common case: one connection per recompile); a server is
   // started only when none answers.
-  auto reply = control_call(control_socket(c), json::serialize(req), kCallTimeout);
-  if (!reply && !control_alive(control_socket(c))) {
-    auto started = start_server(c);
-    if (!started) {
-      std::cerr << "hr-orchestrate: " << started.error().message << "\n";
-      return 2;
-    }
-    auto status = control_call(control_socket(c), R"({"cmd":"status"})", std::chrono::seconds(10));
-    std::string url = "?";
-    if (status) {
-      boost::system::error_code ec;
-      auto v = json::parse(*status, ec);
-      if (!ec && v.is_object() && v.as_object().contains("url"))
-        url = json::value_to<std::string>(v.at("url"));
-    }
-    std::cerr << "hr-orchestrate: serving " << url
-              << " (background server, log: " << log_file(c).string() << ")\n";
-    reply = control_call(control_socket(c), json::serialize(req), kCallTimeout);
+  auto reply = control_call(files.control_socket, request, kCallTimeout);
+  for (int starts = 0; !reply && starts < kMaxStarts && !control_alive(files.control_socket);
+       ++starts) {
+    if (starts > 0 || std::filesystem::exists(files.control_socket))
+      std::cerr << "hr-orchestrate: the server is gone (" << reply.error().message
+                << "); starting it again\n";
+    if (auto refused = refuse_bad_manifest(c)) return *refused;
+    auto started = ensure_server(c);
+    if (!started) return server_failed(started.error().message);
+    if (*started) say_serving(files);
+    reply = control_call(files.control_socket, request, kCallTimeout);
   }
-  if (!reply) {
-    std::cerr << "hr-orchestrate: " << reply.error().message << "\n";
-    return 2;
-  }
+  if (!reply) return server_failed(reply.error().message);
   std::cout << *reply << std::endl;
   return exit_code_of(*reply);
 }
 
 int run_status(const Config& c) {
-  auto reply = control_call(control_socket(c), R"({"cmd":"status"})", std::chrono::seconds(10));
+  auto reply =
+      control_call(state_files(c).control_socket, R"({"cmd":"status"})", std::chrono::seconds(10));
   if (!reply) {
     std::cerr << "hr-orchestrate: no server runs for " << c.manifest.string() << "\n";
     return 3;
@@ -144,12 +119,13 @@ int run_status(const Config& c) {
 }
 
 int run_stop(const Config& c) {
-  auto reply = control_call(control_socket(c), R"({"cmd":"stop"})", std::chrono::seconds(10));
+  auto reply =
+      control_call(state_files(c).control_socket, R"({"cmd":"stop"})", std::chrono::seconds(10));
   if (!reply) {
     std::cerr << "hr-orchestrate: no server runs for " << c.manifest.string() << "\n";
     return 0;
   }
-  for (int i = 0; i < 250 && control_alive(control_socket(c)); ++i)
+  for (int i = 0; i < 250 && control_alive(state_files(c).control_socket); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   std::cerr << "hr-orchestrate: stopped the server for " << c.manifest.string() << "\n";
   return 0;
@@ -172,10 +148,14 @@ Usage:
       rebuilt, boundaries, errors, timings in ms (read, plan, esbuild, push, total from this call
       to the push; read_ahead when the server had read the manifest on its write). Exit 0:
       applied or nothing to do; 1: compile errors (the browser shows the overlay); 2: a bad
-      manifest or bad usage.
+      manifest or bad usage (JSON "error": "manifest"); 3: the server failed: it could not
+      start, or died and could not be started again, or did not answer (JSON "error":
+      "server"). The reason is also on stderr; stdout has nothing but the JSON line.
+      Calls at once share one server start; a server that dies during a call is started
+      again and asked once more.
   hr-orchestrate serve --manifest M [--port 3000] [--host 127.0.0.1] [--backend URL]
       The same server in the foreground, for process managers.
-  hr-orchestrate status --manifest M     Print the running server's status as JSON.
+  hr-orchestrate status --manifest M     Print the running server's status as JSON (exit 3: none).
   hr-orchestrate stop --manifest M       Stop the running server.
 
 Options)";
@@ -203,6 +183,9 @@ hr::orch::Config parse(int argc, char** argv, std::string& command, bool& help) 
       "also wait (up to MS, default 10000) until every connected browser applied the update; adds "
       "timings.applied")("log-level", po::value(&c.log_level)->default_value("info"),
                          "trace, debug, info, warn, error, critical or off")(
+      "log-file", po::value(&c.log_file),
+      "serve: write the log to this file, capped at 10 MB with one older file kept as FILE.1 "
+      "(the background server's is .hr/server.log)")(
       "command", po::value(&command), "serve, status or stop (default: the compiler's call)");
   po::positional_options_description pos;
   pos.add("command", 1);

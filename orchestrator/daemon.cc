@@ -8,10 +8,19 @@
 #include <optional>
 #include <utility>
 
+#include <fcntl.h>
+#include <sys/file.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstring>
+
 #include "orchestrator/control.h"
+#include "orchestrator/log_file.h"
 #include "orchestrator/manifest_watch.h"
 #include "orchestrator/orchestrator.h"
 #include "orchestrator/pipeline.h"
+#include "orchestrator/server_start.h"
 
 namespace hr::orch {
 
@@ -46,6 +55,7 @@ struct Daemon {
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
   int exit_code = 0;
   bool stopping = false;
+  int lock_fd = -1;  // server.lock, held while we run; released by the exit
 
   explicit Daemon(const Config& c) : config(c) {}
 
@@ -226,7 +236,7 @@ struct Daemon {
       return shutdown(1);
     }
     pipeline->set_url(*url);
-    auto listening = control->listen(state_dir(config) / "control.sock");
+    auto listening = control->listen(state_files(config).control_socket);
     if (!listening) {
       spdlog::error("{}", listening.error().message);
       return shutdown(1);
@@ -237,9 +247,28 @@ struct Daemon {
       spdlog::info("no read ahead of the manifest: {}", watching.error().message);
   }
 
+  // One server per state folder, for as long as it runs: a second one (a `serve` typed twice, a
+  // start that raced) stops before its cold build rather than after, when it cannot listen.
+  Result<bool> lock_state_folder() {
+    const StateFiles files = state_files(config);
+    std::error_code ec;
+    fs::create_directories(files.dir, ec);
+    if (ec)
+      return fail("cannot create the state folder " + files.dir.string() + ": " + ec.message());
+    lock_fd = ::open(files.server_lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+    if (lock_fd < 0)
+      return fail("cannot create " + files.server_lock.string() + ": " + std::strerror(errno));
+    if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0)
+      return fail("another hr-orchestrate already serves this app (it holds " +
+                  files.server_lock.string() + ")");
+    return true;
+  }
+
   int run() {
-    std::error_code ignored;
-    fs::create_directories(state_dir(config), ignored);
+    if (auto locked = lock_state_folder(); !locked) {
+      spdlog::error("{}", locked.error().message);
+      return 1;
+    }
     auto manifest = graph::read_manifest(config.manifest);
     if (!manifest) {
       spdlog::error("{}", manifest.error().message);
@@ -286,6 +315,12 @@ struct Daemon {
 }  // namespace
 
 int run_serve(const Config& config) {
+  if (!config.log_file.empty()) {
+    if (auto logging = log_to_file(config.log_file); !logging) {
+      spdlog::error("{}", logging.error().message);
+      return 1;
+    }
+  }
   Daemon d(config);
   return d.run();
 }

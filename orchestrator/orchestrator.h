@@ -23,6 +23,7 @@ struct Config {
   std::string esbuild;  // overrides ESBUILD_BINARY_PATH and the pinned npm binary
   std::vector<std::string> allowed_hosts;
   std::string log_level = "info";
+  std::string log_file;      // serve: the log's file (rotated); "" logs to stderr
   int wait_applied_ms = -1;  // the compiler's call: also wait for browsers' acknowledgements
 };
 

@@ -118,20 +118,18 @@ BuilderHooks Pipeline::builder_hooks() {
       }};
 }
 
-void Pipeline::build_modules(std::vector<std::string> ids, bool retry,
+void Pipeline::build_modules(std::vector<std::string> ids,
                              std::function<void(Result<ModuleBuild>)> done) {
   ++counters_.module_builds;
-  builder_->build(ids, [this, ids, retry, done](Result<ModuleBuild> r) {
-    if (r || !retry) return done(std::move(r));
-    if (esbuild_.running()) return build_modules(ids, false, done);  // already restarted
-    // esbuild could not be asked (it died): restart it once and try again.
-    spdlog::warn("esbuild unavailable ({}); restarting it", r.error().message);
-    ++counters_.esbuild_restarts;
-    esbuild_.restart([this, ids, done](Result<std::string> ready) {
-      if (!ready) return done(ready.error());
-      build_modules(ids, false, done);
-    });
-  });
+  retrying<ModuleBuild>([this, ids](auto cb) { builder_->build(ids, std::move(cb)); },
+                        std::move(done));
+}
+
+bool Pipeline::esbuild_died_since(int pid, const std::string& why) {
+  if (esbuild_.running() && esbuild_.pid() == pid) return false;
+  spdlog::warn("esbuild died during a build ({}); building again on a new esbuild", why);
+  ++counters_.esbuild_restarts;
+  return true;
 }
 
 void Pipeline::store(const ModuleBuild& build) {
@@ -196,12 +194,14 @@ void Pipeline::ensure_deps(std::function<void(Result<bool>)> done) {
   for (const auto& [spec, url] : site_.deps().entry) have.push_back(spec);
   if (specs == have && !site_.deps().key.empty()) return done(false);
   DepsRequest req{root_, specs, options_.state_dir / "deps"};
-  prebundle(esbuild_, req, [this, done](Result<DepsBundle> b) {
-    if (!b) return done(b.error());
-    const bool changed = !site_.deps().key.empty() && b->key != site_.deps().key;
-    site_.set_deps(std::move(*b));
-    done(changed);
-  });
+  retrying<DepsBundle>([this, req](auto cb) { prebundle(esbuild_, req, std::move(cb)); },
+                       [this, done](Result<DepsBundle> b) {
+                         if (!b) return done(b.error());
+                         const bool changed =
+                             !site_.deps().key.empty() && b->key != site_.deps().key;
+                         site_.set_deps(std::move(*b));
+                         done(changed);
+                       });
 }
 
 void Pipeline::set_url(std::string url) {
@@ -271,7 +271,7 @@ void Pipeline::build_next_batch(std::shared_ptr<ColdBuild> cold) {
   const size_t end = std::min(cold->js.size(), cold->next + kBatchSize);
   std::vector<std::string> batch(cold->js.begin() + cold->next, cold->js.begin() + end);
   cold->next = end;
-  build_modules(batch, true, [this, cold](Result<ModuleBuild> r) {
+  build_modules(batch, [this, cold](Result<ModuleBuild> r) {
     if (r) {
       store(*r);
       cold->built += r->modules.size();

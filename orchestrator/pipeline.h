@@ -30,6 +30,7 @@
 #include "orchestrator/result.h"
 #include "orchestrator/site_state.h"
 #include "orchestrator/style_builder.h"
+#include "orchestrator/warn_limiter.h"
 #include "server/server.h"
 
 namespace hr::orch {
@@ -105,8 +106,15 @@ class Pipeline {
 
   BuilderHooks builder_hooks();
   ImportTarget resolve(std::string_view specifier, std::string_view importer);
-  void build_modules(std::vector<std::string> ids, bool retry,
-                     std::function<void(Result<ModuleBuild>)> done);
+  void build_modules(std::vector<std::string> ids, std::function<void(Result<ModuleBuild>)> done);
+  // Runs `attempt`; when it failed because esbuild died under it, restarts esbuild (or joins the
+  // restart under way) and runs it once more. A compile error is never such a failure: builds
+  // return those in their value.
+  template <class T>
+  void retrying(std::function<void(esbuild::Callback<T>)> attempt, esbuild::Callback<T> done,
+                bool retry = true);
+  // Whether a failure of an attempt started when esbuild had `pid` may be esbuild's death.
+  bool esbuild_died_since(int pid, const std::string& why);
   void store(const ModuleBuild& build);
   // Builds stylesheets (style_builder.h) and stores the ones that built; yields the errors and the
   // ids built. A stylesheet that failed is built again at every recompile until it builds.
@@ -164,6 +172,7 @@ class Pipeline {
   bool packages_dirty_ = false;  // some module's npm imports changed since the last bundle
 
   std::string last_push_build_;
+  WarnLimiter client_warnings_;  // per client and kind: a flood of bad frames is a few lines
   std::set<std::uint64_t> acks_;
   std::vector<Waiter> waiters_;
 
@@ -174,5 +183,17 @@ class Pipeline {
   std::deque<std::string> last_decisions_;
   Timings last_timings_;
 };
+
+template <class T>
+void Pipeline::retrying(std::function<void(esbuild::Callback<T>)> attempt,
+                        esbuild::Callback<T> done, bool retry) {
+  attempt([this, attempt, done, retry, pid = esbuild_.pid()](Result<T> r) {
+    if (r || !retry || !esbuild_died_since(pid, r.error().message)) return done(std::move(r));
+    esbuild_.restart([this, attempt, done](Result<std::string> ready) {
+      if (!ready) return done(ready.error());
+      retrying(attempt, done, false);
+    });
+  });
+}
 
 }  // namespace hr::orch

@@ -28,6 +28,7 @@ struct Pipeline::Run {
   Clock::time_point build_started;
   std::set<std::string> failing;
   std::set<std::string> versioned;  // re-executed by a hot update: a new ?t= version
+  std::vector<std::string> js;      // the JS modules this run builds
   std::vector<esbuild::Message> style_errors;
   std::vector<std::string> styles_built;
   bool deps_changed = false;
@@ -150,23 +151,25 @@ void Pipeline::start_run(std::vector<Pending> batch) {
   if (run->diff.html_changed)
     site_.set_html(read_file_or_empty(root_ / std::string(current_->html)));
   run->build_started = Clock::now();
-  build_styles({styles.begin(), styles.end()},
-               [this, run, js = std::move(js)](std::vector<esbuild::Message> errors,
-                                               std::vector<std::string> built) {
-                 run->style_errors = std::move(errors);
-                 run->styles_built = std::move(built);
-                 if (js.empty()) return after_build(run, ModuleBuild{});
-                 build_modules({js.begin(), js.end()}, true, [this, run](Result<ModuleBuild> r) {
-                   after_build(run, std::move(r));
-                 });
-               });
+  run->js.assign(js.begin(), js.end());
+  build_styles({styles.begin(), styles.end()}, [this, run](std::vector<esbuild::Message> errors,
+                                                           std::vector<std::string> built) {
+    run->style_errors = std::move(errors);
+    run->styles_built = std::move(built);
+    if (run->js.empty()) return after_build(run, ModuleBuild{});
+    build_modules(run->js, [this, run](Result<ModuleBuild> r) { after_build(run, std::move(r)); });
+  });
 }
 
 void Pipeline::after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build) {
   auto& res = run->result;
   if (!build) {
+    // Not the modules' fault: they are built at the next recompile, whatever it says changed.
+    for (const auto& id : run->js) graph_.mark_unbuilt(id);
+    res.server_error = "esbuild could not build " + std::to_string(run->js.size()) +
+                       " modules: " + build.error().message;
     esbuild::Message m;
-    m.text = build.error().message;
+    m.text = res.server_error;
     res.errors.push_back(m);
   } else {
     store(*build);

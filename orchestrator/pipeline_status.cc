@@ -108,7 +108,8 @@ void Pipeline::on_client_message(std::uint64_t client, const std::string& text) 
   boost::system::error_code ec;
   json::value v = json::parse(text, ec);
   if (ec || !v.is_object()) {
-    spdlog::warn("HMR client {} sent a message that is not a JSON object", client);
+    const std::string who = "HMR client " + std::to_string(client);
+    client_warnings_.warn(who + ": not JSON", who + " sent a message that is not a JSON object");
     return;
   }
   const auto& o = v.as_object();
@@ -155,7 +156,7 @@ void Pipeline::after_esbuild_restart() {
       js.emplace_back(node.id);
   }
   busy_ = true;
-  build_modules(js, false, [this](Result<ModuleBuild> r) {
+  build_modules(js, [this](Result<ModuleBuild> r) {
     busy_ = false;
     if (!r) {
       spdlog::error("rebuild after the esbuild restart failed: {}", r.error().message);

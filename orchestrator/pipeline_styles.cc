@@ -2,6 +2,8 @@
 // server, and updated when any file they are made of changes.
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "orchestrator/pipeline.h"
 
 namespace hr::orch {
@@ -13,9 +15,12 @@ void Pipeline::build_styles(std::vector<std::string> ids, StylesDone done) {
       ids.push_back(id);
   }
   if (ids.empty()) return done({}, {});
-  style_builder_->build(ids, [this, ids, done](Result<StyleBuild> r) {
+  auto attempt = [this, ids](esbuild::Callback<StyleBuild> cb) {
+    style_builder_->build(ids, std::move(cb));
+  };
+  retrying<StyleBuild>(attempt, [this, ids, done](Result<StyleBuild> r) {
     if (!r) {
-      // esbuild could not be asked (it died): the next recompile builds them again.
+      // esbuild could not be asked, even after a restart: the next recompile builds them again.
       failed_styles_.insert(ids.begin(), ids.end());
       esbuild::Message m;
       m.text = "building stylesheets failed: " + r.error().message;

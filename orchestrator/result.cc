@@ -16,11 +16,19 @@ json::array strings(const std::vector<std::string>& v) {
 }
 }  // namespace
 
+int RecompileResult::exit_code() const {
+  if (!fatal.empty()) return kExitBadManifest;
+  if (!server_error.empty()) return kExitServerFailed;
+  return errors.empty() ? kExitApplied : kExitCompileErrors;
+}
+
 std::string RecompileResult::to_json() const {
   json::object o;
   o["build"] = build;
-  o["action"] = fatal.empty() ? action : "error";
-  o["reason"] = fatal.empty() ? reason : fatal;
+  const std::string& failure = !fatal.empty() ? fatal : server_error;
+  o["action"] = failure.empty() ? action : "error";
+  o["reason"] = failure.empty() ? reason : failure;
+  if (!failure.empty()) o["error"] = !fatal.empty() ? "manifest" : "server";
   o["changed"] = strings(changed);
   o["rebuilt"] = strings(rebuilt);
   o["boundaries"] = strings(boundaries);
@@ -47,5 +55,11 @@ std::string RecompileResult::to_json() const {
     out += fmt::format(R"(,"read_ahead":{:.3f})", timings.read_ahead_ms);
   if (timings.applied_ms >= 0) out += fmt::format(R"(,"applied":{:.3f})", timings.applied_ms);
   return out + "}}";
+}
+
+std::string server_failure_json(const std::string& message) {
+  RecompileResult r;
+  r.server_error = message;
+  return r.to_json();
 }
 }  // namespace hr::orch

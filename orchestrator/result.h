@@ -1,7 +1,7 @@
 // The answer to one recompile, as the CLI prints it: one JSON line with the build id, the action
 // and its reason, what changed and what was rebuilt, the boundaries, compile errors with their
-// locations, and timings. Its exit code: 0 applied or nothing to do, 1 compile errors, 2 a bad
-// manifest or usage.
+// locations, and timings. Its exit code (ExitCode): 0 applied or nothing to do, 1 compile errors,
+// 2 a bad manifest or usage, 3 the server failed. A failure names its kind in `error`.
 #pragma once
 
 #include <string>
@@ -10,6 +10,14 @@
 #include "esbuild_bridge/types.h"
 
 namespace hr::orch {
+
+// The compiler's call's exit codes (documented in --help and the README).
+enum ExitCode : int {
+  kExitApplied = 0,
+  kExitCompileErrors = 1,
+  kExitBadManifest = 2,   // or bad usage
+  kExitServerFailed = 3,  // could not start, died and could not be restarted, did not answer
+};
 
 struct Timings {
   double read_ms = 0, plan_ms = 0, esbuild_ms = 0, push_ms = 0, total_ms = 0;
@@ -23,14 +31,19 @@ struct RecompileResult {
   std::string reason;
   std::vector<std::string> changed, rebuilt, boundaries;
   std::vector<esbuild::Message> errors;
-  std::string fatal;  // a bad manifest: the message names the field
+  std::string fatal;         // a bad manifest: the message names the field
+  std::string server_error;  // the server could not do the work (esbuild would not restart)
   size_t clients = 0;
   size_t acknowledged = 0;
   size_t merged = 1;  // recompiles merged into this one (bursts)
   Timings timings;
 
-  int exit_code() const { return !fatal.empty() ? 2 : !errors.empty() ? 1 : 0; }
+  int exit_code() const;
   std::string to_json() const;
 };
+
+// The JSON line the CLI prints when it got no answer from a server: {"action":"error",
+// "error":"server","reason":...}, with the fields a recompile's answer always has.
+std::string server_failure_json(const std::string& message);
 
 }  // namespace hr::orch

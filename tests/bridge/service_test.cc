@@ -339,3 +339,36 @@ TEST_CASE("two restarts at once share one new child and both callers are answere
   CHECK(f.svc->pid() == new_pid);  // the second restart did not replace the child again
   CHECK(f.svc->running());
 }
+
+TEST_CASE(
+    "a call that fails on a dead child and restarts at once gets the new child, not the old "
+    "exit") {
+  Fixture f;
+  int crashes = 0;
+  f.svc->on_unexpected_exit([&](const std::string&) { ++crashes; });
+  f.write("entry.js", "import './a.js';\n");
+  f.write("a.js", "export const a = 1;\n");
+  Plugin p;
+  const int pid = f.svc->pid();
+  p.on_load.push_back({".*", "", [&](const OnLoadArgs&) {
+                         ::kill(pid, SIGKILL);
+                         return std::optional<OnLoadResult>();
+                       }});
+  // What the pipeline does: the build fails because the child died, and its callback restarts
+  // the service there and then, before the service has finished handling that exit.
+  std::optional<hr::Result<std::string>> restarted;
+  f.svc->build(f.options("entry.js"), p, [&](hr::Result<BuildResult> r) {
+    CHECK_FALSE(r);
+    f.svc->restart([&](hr::Result<std::string> v) { restarted = std::move(v); });
+  });
+  for (int i = 0; i < 100 && !restarted; ++i) run_for(f.io, std::chrono::milliseconds(50));
+  REQUIRE(restarted);
+  REQUIRE(restarted->has_value());  // was: "did not start … run scripts/setup.sh"
+  CHECK(**restarted == HR_ESBUILD_VERSION);
+  CHECK(f.svc->running());
+  CHECK(f.svc->pid() != pid);
+  CHECK(crashes == 1);  // the crash is still reported, once
+  auto r = f.build(f.options("entry.js"));
+  REQUIRE(r);
+  CHECK(r->errors.empty());
+}

@@ -242,3 +242,33 @@ TEST_CASE("update: a manifest error leaves the previous graph untouched") {
   CHECK(app.graph.module_count() == 3);
   CHECK(ids(app.graph, app.graph.node(*app.graph.find("b.js")).importers) == V{"a.jsx"});
 }
+
+TEST_CASE("apply: a module marked unbuilt is changed at the next apply, with or without a hint") {
+  App app = three_modules();
+  for (auto& m : app.mods) m.hash = "h1";
+  app.apply();
+  app.mod("b.js").hash = "h2";
+  CHECK(ids(app.graph, app.apply().changed) == V{"b.js"});
+  // esbuild died: b.js at h2 was never built. The compiler calls again with nothing new.
+  app.graph.mark_unbuilt("b.js");
+  CHECK(ids(app.graph, app.apply_changed({}).changed) == V{"b.js"});
+  CHECK(app.apply().nothing());  // built the second time: no longer marked
+  app.graph.mark_unbuilt("b.js");
+  app.mod("a.jsx").hash = "h2";
+  CHECK(ids(app.graph, app.apply_changed({"a.jsx"}).changed) == V{"a.jsx", "b.js"});
+  app.graph.mark_unbuilt("a.jsx");
+  app.graph.mark_unbuilt("a.jsx");
+  CHECK(ids(app.graph, app.apply().changed) == V{"a.jsx"});  // once, not twice
+}
+
+TEST_CASE("apply: an unbuilt module that the next manifest removes is removed, not changed") {
+  App app = three_modules();
+  app.apply();
+  app.graph.mark_unbuilt("b.js");
+  app.mods.pop_back();  // b.js
+  app.mod("a.jsx").imports = {};
+  app.touch("a.jsx", "a without b");
+  Diff d = app.apply();
+  CHECK(ids(app.graph, d.removed) == V{"b.js"});
+  CHECK(ids(app.graph, d.changed) == V{"a.jsx"});
+}

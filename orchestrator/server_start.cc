@@ -1,0 +1,140 @@
+#include "orchestrator/server_start.h"
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <climits>
+#include <cstring>
+#include <thread>
+#include <vector>
+
+#include "common/read_file.h"
+#include "orchestrator/control.h"
+
+namespace hr::orch {
+
+namespace fs = std::filesystem;
+using Clock = std::chrono::steady_clock;
+
+namespace {
+
+constexpr auto kStartTimeout = std::chrono::seconds(120);  // a 10,000-module cold start included
+constexpr auto kPoll = std::chrono::milliseconds(20);
+
+std::string os_error() {
+  return std::strerror(errno);
+}
+
+// What was written to `file` from `from` on, its last `bytes` at most.
+std::string written_since(const fs::path& file, off_t from, size_t bytes) {
+  const std::string s = read_file_or_empty(file);
+  const size_t start = from > 0 && static_cast<size_t>(from) <= s.size() ? from : 0;
+  return s.substr(std::max(start, s.size() > bytes ? s.size() - bytes : 0));
+}
+
+// A descriptor closed when it goes out of scope (a flock taken on it goes with it).
+struct Fd {
+  int fd = -1;
+  explicit Fd(int f) : fd(f) {}
+  Fd(const Fd&) = delete;
+  Fd& operator=(const Fd&) = delete;
+  ~Fd() {
+    if (fd >= 0) ::close(fd);
+  }
+};
+
+// The arguments that start a server like this call would have.
+std::vector<std::string> serve_args(const Config& c, const fs::path& log) {
+  std::vector<std::string> a = {"hr-orchestrate", "serve",     "--manifest", c.manifest.string(),
+                                "--host",         c.host,      "--port",     std::to_string(c.port),
+                                "--log-level",    c.log_level, "--log-file", log.string()};
+  if (!c.backend.empty()) a.insert(a.end(), {"--backend", c.backend});
+  if (!c.esbuild.empty()) a.insert(a.end(), {"--esbuild", c.esbuild});
+  for (const auto& h : c.allowed_hosts) a.insert(a.end(), {"--allow-host", h});
+  return a;
+}
+
+// Waits for the lock on `fd` until the start timeout: the holder is starting a server, which
+// takes as long as its cold start.
+Result<bool> lock(const Fd& fd, const fs::path& path) {
+  const auto deadline = Clock::now() + kStartTimeout;
+  while (::flock(fd.fd, LOCK_EX | LOCK_NB) != 0) {
+    if (errno != EWOULDBLOCK && errno != EINTR)
+      return fail("cannot lock " + path.string() + ": " + os_error());
+    if (Clock::now() > deadline)
+      return fail("another call has been starting the server for 120 s (it holds " + path.string() +
+                  ")");
+    std::this_thread::sleep_for(kPoll);
+  }
+  return true;
+}
+
+// In the child, between fork and exec: only async-signal-safe calls.
+[[noreturn]] void exec_server(const std::string& self, std::vector<std::string>& args, int log) {
+  ::setsid();
+  const int in = ::open("/dev/null", O_RDONLY);
+  if (in < 0 || ::dup2(in, 0) < 0 || ::dup2(log, 1) < 0 || ::dup2(log, 2) < 0) ::_exit(127);
+  ::close_range(3, UINT_MAX, 0);  // nothing else of the caller's: pipes, sockets, the start lock
+  std::vector<char*> argv;
+  for (auto& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  ::execv(self.c_str(), argv.data());
+  const char msg[] = "hr-orchestrate: cannot run the server binary\n";
+  [[maybe_unused]] auto ignored = ::write(2, msg, sizeof msg - 1);
+  ::_exit(127);
+}
+
+Result<bool> start(const Config& c, const StateFiles& files) {
+  Fd log(::open(files.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
+  if (log.fd < 0)
+    return fail("cannot open the server log " + files.log.string() + ": " + os_error());
+  std::error_code ec;
+  const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
+  if (ec) return fail("cannot find the hr-orchestrate binary (/proc/self/exe): " + ec.message());
+  auto args = serve_args(c, files.log);
+  const off_t log_start = ::lseek(log.fd, 0, SEEK_END);
+  const pid_t pid = ::fork();
+  if (pid < 0) return fail("cannot start the server: fork failed: " + os_error());
+  if (pid == 0) exec_server(self, args, log.fd);
+  const auto deadline = Clock::now() + kStartTimeout;
+  while (Clock::now() < deadline) {
+    if (control_alive(files.control_socket)) return true;
+    int status = 0;
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      const std::string said = written_since(files.log, log_start, 4000);
+      return fail("the server exited while starting (status " +
+                  std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
+                  "); the end of " + files.log.string() + ":\n" + said);
+    }
+    std::this_thread::sleep_for(kPoll);
+  }
+  return fail("the server did not start within 120 s; see " + files.log.string());
+}
+
+}  // namespace
+
+StateFiles state_files(const Config& config) {
+  const fs::path dir = state_dir(config);
+  return {dir, dir / "control.sock", dir / "server.log", dir / "start.lock", dir / "server.lock"};
+}
+
+Result<bool> ensure_server(const Config& config) {
+  const StateFiles files = state_files(config);
+  std::error_code ec;
+  fs::create_directories(files.dir, ec);
+  if (ec) return fail("cannot create the state folder " + files.dir.string() + ": " + ec.message());
+  Fd lock_fd(::open(files.start_lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644));
+  if (lock_fd.fd < 0)
+    return fail("cannot start the server: cannot create " + files.start_lock.string() + ": " +
+                os_error());
+  if (auto locked = lock(lock_fd, files.start_lock); !locked) return locked.error();
+  if (control_alive(files.control_socket)) return false;  // another caller started it
+  return start(config, files);
+}
+
+}  // namespace hr::orch

@@ -1,0 +1,32 @@
+// Starting the background server for one app, once, without leaking anything into it.
+//
+// The compiler's call starts `hr-orchestrate serve` when no server answers on the state folder's
+// control socket. Calls may race (a compiler running several at once, two terminals): a lock file
+// in the state folder (`flock`, taken before forking) lets one caller start the server while the
+// others wait for it and then use it. The server gets none of the caller's descriptors: its stdin
+// is /dev/null, its stdout and stderr the log, everything else is closed before exec, so a caller
+// that captures our output (subprocess.run, execFileSync) is never held open by the server.
+//
+// Whatever goes wrong (the folder is read-only, the log cannot be opened, the server exits while
+// starting) is an error naming the file and the OS's reason, for the caller's stderr.
+#pragma once
+
+#include <filesystem>
+#include <string>
+
+#include "common/result.h"
+#include "orchestrator/orchestrator.h"
+
+namespace hr::orch {
+
+// The files of a state folder (.web/.hr).
+struct StateFiles {
+  std::filesystem::path dir, control_socket, log, start_lock, server_lock;
+};
+StateFiles state_files(const Config& config);
+
+// Makes sure a server answers for `config`'s manifest: yields true when this call started it,
+// false when one answered already or another caller started it meanwhile.
+Result<bool> ensure_server(const Config& config);
+
+}  // namespace hr::orch

@@ -1,0 +1,392 @@
+// Fault injection (issue 14): the real binary, a generated app, and the faults a dev machine has:
+// esbuild killed during a call and during a burst, the server killed between and during calls, a
+// stale control socket, a read-only state folder, a log that cannot be opened, concurrent first
+// calls, a truncated manifest, a flood of bad WebSocket frames. Each test checks that nothing is
+// lost (an HTTP fetch of the module shows the newest content once the system settles) and that
+// every call was answered, in bounded time, with the documented exit code and one JSON line.
+//
+// esbuild is caught mid-build by stopping it (SIGSTOP) before the call and killing it (SIGKILL)
+// while the call waits on it, so "during the call" is certain, not a matter of timing.
+import { test, afterEach } from "node:test";
+import assert from "node:assert/strict";
+import { spawn, execFileSync } from "node:child_process";
+import fs from "node:fs";
+import net from "node:net";
+import os from "node:os";
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+const repo = path.resolve(here, "../..");
+const { generateApp } = await import(path.join(repo, "bench/appgen/generate.mjs"));
+const { applyEdit } = await import(path.join(repo, "bench/appgen/simulate.mjs"));
+
+const binary = process.env.HR_ORCHESTRATE;
+assert.ok(binary && fs.existsSync(binary), "HR_ORCHESTRATE must name the hr-orchestrate binary");
+
+const EXIT = { applied: 0, compileErrors: 1, badManifest: 2, serverFailed: 3 };
+const COMPONENT = "app_components/comp_1.jsx";
+const CALL_LIMIT_MS = 60_000;
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+// Every app made by a test, and every process it stopped, cleaned up after it.
+const apps = [];
+const stopped = [];
+afterEach(() => {
+  for (const pid of stopped.splice(0)) kill(pid, "SIGKILL");
+  for (const app of apps.splice(0)) {
+    try { execFileSync(binary, ["stop", "--manifest", manifestOf(app)], { stdio: "ignore", timeout: 10_000 }); } catch {}
+    for (const pid of serverPids(app)) kill(pid, "SIGKILL");
+    fs.rmSync(app, { recursive: true, force: true });
+  }
+});
+
+function kill(pid, signal) {
+  try { process.kill(pid, signal); } catch {}
+}
+const manifestOf = (app) => path.join(app, "manifest.json");
+
+function newApp() {
+  const app = fs.mkdtempSync(path.join(os.tmpdir(), "hr-fault-"));
+  apps.push(app);
+  generateApp(app, { components: 50, seed: 3 });
+  return app;
+}
+
+// One compiler call, resolved when the process exited *and* its stdout/stderr closed: a server
+// that kept the caller's pipes would hold this open, which `hung` reports after the limit.
+function call(app, { args = [], prefix = [], extraFd = false, limitMs = CALL_LIMIT_MS } = {}) {
+  const argv = [...prefix, binary, "--manifest", manifestOf(app), "--port", "0", "--log-level", "info", ...args];
+  const child = spawn(argv[0], argv.slice(1), { stdio: ["ignore", "pipe", "pipe", ...(extraFd ? ["pipe"] : [])] });
+  let stdout = "", stderr = "";
+  child.stdout.on("data", (d) => (stdout += d));
+  child.stderr.on("data", (d) => (stderr += d));
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      resolve({ hung: true, code: null, stdout, stderr, lines: [] });
+    }, limitMs);
+    child.on("close", (code) => {
+      clearTimeout(timer);
+      const lines = stdout.split("\n").filter((l) => l.trim() !== "");
+      let result = null;
+      try { result = JSON.parse(lines.at(-1)); } catch {}
+      resolve({ hung: false, code, stdout, stderr, lines, result });
+    });
+  });
+}
+
+// A call answered as documented: in time, one JSON line on stdout, the expected exit code.
+function answered(r, code) {
+  assert.equal(r.hung, false, `the call did not finish within ${CALL_LIMIT_MS} ms; stderr: ${r.stderr}`);
+  assert.equal(r.lines.length, 1, `stdout must be one JSON line, got: ${r.stdout}`);
+  assert.ok(r.result, `stdout is not JSON: ${r.stdout}`);
+  assert.equal(r.code, code, `exit ${r.code}, expected ${code}; result ${r.stdout} stderr ${r.stderr}`);
+  return r.result;
+}
+
+function status(app) {
+  return JSON.parse(execFileSync(binary, ["status", "--manifest", manifestOf(app)], { encoding: "utf8", timeout: 10_000 }));
+}
+
+// The served text of a module, fetched as a browser would.
+async function served(app, id = COMPONENT) {
+  const res = await fetch(new URL("/" + id, status(app).url));
+  assert.equal(res.status, 200, `GET /${id}`);
+  return res.text();
+}
+
+// Pids of processes running `serve` for this app's manifest.
+function serverPids(app) {
+  const pids = [];
+  for (const entry of fs.readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    let argv;
+    try { argv = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0"); } catch { continue; }
+    if (argv.includes("serve") && argv.includes(manifestOf(app))) pids.push(Number(entry));
+  }
+  return pids;
+}
+
+async function started(app) {
+  const r = await call(app);
+  answered(r, EXIT.applied);
+  return status(app);
+}
+
+// Freezes the app's esbuild, so the next build waits on it.
+function freezeEsbuild(app) {
+  const pid = status(app).esbuild_pid;
+  assert.ok(pid > 0);
+  process.kill(pid, "SIGSTOP");
+  stopped.push(pid);
+  return pid;
+}
+
+// A call reaches the server within milliseconds, and the frozen esbuild holds it there: after
+// this pause the call is waiting on esbuild's answer.
+const untilInFlight = (ms = 400) => sleep(ms);
+
+test("esbuild killed during a call: the call is answered after the restart, rebuilt and pushed", { timeout: 120_000 }, async () => {
+  const app = newApp();
+  await started(app);
+  await served(app);  // a browser holds the component: its edit is a js-update
+  const esbuild = freezeEsbuild(app);
+  const edit = applyEdit(app, "component-text", { target: "comp_1" });
+  const pending = call(app);
+  await untilInFlight();
+  kill(esbuild, "SIGKILL");
+  const r = answered(await pending, EXIT.applied);
+  assert.equal(r.action, "js-update", r.reason);
+  assert.ok(r.rebuilt.includes(COMPONENT), `rebuilt: ${r.rebuilt}`);
+  assert.ok((await served(app)).includes(edit.text), "the edit is served");
+  const s = status(app);
+  assert.notEqual(s.esbuild_pid, esbuild);
+  assert.ok(s.counters.esbuild_restarts >= 1);
+  // A later call with nothing new has nothing to do, and the edit is still what is served.
+  const again = answered(await call(app), EXIT.applied);
+  assert.equal(again.action, "none");
+  assert.ok((await served(app)).includes(edit.text));
+});
+
+test("esbuild killed during a burst of 20 calls: every call exits 0 and the last edit is served", { timeout: 180_000 }, async () => {
+  const app = newApp();
+  await started(app);
+  const esbuild = freezeEsbuild(app);
+  const calls = [];
+  let last;
+  for (let i = 0; i < 20; ++i) {
+    last = applyEdit(app, "component-text", { target: "comp_1" });
+    calls.push(call(app));
+    if (i === 9) {
+      await untilInFlight(200);
+      kill(esbuild, "SIGKILL");
+    }
+    await sleep(10);
+  }
+  const results = await Promise.all(calls);
+  results.forEach((r, i) => {
+    const res = answered(r, EXIT.applied);
+    assert.deepEqual(res.errors, [], `call ${i}: ${r.stdout}`);
+  });
+  assert.ok((await served(app)).includes(last.text), `served: the newest text "${last.text}"`);
+  assert.equal(answered(await call(app), EXIT.applied).action, "none");
+});
+
+// The pinned esbuild binary (what the server runs unless told otherwise).
+function esbuildBinary() {
+  const scope = path.join(process.env.HR_NPM_DIR || path.join(repo, "npm"), "node_modules/@esbuild");
+  const platform = fs.readdirSync(scope).find((d) => fs.existsSync(path.join(scope, d, "bin/esbuild")));
+  assert.ok(platform, `no esbuild binary under ${scope}`);
+  return path.join(scope, platform, "bin/esbuild");
+}
+
+test("esbuild dead and not restartable: exit 3; once it can run, a call with nothing new builds the edit", { timeout: 120_000 }, async () => {
+  const app = newApp();
+  const bin = path.join(app, "esbuild-copy");
+  fs.copyFileSync(esbuildBinary(), bin);
+  fs.chmodSync(bin, 0o755);
+  const run = (opts = {}) => call(app, { ...opts, args: ["--esbuild", bin] });
+  answered(await run(), EXIT.applied);
+  const esbuild = freezeEsbuild(app);
+  const edit = applyEdit(app, "component-text", { target: "comp_1" });
+  const pending = run();
+  await untilInFlight();
+  fs.renameSync(bin, bin + ".gone");  // the restart finds no binary
+  kill(esbuild, "SIGKILL");
+  const failed = await pending;
+  const res = answered(failed, EXIT.serverFailed);
+  assert.equal(res.error, "server");
+  assert.match(res.reason, /esbuild/);
+  assert.ok(!(await served(app)).includes(edit.text), "the edit was never built");
+  fs.renameSync(bin + ".gone", bin);
+  // The compiler calls again with the same manifest: the module was not built, so it is built now.
+  const r = answered(await run(), EXIT.applied);
+  assert.ok(r.rebuilt.includes(COMPONENT), `rebuilt: ${r.rebuilt} (${r.reason})`);
+  assert.ok((await served(app)).includes(edit.text), "the edit is served");
+});
+
+test("the server killed between calls, leaving a stale socket: the next call starts one and serves the edit", { timeout: 120_000 }, async () => {
+  const app = newApp();
+  const s = await started(app);
+  kill(s.pid, "SIGKILL");
+  kill(s.esbuild_pid, "SIGKILL");
+  await sleep(200);
+  assert.ok(fs.existsSync(path.join(app, ".hr/control.sock")), "the dead server's socket is still there");
+  const edit = applyEdit(app, "component-text", { target: "comp_1" });
+  const r = await call(app);
+  answered(r, EXIT.applied);
+  assert.match(r.stderr, /starting it again/);
+  assert.notEqual(status(app).pid, s.pid);
+  assert.ok((await served(app)).includes(edit.text));
+});
+
+test("the server killed during a call: the call starts another, asks again, and exits 0", { timeout: 120_000 }, async () => {
+  const app = newApp();
+  const s = await started(app);
+  freezeEsbuild(app);
+  const edit = applyEdit(app, "component-text", { target: "comp_1" });
+  const pending = call(app);
+  await untilInFlight();
+  kill(s.pid, "SIGKILL");
+  const r = await pending;
+  answered(r, EXIT.applied);
+  assert.match(r.stderr, /the server is gone/);
+  assert.notEqual(status(app).pid, s.pid);
+  assert.ok((await served(app)).includes(edit.text));
+});
+
+test("a socket file nobody listens on is taken over by the first call", { timeout: 120_000 }, async () => {
+  const app = newApp();
+  fs.mkdirSync(path.join(app, ".hr"));
+  // A socket file left by a process that died: bound, never closed by its owner.
+  const holder = spawn(process.execPath, ["-e",
+    `require("net").createServer().listen(${JSON.stringify(path.join(app, ".hr/control.sock"))}, () => console.log("up"))`],
+    { stdio: ["ignore", "pipe", "ignore"] });
+  await new Promise((r) => holder.stdout.once("data", r));
+  holder.kill("SIGKILL");
+  await new Promise((r) => holder.on("exit", r));
+  assert.ok(fs.existsSync(path.join(app, ".hr/control.sock")));
+  const r = answered(await call(app), EXIT.applied);
+  assert.equal(r.action, "none");
+  assert.ok((await served(app)).includes("Component 1"));
+});
+
+test("a state folder the caller cannot write: exit 3, the reason on stderr, one JSON line on stdout", { timeout: 60_000 }, async () => {
+  const app = newApp();
+  const hr = path.join(app, ".hr");
+  fs.mkdirSync(hr);
+  fs.chmodSync(hr, 0o555);
+  // root writes anywhere: the call then runs as nobody, for whom the folder is read-only.
+  let prefix = [];
+  if (process.getuid() === 0) {
+    fs.chmodSync(app, 0o755);
+    prefix = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"];
+  }
+  const r = await call(app, { prefix });
+  const res = answered(r, EXIT.serverFailed);
+  assert.equal(res.error, "server");
+  assert.match(r.stderr, /\.hr\/start\.lock: Permission denied/);
+  assert.match(res.reason, /Permission denied/);
+  assert.deepEqual(serverPids(app), []);
+});
+
+test("a server log that cannot be opened: exit 3 naming it, and the call does not hang", { timeout: 60_000 }, async () => {
+  const app = newApp();
+  fs.mkdirSync(path.join(app, ".hr/server.log"), { recursive: true });
+  const r = await call(app, { limitMs: 20_000 });
+  const res = answered(r, EXIT.serverFailed);
+  assert.match(r.stderr, /cannot open the server log .*server\.log: Is a directory/);
+  assert.equal(res.error, "server");
+  assert.deepEqual(serverPids(app), []);
+});
+
+test("the background server holds none of the caller's descriptors", { timeout: 60_000 }, async () => {
+  const app = newApp();
+  // stdout, stderr and an extra pipe (fd 3): the call finishes once all three close.
+  const r = await call(app, { extraFd: true, limitMs: 20_000 });
+  answered(r, EXIT.applied);
+  const s = status(app);
+  const fds = fs.readdirSync(`/proc/${s.pid}/fd`).map((fd) => {
+    try { return fs.readlinkSync(`/proc/${s.pid}/fd/${fd}`); } catch { return ""; }
+  });
+  assert.equal(fds[0] ?? "", "/dev/null");
+  assert.ok(fs.readlinkSync(`/proc/${s.pid}/fd/1`).endsWith(".hr/server.log"));
+  assert.ok(fs.readlinkSync(`/proc/${s.pid}/fd/2`).endsWith(".hr/server.log"));
+});
+
+test("12 first calls at once start one server, and every call gets its answer", { timeout: 180_000 }, async () => {
+  const app = newApp();
+  const results = await Promise.all(Array.from({ length: 12 }, () => call(app)));
+  results.forEach((r) => answered(r, EXIT.applied));
+  assert.equal(serverPids(app).length, 1, "one server for the app");
+  const log = fs.readFileSync(path.join(app, ".hr/server.log"), "utf8");
+  assert.equal((log.match(/serving \d+ modules at/g) || []).length, 1, log);
+  assert.equal(results.filter((r) => /serving http/.test(r.stderr)).length, 1);
+});
+
+test("a second `serve` for the same app stops before building, saying who serves", { timeout: 60_000 }, async () => {
+  const app = newApp();
+  await started(app);
+  let out = "";
+  const second = spawn(binary, ["serve", "--manifest", manifestOf(app), "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+  second.stderr.on("data", (d) => (out += d));
+  second.stdout.on("data", (d) => (out += d));
+  const code = await new Promise((r) => second.on("exit", r));
+  assert.equal(code, 1);
+  assert.match(out, /another hr-orchestrate already serves this app/);
+  assert.doesNotMatch(out, /built \d+ modules/);
+});
+
+test("a truncated manifest: exit 2 naming it, the last good build served, the next good call applies", { timeout: 120_000 }, async () => {
+  const app = newApp();
+  await started(app);
+  const before = await served(app);
+  const edit = applyEdit(app, "component-text", { target: "comp_1" });
+  const good = fs.readFileSync(manifestOf(app), "utf8");
+  fs.writeFileSync(manifestOf(app), good.slice(0, Math.floor(good.length / 2)));
+  const bad = answered(await call(app), EXIT.badManifest);
+  assert.equal(bad.error, "manifest");
+  assert.match(bad.reason, /manifest\.json/);
+  assert.equal(await served(app), before, "the last good module is still served");
+  fs.writeFileSync(manifestOf(app), good);
+  const r = answered(await call(app), EXIT.applied);
+  assert.equal(r.action, "js-update");
+  assert.ok((await served(app)).includes(edit.text));
+});
+
+test("a manifest path that is a directory is a bad manifest saying so, first call or later", { timeout: 60_000 }, async () => {
+  const app = newApp();
+  const dir = path.join(app, "as-dir");
+  fs.mkdirSync(path.join(dir, "manifest.json"), { recursive: true });
+  const first = await call(dir);
+  answered(first, EXIT.badManifest);
+  assert.match(first.stderr, /is a directory/);
+  assert.deepEqual(serverPids(dir), []);
+  await started(app);
+  fs.renameSync(manifestOf(app), manifestOf(app) + ".saved");
+  fs.mkdirSync(manifestOf(app));
+  const later = await call(app);
+  assert.match(answered(later, EXIT.badManifest).reason, /is a directory/);
+  fs.rmdirSync(manifestOf(app));
+  fs.renameSync(manifestOf(app) + ".saved", manifestOf(app));
+  answered(await call(app), EXIT.applied);
+});
+
+// A WebSocket client by hand (node 20 has none built in): the handshake, then masked text frames.
+async function openHmrSocket(url) {
+  const { hostname, port } = new URL(url);
+  const socket = net.connect(Number(port), hostname);
+  await new Promise((r) => socket.once("connect", r));
+  socket.write(`GET /@hr/ws HTTP/1.1\r\nHost: ${hostname}:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n` +
+    `Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+  const head = await new Promise((r) => socket.once("data", (d) => r(d.toString())));
+  assert.match(head, /^HTTP\/1\.1 101/);
+  socket.on("data", () => {});
+  return socket;
+}
+function textFrame(text) {
+  const payload = Buffer.from(text);
+  const mask = Buffer.from([1, 2, 3, 4]);
+  const masked = Buffer.from(payload.map((b, i) => b ^ mask[i % 4]));
+  return Buffer.concat([Buffer.from([0x81, 0x80 | payload.length]), mask, masked]);
+}
+
+test("10,000 frames that are not JSON add a few log lines, not 10,000", { timeout: 120_000 }, async () => {
+  const app = newApp();
+  const s = await started(app);
+  const log = path.join(app, ".hr/server.log");
+  const sizeBefore = fs.statSync(log).size;
+  const socket = await openHmrSocket(s.url);
+  const frame = textFrame("this is not json");
+  for (let i = 0; i < 10_000; ++i) socket.write(frame);
+  await new Promise((r) => socket.write(textFrame("still not json"), r));
+  // The server has read them all once it answers a call made after them on the same loop.
+  await sleep(500);
+  answered(await call(app), EXIT.applied);
+  socket.destroy();
+  const grown = fs.statSync(log).size - sizeBefore;
+  const text = fs.readFileSync(log, "utf8").slice(sizeBefore);
+  assert.ok((text.match(/not a JSON object/g) || []).length >= 1, "the fault is logged");
+  assert.ok(grown < 4096, `the log grew by ${grown} bytes`);
+});
