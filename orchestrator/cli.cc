@@ -41,6 +41,17 @@ int exit_code_of(const std::string& reply) {
   return kExitApplied;
 }
 
+// After a call failed: whether no server answers. A server killed during the call closes our
+// connection before the kernel has closed its listening socket, so a connect may still succeed
+// for a moment: it is given a little time to go.
+bool server_gone(const StateFiles& files) {
+  for (int i = 0; i < 100; ++i) {
+    if (!control_alive(files.control_socket)) return true;
+    std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  return false;
+}
+
 std::string recompile_request(const Config& c) {
   json::object req{{"cmd", "recompile"}, {"manifest", c.manifest.string()}};
   // The server counts the call's time from here (see daemon.cc, call_started).
@@ -91,8 +102,7 @@ int run_recompile(const Config& c) {
   // Straight to the running server (the common case: one connection per recompile); a server is
   // started only when none answers.
   auto reply = control_call(files.control_socket, request, kCallTimeout);
-  for (int starts = 0; !reply && starts < kMaxStarts && !control_alive(files.control_socket);
-       ++starts) {
+  for (int starts = 0; !reply && starts < kMaxStarts && server_gone(files); ++starts) {
     if (starts > 0 || std::filesystem::exists(files.control_socket))
       std::cerr << "hr-orchestrate: the server is gone (" << reply.error().message
                 << "); starting it again\n";
