@@ -56,6 +56,16 @@ struct Fixture {
   }
 };
 
+// A plugin whose on-load hook kills esbuild (`pid`) while its build is in flight.
+Plugin kills_child_on_load(int pid) {
+  Plugin p;
+  p.on_load.push_back({".*", "", [pid](const OnLoadArgs&) {
+                         ::kill(pid, SIGKILL);
+                         return std::optional<OnLoadResult>();
+                       }});
+  return p;
+}
+
 }  // namespace
 
 TEST_CASE("the handshake reports the pinned version") {
@@ -252,13 +262,8 @@ TEST_CASE("a child killed mid-request fails that request with the reason, then r
   std::string crash;
   f.svc->on_unexpected_exit([&](const std::string& why) { crash = why; });
   f.write("slow.js", "import './a.js';\n");
-  Plugin p;
   const int pid = f.svc->pid();
-  // The on-load hook kills esbuild while its build is in flight.
-  p.on_load.push_back({".*", "", [&](const OnLoadArgs&) {
-                         ::kill(pid, SIGKILL);
-                         return std::optional<OnLoadResult>();
-                       }});
+  const Plugin p = kills_child_on_load(pid);
   auto r = f.build(f.options("slow.js"), p);
   REQUIRE_FALSE(r);
   CHECK_THAT(r.error().message, Catch::Contains("esbuild"));
@@ -348,12 +353,8 @@ TEST_CASE(
   f.svc->on_unexpected_exit([&](const std::string&) { ++crashes; });
   f.write("entry.js", "import './a.js';\n");
   f.write("a.js", "export const a = 1;\n");
-  Plugin p;
   const int pid = f.svc->pid();
-  p.on_load.push_back({".*", "", [&](const OnLoadArgs&) {
-                         ::kill(pid, SIGKILL);
-                         return std::optional<OnLoadResult>();
-                       }});
+  const Plugin p = kills_child_on_load(pid);
   // What the pipeline does: the build fails because the child died, and its callback restarts
   // the service there and then, before the service has finished handling that exit.
   std::optional<hr::Result<std::string>> restarted;

@@ -8,15 +8,8 @@ import { createHash } from "node:crypto";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
+import { binary, generateApp, applyEdit } from "../binary_under_test.mjs";
 
-const here = path.dirname(fileURLToPath(import.meta.url));
-const repo = path.resolve(here, "../..");
-const { generateApp } = await import(path.join(repo, "bench/appgen/generate.mjs"));
-const { applyEdit } = await import(path.join(repo, "bench/appgen/simulate.mjs"));
-
-const binary = process.env.HR_ORCHESTRATE;
-assert.ok(binary && fs.existsSync(binary), "HR_ORCHESTRATE must name the hr-orchestrate binary");
 const app = fs.mkdtempSync(path.join(os.tmpdir(), "hr-cli-"));
 const manifestPath = path.join(app, "manifest.json");
 let url;
