@@ -36,11 +36,9 @@ void Pipeline::build_styles(std::vector<std::string> ids, StylesDone done) {
 void Pipeline::store_styles(const StyleBuild& build) {
   for (const auto& a : build.assets) site_.put_file(a.url, a.contents);
   for (const auto& style : build.styles) {
-    auto n = graph_.find(style.id);
     SiteState::Module s;
     s.is_style = true;
     s.code = style.css;
-    s.css_linked = n && graph_.node(*n).importers.empty();
     site_.put_module(style.id, std::move(s));
     // So a later manifest without hashes compares the disk with what was built (module_graph.h).
     if (style.source_hash) graph_.record_content(style.id, *style.source_hash);

@@ -1,5 +1,7 @@
 #include "orchestrator/site_state.h"
 
+#include <algorithm>
+
 #include "orchestrator/assemble.h"
 
 namespace hr::orch {
@@ -16,8 +18,11 @@ void SiteState::index_imports(const std::string& id, const std::vector<std::stri
 }
 
 void SiteState::put_module(const std::string& id, Module m) {
-  if (auto old = modules_.find(id); old != modules_.end())
+  std::set<std::string> touched(m.imports.begin(), m.imports.end());
+  if (auto old = modules_.find(id); old != modules_.end()) {
     index_imports(id, old->second.imports, false);
+    touched.insert(old->second.imports.begin(), old->second.imports.end());
+  }
   index_imports(id, m.imports, true);
   std::set<std::string> new_wrappers;
   for (const auto& [dep, variant] : m.wrapped)
@@ -25,6 +30,29 @@ void SiteState::put_module(const std::string& id, Module m) {
   modules_[id] = std::move(m);
   assemble(id);
   for (const auto& dep : new_wrappers) assemble_wrappers(dep);
+  relink_styles(touched);
+}
+
+bool SiteState::imported_plainly(const std::string& id) const {
+  auto it = importers_.find(id);
+  if (it == importers_.end()) return false;
+  for (const auto& importer : it->second) {
+    auto m = modules_.find(importer);
+    if (m == modules_.end()) continue;
+    const auto& wrapped = m->second.wrapped;
+    if (std::none_of(wrapped.begin(), wrapped.end(), [&](const auto& w) { return w.first == id; }))
+      return true;
+  }
+  return false;
+}
+
+void SiteState::relink_styles(const std::set<std::string>& ids) {
+  for (const auto& id : ids) {
+    auto it = modules_.find(id);
+    if (it != modules_.end() && it->second.is_style &&
+        it->second.css_linked == imported_plainly(id))
+      assemble(id);
+  }
 }
 
 void SiteState::put_source(const std::string& id, std::string bytes, bool as_file) {
@@ -60,13 +88,17 @@ void SiteState::assemble_wrappers(const std::string& id) {
 }
 
 void SiteState::remove_module(const std::string& id) {
-  if (auto old = modules_.find(id); old != modules_.end())
+  std::set<std::string> touched;
+  if (auto old = modules_.find(id); old != modules_.end()) {
     index_imports(id, old->second.imports, false);
+    touched.insert(old->second.imports.begin(), old->second.imports.end());
+  }
   modules_.erase(id);
   sources_.erase(id);
   versions_.erase(id);
   site_.modules.erase("/" + id);
   dirty_.insert("/" + id);
+  relink_styles(touched);
 }
 
 server::SiteChanges SiteState::take_changes() {
@@ -103,9 +135,10 @@ const SiteState::Module* SiteState::module(const std::string& id) const {
 }
 
 void SiteState::assemble(const std::string& id) {
-  const Module& m = modules_.at(id);
+  Module& m = modules_.at(id);
   const std::string path = "/" + id;
   dirty_.insert(path);
+  if (m.is_style) m.css_linked = !imported_plainly(id);
   if (m.is_style && m.css_linked) {
     site_.modules[path] = server::make_asset(m.code, "text/css");
     return;

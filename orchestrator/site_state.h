@@ -28,7 +28,9 @@ class SiteState {
     std::vector<std::string> imports;   // app module ids, as esbuild resolved them
     std::vector<std::string> packages;  // npm specifiers
     bool is_style = false;
-    bool css_linked = false;  // a style no module imports: linked from the HTML, served as CSS
+    // A style no built module imports plainly: linked (from the HTML, or through a `?url`
+    // import such as React Router's links()), served as CSS. Kept by SiteState.
+    bool css_linked = false;
     bool refresh_boundary = false;
     std::string source_map;  // the served module's last line (served_source_map()), or ""
     std::vector<std::pair<std::string, std::string>> wrapped;  // {id, variant} (BuiltModule)
@@ -80,6 +82,10 @@ class SiteState {
   std::string refresh_runtime_url() const;
 
   void index_imports(const std::string& id, const std::vector<std::string>& imports, bool add);
+  // Whether some built module imports `id` other than through a wrapper (`import "./x.css"`).
+  bool imported_plainly(const std::string& id) const;
+  // Re-assembles those of `ids` that are styles whose importers now want them served otherwise.
+  void relink_styles(const std::set<std::string>& ids);
 
   std::map<std::string, Module> modules_;
   std::map<std::string, std::uint64_t, std::less<>> versions_;

@@ -50,6 +50,7 @@ async function styleView(tab) {
     const faces = await document.fonts.load('16px "KaTeX_Main"').catch((err) => String(err));
     return {
       color: style("theme-box").color,
+      linked: style("linked-box").color,
       borderTop: style("theme-box").borderTopColor,
       badgeDisplay: style("radix-badge").display,
       dot: await image("theme-box"),
@@ -60,7 +61,8 @@ async function styleView(tab) {
 }
 
 // The failures of `view` against what the files say now.
-function checkStyles(view, { color, borderTop, dotFile }, failures) {
+function checkStyles(view, { color, borderTop, dotFile, linked }, failures) {
+  if (view.linked !== linked) failures.push(`linked.css (imported with ?url, a <link> in the page): .linked-box color is ${view.linked}, expected ${linked}`);
   if (view.color !== color) failures.push(`theme.css (@imported by App.css): .theme-box color is ${view.color}, expected ${color}`);
   if (view.borderTop !== borderTop) failures.push(`tokens.css (@imported by theme.css): border-top-color is ${view.borderTop}, expected ${borderTop}`);
   if (view.badgeDisplay !== "inline-flex") failures.push(`Radix Themes' CSS (imported from JS) not applied: .rt-Badge display is ${view.badgeDisplay}`);
@@ -77,7 +79,8 @@ function checkStyles(view, { color, borderTop, dotFile }, failures) {
   if (!katex) failures.push(`KaTeX's font (url() inside the npm package's CSS) did not load: ${JSON.stringify(view.katexFaces)}`);
 }
 
-const first = { color: "rgb(0, 128, 0)", borderTop: "rgb(30, 64, 175)", dotFile: "src/assets/dot.png" };
+const first = { color: "rgb(0, 128, 0)", borderTop: "rgb(30, 64, 175)", dotFile: "src/assets/dot.png",
+  linked: "rgb(13, 148, 136)" };
 
 // A hot update whose result is judged by styleView: polled until `expected` holds.
 function styleUpdate(name, edit, expected) {
@@ -121,6 +124,10 @@ describe("stylesheets of a hand-written React app: @import, url(), npm CSS (hr-o
   styleUpdate("dot.png replaced (a url() of App.css): the background is the new image, state kept",
     { id: "src/assets/dot.png", bytes: png([37, 99, 235]) },
     { ...first, borderTop: "rgb(190, 18, 60)", color: "rgb(126, 34, 206)" });
+
+  styleUpdate("linked.css edit (imported with ?url, linked by a <link>): swapped in place, state kept",
+    { id: "src/styles/linked.css", from: "rgb(13, 148, 136)", to: "rgb(234, 88, 12)" },
+    { ...first, borderTop: "rgb(190, 18, 60)", color: "rgb(126, 34, 206)", linked: "rgb(234, 88, 12)" });
 
   scenario("an @import that does not resolve: the overlay names theme.css; the fix clears it and applies", async () => {
     const tab = await openTab("broken-import");

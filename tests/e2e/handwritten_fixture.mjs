@@ -33,6 +33,7 @@ export const MODULES = [
     kind: "component",
     imports: [
       "src/App.css",
+      "src/styles/linked.css",
       "src/components/Badge.jsx",
       "src/components/Counter.jsx",
       "src/components/EnvInfo.jsx",
@@ -49,6 +50,7 @@ export const MODULES = [
   { id: "src/App.css", kind: "style" },
   { id: "src/styles/theme.css", kind: "style" },
   { id: "src/styles/tokens.css", kind: "style" },
+  { id: "src/styles/linked.css", kind: "style" },
   { id: "src/assets/dot.png", kind: "asset" },
   { id: "src/components/Badge.jsx", kind: "component", imports: [] },
   { id: "src/components/Counter.jsx", kind: "component", imports: [] },
