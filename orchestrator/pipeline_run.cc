@@ -284,7 +284,8 @@ void Pipeline::finish(std::shared_ptr<Run> run) {
   if (action == graph::Action::js_update) ++counters_.updates;
   if (action == graph::Action::css) ++counters_.css_updates;
   if (action == graph::Action::full_reload) ++counters_.reloads;
-  if (action != graph::Action::none) {
+  // What browsers acknowledge: an update or reload, or the overlay of a build with errors.
+  if (action != graph::Action::none || !res.errors.empty()) {
     last_push_build_ = res.build;
     acks_.clear();
   }

@@ -57,7 +57,8 @@ std::string Pipeline::status_json() const {
 }
 
 void Pipeline::wait_applied(RecompileResult r, int ms, std::function<void(RecompileResult)> done) {
-  const bool nothing_pushed = r.action == "none" || r.build != last_push_build_;
+  const bool nothing_pushed =
+      (r.action == "none" && r.errors.empty()) || r.build != last_push_build_;
   if (nothing_pushed || r.clients == 0 || acks_.size() >= r.clients) {
     r.timings.applied_ms = r.timings.total_ms;
     r.acknowledged = acks_.size();

@@ -204,7 +204,9 @@ async function handleMessage(message) {
       return prunePaths(message.paths || []);
     case "error":
       notifyListeners("vite:error", message);
-      return showErrorOverlay(message.err || {});
+      showErrorOverlay(message.err || {});
+      // The overlay is what this build shows: `--wait-applied` is answered once it is up.
+      return acknowledge(message.build, { ok: false, overlay: true });
     case "custom":
       return notifyListeners(message.event, message.data);
     default:

@@ -194,6 +194,31 @@ describe("hot reload of a hand-written React app (hr-orchestrate + Chromium)", (
     await report(failures, { tab, result, testids: ["env-greeting"] });
   });
 
+  scenario("a syntax error in a component: --wait-applied answers once the overlay is up; the fix clears it, no reload", async () => {
+    const tab = await openTab("syntax-error");
+    await app.waitForClients(1);
+    const since = mark(tab);
+    const failures = [];
+    const broken = await app.edit("src/components/Greeting.jsx", "Wave back\n      </button>", "Wave back\n      </buton>",
+      { waitApplied: WAIT_APPLIED_MS });
+    const errors = JSON.stringify(broken.errors ?? []);
+    if (!/src\/components\/Greeting\.jsx/.test(errors)) failures.push(`the call's errors do not name Greeting.jsx: ${errors}`);
+    // Every update of this build is blocked by the error: what the page shows of it is the overlay.
+    if (broken.timings?.applied === undefined || broken.acknowledged !== 1) {
+      failures.push(`--wait-applied was not answered by the page's overlay: ${JSON.stringify({ acknowledged: broken.acknowledged, timings: broken.timings })}`);
+    }
+    const overlay = await waitUntil(() => tab.overlayText(), "the error overlay", DOM_WAIT_MS).catch(() => null);
+    if (!overlay || !overlay.includes("src/components/Greeting.jsx")) failures.push(`overlay: ${JSON.stringify(overlay)}`);
+    const fixed = await app.edit("src/components/Greeting.jsx", "Wave back\n      </buton>", "Wave back\n      </button>",
+      { waitApplied: WAIT_APPLIED_MS });
+    if ((fixed.errors ?? []).length) failures.push(`the fix still reports errors: ${JSON.stringify(fixed.errors)}`);
+    const gone = await waitUntil(async () => (await tab.overlayText()) === null, "the overlay to go", DOM_WAIT_MS).then(() => true, () => false);
+    if (!gone) failures.push("the overlay stayed after the fix");
+    if (tab.loads !== 1) failures.push(`the page loaded ${tab.loads} times`);
+    failures.push(...pageProblems(tab, since));
+    await report(failures, { tab, result: broken });
+  });
+
   scenario("main.jsx edit (the entry): exactly one full reload, with its reason", async () => {
     const tab = await openTab("before-entry");
     await app.waitForClients(1);

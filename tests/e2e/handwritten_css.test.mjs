@@ -137,6 +137,9 @@ describe("stylesheets of a hand-written React app: @import, url(), npm CSS (hr-o
     const broken = await app.edit("src/styles/theme.css", '@import "./tokens.css";', '@import "./missing.css";',
       { waitApplied: WAIT_APPLIED_MS });
     const errors = JSON.stringify(broken.errors ?? []);
+    if (broken.timings?.applied === undefined || broken.acknowledged !== 1) {
+      failures.push(`--wait-applied was not answered by the page's overlay: ${JSON.stringify({ acknowledged: broken.acknowledged, timings: broken.timings })}`);
+    }
     if (!/src\/styles\/theme\.css/.test(errors) || !/missing\.css/.test(errors)) failures.push(`the call's errors do not name theme.css and missing.css: ${errors}`);
     const overlay = await waitUntil(() => tab.overlayText(), "the error overlay", DOM_WAIT_MS).catch(() => null);
     if (!overlay || !overlay.includes("src/styles/theme.css")) failures.push(`overlay: ${JSON.stringify(overlay)}`);
