@@ -7,6 +7,7 @@
 
 #include "common/read_file.h"
 #include "orchestrator/assemble.h"
+#include "orchestrator/missing_packages.h"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -185,11 +186,22 @@ std::string Pipeline::reload_env() {
 }
 
 void Pipeline::ensure_deps(std::function<void(Result<bool>)> done) {
-  if (!packages_dirty_ && !site_.deps().key.empty()) return done(false);
+  // A missing package is looked for again at every recompile, until it is installed.
+  if (!packages_dirty_ && missing_package_errors_.empty() && !site_.deps().key.empty())
+    return done(false);
   packages_dirty_ = false;
   auto wanted = site_.packages_in_use();
   if (fs::exists(root_ / "node_modules/react-refresh/package.json")) wanted.insert(kRefreshRuntime);
-  std::vector<std::string> specs(wanted.begin(), wanted.end());
+  std::vector<std::string> specs;
+  missing_package_errors_.clear();
+  for (const auto& spec : wanted) {
+    if (package_installed(root_, package_name(spec))) {
+      specs.push_back(spec);
+      continue;
+    }
+    for (const auto& id : site_.importers_of_package(spec))
+      missing_package_errors_.push_back(missing_package_error(root_, id, spec));
+  }
   std::vector<std::string> have;
   for (const auto& [spec, url] : site_.deps().entry) have.push_back(spec);
   if (specs == have && !site_.deps().key.empty()) return done(false);
@@ -248,8 +260,17 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
   cold->tty = options_.progress_on_tty && isatty(STDERR_FILENO);
   cold->done = [this, cold, done] {
     ensure_deps([this, cold, done](Result<bool> deps) {
-      if (!deps) return done(deps.error());
-      for (const auto& e : cold->errors) spdlog::error("{}", esbuild::format_message(e));
+      // Serving what built, with the overlay, beats not serving: the next recompile retries.
+      if (!deps) {
+        esbuild::Message m;
+        m.text = deps.error().message;
+        cold->errors.push_back(m);
+      }
+      auto& errors = cold->errors;
+      errors.insert(errors.end(), missing_package_errors_.begin(), missing_package_errors_.end());
+      for (const auto& e : errors) spdlog::error("{}", esbuild::format_message(e));
+      if (!errors.empty())
+        stand_error(browser_error_json(std::string(current_->build), errors.front()));
       publish();
       spdlog::info("built {} modules in {:.0f} ms ({} with errors)", cold->js.size(),
                    ms_since(cold->t0), cold->errors.size());

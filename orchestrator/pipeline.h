@@ -137,6 +137,9 @@ class Pipeline {
   std::string update_message(Run& run);
   void finish(std::shared_ptr<Run> run);
   void publish();
+  // The `error` message that stands until a build without errors ("": none stands): sent to pages
+  // that connect meanwhile, and inlined into the HTML shell.
+  void stand_error(std::string error_json);
   void record_decision(const RecompileResult& r);
   void check_waiters();
   bool is_js(std::string_view id) const;
@@ -170,6 +173,8 @@ class Pipeline {
   bool error_standing_ = false;
   std::string standing_error_;   // the `error` message while one stands
   bool packages_dirty_ = false;  // some module's npm imports changed since the last bundle
+  // Imports of npm packages that are not installed (missing_packages.h), as of the last bundle.
+  std::vector<esbuild::Message> missing_package_errors_;
 
   std::string last_push_build_;
   WarnLimiter client_warnings_;  // per client and kind: a flood of bad frames is a few lines

@@ -41,26 +41,6 @@ double ms_between(Clock::time_point a, Clock::time_point b) {
   return std::chrono::duration<double, std::milli>(b - a).count();
 }
 
-std::string error_frame(const esbuild::Message& e) {
-  if (!e.location || e.location->line_text.empty()) return "";
-  const std::string n = std::to_string(e.location->line);
-  return n + " | " + e.location->line_text + "\n" + std::string(n.size(), ' ') + " | " +
-         std::string(std::max(0, e.location->column), ' ') + "^";
-}
-
-std::string error_message(const std::string& build, const esbuild::Message& e) {
-  json::object err;
-  err["message"] = e.text;
-  err["id"] = e.location ? e.location->file : "";
-  err["frame"] = error_frame(e);
-  if (e.location) {
-    err["loc"] = json::object{
-        {"file", e.location->file}, {"line", e.location->line}, {"column", e.location->column}};
-  }
-  return json::serialize(
-      json::object{{"type", "error"}, {"build", build}, {"err", std::move(err)}});
-}
-
 // The planner's reasons start with the action ("full-reload: ..."); the result and the browser's
 // console line name the action already.
 std::string without_action_prefix(const std::string& reason) {
@@ -179,16 +159,18 @@ void Pipeline::after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build) 
   res.errors.insert(res.errors.begin(), run->style_errors.begin(), run->style_errors.end());
   res.rebuilt.insert(res.rebuilt.begin(), run->styles_built.begin(), run->styles_built.end());
   site_.set_versions(run->versioned, run->timestamp);
-  for (const auto& e : res.errors)
-    if (e.location) run->failing.insert(e.location->file);
   ensure_deps([this, run](Result<bool> deps) {
+    auto& errors = run->result.errors;
     if (!deps) {
       esbuild::Message m;
       m.text = deps.error().message;
-      run->result.errors.push_back(m);
+      errors.push_back(m);
     } else {
       run->deps_changed = *deps;
     }
+    errors.insert(errors.end(), missing_package_errors_.begin(), missing_package_errors_.end());
+    for (const auto& e : errors)
+      if (e.location) run->failing.insert(e.location->file);
     run->result.timings.esbuild_ms = ms_between(run->build_started, Clock::now());
     push(run);
   });
@@ -241,6 +223,12 @@ std::string Pipeline::update_message(Run& run) {
       json::object{{"type", "update"}, {"build", res.build}, {"updates", std::move(updates)}});
 }
 
+void Pipeline::stand_error(std::string error_json) {
+  error_standing_ = !error_json.empty();
+  standing_error_ = error_json;
+  site_.set_standing_error(std::move(error_json));
+}
+
 void Pipeline::push(std::shared_ptr<Run> run) {
   const auto t_push = Clock::now();
   auto& res = run->result;
@@ -258,14 +246,10 @@ void Pipeline::push(std::shared_ptr<Run> run) {
   const std::string message = update_message(*run);
   if (!res.errors.empty()) {
     ++counters_.errors;
-    error_standing_ = true;
-    run->error_json = error_message(res.build, res.errors.front());
-    standing_error_ = run->error_json;
-    site_.set_standing_error(run->error_json);
+    run->error_json = browser_error_json(res.build, res.errors.front());
+    stand_error(run->error_json);
   } else if (error_standing_) {
-    error_standing_ = false;
-    standing_error_.clear();
-    site_.set_standing_error("");
+    stand_error("");
   }
   publish();  // before the push, so browsers fetch the new modules
   if (!message.empty()) server_.broadcast(message);

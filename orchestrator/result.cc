@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 namespace hr::orch {
@@ -9,6 +10,13 @@ namespace hr::orch {
 namespace json = boost::json;
 
 namespace {
+std::string error_frame(const esbuild::Message& e) {
+  if (!e.location || e.location->line_text.empty()) return "";
+  const std::string n = std::to_string(e.location->line);
+  return n + " | " + e.location->line_text + "\n" + std::string(n.size(), ' ') + " | " +
+         std::string(std::max(0, e.location->column), ' ') + "^";
+}
+
 json::array strings(const std::vector<std::string>& v) {
   json::array a;
   for (const auto& s : v) a.emplace_back(s);
@@ -62,4 +70,17 @@ std::string server_failure_json(const std::string& message) {
   r.server_error = message;
   return r.to_json();
 }
+std::string browser_error_json(const std::string& build, const esbuild::Message& e) {
+  json::object err;
+  err["message"] = e.text;
+  err["id"] = e.location ? e.location->file : "";
+  err["frame"] = error_frame(e);
+  if (e.location) {
+    err["loc"] = json::object{
+        {"file", e.location->file}, {"line", e.location->line}, {"column", e.location->column}};
+  }
+  return json::serialize(
+      json::object{{"type", "error"}, {"build", build}, {"err", std::move(err)}});
+}
+
 }  // namespace hr::orch

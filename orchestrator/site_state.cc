@@ -169,6 +169,14 @@ std::set<std::string> SiteState::packages_in_use() const {
   return out;
 }
 
+std::vector<std::string> SiteState::importers_of_package(const std::string& spec) const {
+  std::vector<std::string> out;
+  for (const auto& [id, m] : modules_)
+    if (std::find(m.packages.begin(), m.packages.end(), spec) != m.packages.end())
+      out.push_back(id);
+  return out;
+}
+
 std::string SiteState::refresh_runtime_url() const {
   auto it = deps_.entry.find(kRefreshRuntime);
   return it == deps_.entry.end() ? "" : it->second;

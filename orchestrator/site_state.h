@@ -56,6 +56,8 @@ class SiteState {
   const DepsBundle& deps() const { return deps_; }
   // Every npm specifier some module imports, plus the refresh runtime when the app has it.
   std::set<std::string> packages_in_use() const;
+  // The modules that import npm specifier `spec`.
+  std::vector<std::string> importers_of_package(const std::string& spec) const;
 
   void set_html(std::string raw_html);
   // An error that stands: new pages get it in the shell, so they show the overlay at once.

@@ -386,3 +386,28 @@ test("10,000 frames that are not JSON add a few log lines, not 10,000", { timeou
   assert.ok((text.match(/not a JSON object/g) || []).length >= 1, "the fault is logged");
   assert.ok(grown < 4096, `the log grew by ${grown} bytes`);
 });
+
+test("an npm package that is not installed, at cold start: the rest is served with the error; removing the import clears it", { timeout: 120_000 }, async () => {
+  const app = newApp();
+  const file = path.join(app, COMPONENT);
+  fs.writeFileSync(file, 'import pad from "left-pad-not-installed";\n' + fs.readFileSync(file, "utf8"));
+  const r = await call(app);
+  const res = answered(r, EXIT.compileErrors);
+  const error = res.errors.find((e) => e.file === COMPONENT);
+  assert.ok(error, `the errors name ${COMPONENT}: ${JSON.stringify(res.errors)}`);
+  assert.equal(error.line, 1);
+  assert.equal(error.column, 16);  // the opening quote, as esbuild points
+  assert.match(error.text, /"left-pad-not-installed".*not installed/);
+  // The server serves: the page (with the error inlined for the overlay) and the other modules.
+  const s = status(app);
+  assert.equal(s.error_standing, true);
+  const page = await fetch(new URL("/", s.url), { headers: { accept: "text/html" } }).then((x) => x.text());
+  assert.match(page, /__hr_standing_error = .*left-pad-not-installed/);
+  assert.ok((await served(app, "app_components/comp_3.jsx")).includes("Component 3"));
+  // The compiler drops the import (or it gets installed): the next call applies and clears it.
+  const edit = applyEdit(app, "component-text", { target: "comp_1" });
+  const fixed = answered(await call(app), EXIT.applied);
+  assert.deepEqual(fixed.errors, []);
+  assert.equal(status(app).error_standing, false);
+  assert.ok((await served(app)).includes(edit.text));
+});
