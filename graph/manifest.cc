@@ -374,7 +374,22 @@ class Reader {
     if (const json::value* v = top.if_contains("ignore")) {
       if (!string_array(*v, {"/ignore"}, false, m_.ignore)) return false;
     }
-    return opt_string(top, "backend", {"/backend"}, m_.backend);
+    return opt_string(top, "backend", {"/backend"}, m_.backend) && read_router(top);
+  }
+
+  bool read_router(const json::object& top) {
+    const json::value* v = top.if_contains("router");
+    if (!v) return true;
+    const json::object* o = v->if_object();
+    if (!o) return fail("/router", "expected an object ({\"root\": module id})");
+    const json::value* root = o->if_contains("root");
+    if (!root)
+      return fail("/router/root", "required field missing (expected the root route module's id)");
+    if (!root->is_string()) return fail("/router/root", "expected a string");
+    m_.router_root = keep(root->get_string());
+    if (!m_.index->positions.contains(m_.router_root))
+      return fail("/router/root", "unknown module " + quoted(m_.router_root));
+    return true;
   }
 
   Manifest& m_;

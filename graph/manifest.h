@@ -78,6 +78,9 @@ struct Manifest {
   std::vector<std::string_view> extensions = {".js", ".jsx", ".ts", ".tsx", ".mjs"};
   std::vector<std::string_view> ignore;
   std::string_view backend;
+  // React Router's framework mode (`ssr: false`): the root route module; "" when absent. The
+  // orchestrator then serves the document and the client entry, each `page` with a `route` a route.
+  std::string_view router_root;
 
   // Lenient findings worth a log line (unknown ids in `changed`).
   std::vector<std::string> warnings;

@@ -1,6 +1,7 @@
-# Writes the HMR client's JavaScript into a C++ source file, so the binary serves it without
-# reading anything from disk. Called with -DIN=<js files, separated by |> -DOUT=<cc file>; the
-# files are concatenated in order into the one script served at /@hr/client.js.
+# Writes JavaScript the binary serves into a C++ source file, so it needs nothing from disk.
+# Called with -DIN=<js files, separated by |> -DOUT=<cc file> -DNAME=<function>: the files are
+# concatenated in order and returned by `const char* hr::orch::NAME()` (client_js: the HMR client
+# served at /@hr/client.js; router_runtime_js: the framework-mode entry's runtime).
 string(REPLACE "|" ";" files "${IN}")
 set(js "")
 foreach(f IN LISTS files)
@@ -12,4 +13,4 @@ foreach(f IN LISTS files)
   string(APPEND js "${part}")
 endforeach()
 file(WRITE "${OUT}" "// Generated from orchestrator/client/*.js by embed_client.cmake.\n"
-  "namespace hr::orch {\nconst char* client_js() {\n  return R\"hrclientjs(${js})hrclientjs\";\n}\n}  // namespace hr::orch\n")
+  "namespace hr::orch {\nconst char* ${NAME}() {\n  return R\"hrclientjs(${js})hrclientjs\";\n}\n}  // namespace hr::orch\n")

@@ -91,6 +91,10 @@ Result<std::vector<MetafileOutput>> read_metafile_outputs(std::string_view metaf
           m.imports.push_back(std::move(spec));
       }
     }
+    if (const json::value* exports = o->if_contains("exports"); exports && exports->is_array()) {
+      for (const auto& e : exports->get_array())
+        if (e.is_string()) m.exports.emplace_back(e.get_string());
+    }
     out.push_back(std::move(m));
   }
   return out;

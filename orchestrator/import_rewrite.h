@@ -27,12 +27,14 @@ struct SpecifierUrl {
 // Returns `code` with each specifier's import-position occurrences replaced by its URL.
 Result<std::string> rewrite_imports(std::string_view code, const std::vector<SpecifierUrl>& specs);
 
-// The import specifiers of each output in esbuild's metafile JSON, keyed by the output's path
-// relative to the working directory; `entry` is the output's entry point (relative too).
+// The import specifiers and export names of each output in esbuild's metafile JSON, keyed by the
+// output's path relative to the working directory; `entry` is the output's entry point (relative
+// too).
 struct MetafileOutput {
   std::string path;
   std::string entry;
   std::vector<std::string> imports;  // distinct paths, as written in the source
+  std::vector<std::string> exports;  // the names the module exports ("default", "meta")
 };
 Result<std::vector<MetafileOutput>> read_metafile_outputs(std::string_view metafile_json);
 

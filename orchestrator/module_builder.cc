@@ -1,9 +1,11 @@
 #include "orchestrator/module_builder.h"
 
 #include <algorithm>
+#include <map>
 #include <set>
 
 #include "common/read_file.h"
+#include "orchestrator/import_rewrite.h"
 #include "orchestrator/module_builder_batch.h"
 #include "orchestrator/source_map.h"
 
@@ -86,6 +88,7 @@ esbuild::BuildOptions ModuleBuilder::base_options() const {
              // A map per output, as a second output file: source_map.h serves it inline.
              "--sourcemap=external"};
   o.flags.insert(o.flags.end(), defines_.begin(), defines_.end());
+  o.metafile = true;  // its outputs' export names (a route module's clientLoader, meta, ...)
   return o;
 }
 
@@ -197,6 +200,9 @@ void ModuleBuilder::run(std::shared_ptr<Batch> batch) {
       return run(batch);
     }
     const auto maps = maps_by_js(r->output_files);
+    std::map<std::string, std::vector<std::string>> exports;
+    if (auto outputs = read_metafile_outputs(r->metafile))
+      for (auto& o : *outputs) exports[o.path] = std::move(o.exports);
     for (auto& f : r->output_files) {
       if (f.path.ends_with(".map")) continue;
       const std::string rel = module_id_of(outdir_, f.path);
@@ -205,6 +211,7 @@ void ModuleBuilder::run(std::shared_ptr<Batch> batch) {
       BuiltModule m = std::move(batch->seen[id]);
       m.id = id;
       m.code = std::move(f.contents);
+      m.exports = std::move(exports[module_id_of(root_, f.path)]);
       auto map = maps.find(f.path);
       if (map != maps.end()) m.source_map = source_map(map->second);
       batch->take(std::move(m));

@@ -65,6 +65,7 @@ struct BuiltModule {
   std::string source_map;
   std::vector<std::string> imports;   // app module ids it imports, as resolved
   std::vector<std::string> packages;  // npm specifiers it imports
+  std::vector<std::string> exports;   // the names it exports, from esbuild's metafile
   // The imports taken through a wrapper (ImportTarget::variant): {id, variant}; also in imports.
   std::vector<std::pair<std::string, std::string>> wrapped;
   // graph::content_hash of the text read before the build: what was built, or (when the file moved

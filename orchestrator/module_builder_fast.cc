@@ -153,6 +153,7 @@ void ModuleBuilder::take_outputs(Batch& batch, const esbuild::BuildResult& r,
     std::optional<BuiltModule> m;
     if (it != by_path.end()) m = rewritten(id, f.contents, it->second->imports);
     if (m) {
+      m->exports = it->second->exports;
       auto map = maps.find(f.path);
       if (map != maps.end()) m->source_map = source_map(map->second);
       batch.take(std::move(*m));

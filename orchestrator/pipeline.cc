@@ -142,6 +142,7 @@ void Pipeline::store(const ModuleBuild& build) {
     s.code = m.code;
     s.imports = m.imports;
     s.packages = m.packages;
+    s.exports = m.exports;
     s.refresh_boundary = n && graph_.node(*n).accept;
     s.wrapped = m.wrapped;
     // Encoded here, once per build: importers are assembled again at every version change.
@@ -242,7 +243,7 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
   env_ = load_app_env(root_, vite_environment());
   for (const auto& w : env_.warnings) spdlog::warn("{}", w);
   builder_->set_defines(env_define_flags(env_));
-  site_.set_html(read_file_or_empty(root_ / std::string(manifest->html)));
+  site_.set_html(shell_html());
   std::vector<std::string> js, styles;
   for (graph::NodeId n = 0; n < graph_.node_count(); ++n) {
     const auto& node = graph_.node(n);
@@ -259,6 +260,7 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
   cold->t0 = t0;
   cold->tty = options_.progress_on_tty && isatty(STDERR_FILENO);
   cold->done = [this, cold, done] {
+    refresh_router();
     ensure_deps([this, cold, done](Result<bool> deps) {
       // Serving what built, with the overlay, beats not serving: the next recompile retries.
       if (!deps) {

@@ -150,6 +150,11 @@ class Pipeline {
   // holds imports it, e.g. a stylesheet `@import`ed by a loaded one or an image a component uses.
   bool is_loaded(std::string_view id, int depth = 0) const;
   std::uint64_t next_timestamp();
+  // The HTML shell: the manifest's `html` file, or in framework mode the generated document.
+  std::string shell_html() const;
+  // Framework mode (router_entry.h): puts the client entry built from the current manifest and
+  // builds; yields the reload reason when the route table changed after it was served, else "".
+  std::string refresh_router();
 
   boost::asio::io_context& io_;
   esbuild::Service& esbuild_;
@@ -166,6 +171,7 @@ class Pipeline {
   std::filesystem::path root_;
   std::shared_ptr<graph::Manifest> current_;  // keeps the graph's last manifest's strings alive
   std::uint64_t last_timestamp_ = 0;
+  std::string router_code_;  // the client entry last put (framework mode)
 
   std::vector<Pending> queue_;
   bool busy_ = false;

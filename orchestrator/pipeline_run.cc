@@ -32,6 +32,7 @@ struct Pipeline::Run {
   std::vector<esbuild::Message> style_errors;
   std::vector<std::string> styles_built;
   bool deps_changed = false;
+  std::string router_reload;  // the route table changed: the reason
   std::string error_json;
 };
 
@@ -128,8 +129,7 @@ void Pipeline::start_run(std::vector<Pending> batch) {
     packages_dirty_ = true;
   }
   run->timestamp = next_timestamp();
-  if (run->diff.html_changed)
-    site_.set_html(read_file_or_empty(root_ / std::string(current_->html)));
+  if (run->diff.html_changed) site_.set_html(shell_html());
   run->build_started = Clock::now();
   run->js.assign(js.begin(), js.end());
   build_styles({styles.begin(), styles.end()}, [this, run](std::vector<esbuild::Message> errors,
@@ -159,6 +159,7 @@ void Pipeline::after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build) 
   res.errors.insert(res.errors.begin(), run->style_errors.begin(), run->style_errors.end());
   res.rebuilt.insert(res.rebuilt.begin(), run->styles_built.begin(), run->styles_built.end());
   site_.set_versions(run->versioned, run->timestamp);
+  run->router_reload = refresh_router();
   ensure_deps([this, run](Result<bool> deps) {
     auto& errors = run->result.errors;
     if (!deps) {
@@ -183,6 +184,9 @@ std::string Pipeline::update_message(Run& run) {
   if (run.deps_changed) {
     d.action = graph::Action::full_reload;
     d.reason = "full-reload: the set of npm packages the app imports changed";
+  } else if (!run.router_reload.empty()) {
+    d.action = graph::Action::full_reload;
+    d.reason = run.router_reload;
   }
   if (errors && d.action == graph::Action::full_reload) {
     pending_reload_ = d.reason;  // held until the code compiles again

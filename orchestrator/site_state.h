@@ -27,6 +27,7 @@ class SiteState {
     std::string code;                   // built, deps key as placeholder; CSS text for styles
     std::vector<std::string> imports;   // app module ids, as esbuild resolved them
     std::vector<std::string> packages;  // npm specifiers
+    std::vector<std::string> exports;   // export names (BuiltModule)
     bool is_style = false;
     // A style no built module imports plainly: linked (from the HTML, or through a `?url`
     // import such as React Router's links()), served as CSS. Kept by SiteState.

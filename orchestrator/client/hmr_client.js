@@ -136,6 +136,15 @@ class HotContext {
   }
 }
 
+// The URL of a module's newest version this page was told about (a route module loaded on first
+// visit, after updates to it were pushed): `url` itself when none was.
+const newestTimestamp = new Map(); // path -> timestamp
+export function currentUrl(url) {
+  const path = pathOf(url);
+  const timestamp = newestTimestamp.get(path);
+  return timestamp ? withTimestamp(path, timestamp) : url;
+}
+
 export function createHotContext(ownerPath) {
   return new HotContext(pathOf(ownerPath));
 }
@@ -256,6 +265,7 @@ async function applyUpdate(message) {
   await notifyListeners("vite:beforeUpdate", message);
   try {
     const updates = message.updates || [];
+    for (const u of updates) newestTimestamp.set(u.acceptedPath || u.path, u.timestamp);
     const styles = Promise.all(updates.filter((u) => u.type === "css-update").map(swapStylesheet));
     const appliers = await Promise.all(updates.filter((u) => u.type === "js-update").map(fetchUpdate));
     for (const apply of appliers) apply?.();

@@ -1,0 +1,135 @@
+#include "orchestrator/router_entry.h"
+
+#include <algorithm>
+#include <cctype>
+#include <set>
+
+#include "orchestrator/assemble.h"
+#include "orchestrator/prebundle.h"
+
+namespace hr::orch {
+
+const char* router_runtime_js();  // client/router_runtime.js, built in (embed_client.cmake)
+
+namespace {
+
+bool is_name(std::string_view s) {
+  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '$';
+  });
+}
+
+// One segment: "[slug]" -> ":slug", "[[lang]]" -> ":lang?", "[...rest]" / "[[...rest]]" -> "*".
+Result<std::string> segment(std::string_view s) {
+  if (!s.starts_with('[')) {
+    if (s.find_first_of("[]") != std::string_view::npos) return fail("unbalanced brackets");
+    return std::string(s);
+  }
+  const bool optional = s.starts_with("[[");
+  const size_t open = optional ? 2 : 1;
+  if (s.size() <= 2 * open || s.substr(s.size() - open) != (optional ? "]]" : "]"))
+    return fail("unbalanced brackets");
+  std::string_view name = s.substr(open, s.size() - 2 * open);
+  if (name.starts_with("...")) {
+    if (!is_name(name.substr(3))) return fail("not a parameter name");
+    return std::string("*");
+  }
+  if (!is_name(name)) return fail("not a parameter name");
+  return ":" + std::string(name) + (optional ? "?" : "");
+}
+
+bool has(const RouteModule& m, std::string_view name) {
+  return std::find(m.exports.begin(), m.exports.end(), name) != m.exports.end();
+}
+
+std::string exports_json(const RouteModule& m) {
+  std::string out = "[";
+  for (size_t i = 0; i < m.exports.size(); ++i) out += (i ? "," : "") + json_string(m.exports[i]);
+  return out + "]";
+}
+
+std::string route_json(const RouteModule& m, std::string_view id, std::string_view path) {
+  std::string out = "  {\"id\": " + json_string(id);
+  if (id != "root") {
+    out += ", \"parentId\": \"root\"";
+    out += path.empty() ? ", \"index\": true" : ", \"path\": " + json_string(path);
+  } else {
+    out += ", \"path\": \"\"";
+  }
+  out += ", \"module\": " + json_string(import_url(m.id, "")) + ", \"exports\": " + exports_json(m);
+  return out + "}";
+}
+
+}  // namespace
+
+Result<std::string> react_router_path(std::string_view route) {
+  std::string out;
+  size_t pos = route.starts_with('/') ? 1 : 0;
+  while (pos < route.size()) {
+    size_t end = route.find('/', pos);
+    if (end == std::string_view::npos) end = route.size();
+    const std::string_view s = route.substr(pos, end - pos);
+    pos = end + 1;
+    if (s.empty()) continue;  // "//" or a trailing "/"
+    auto seg = segment(s);
+    if (!seg) return fail("segment \"" + std::string(s) + "\": " + seg.error().message);
+    out += (out.empty() ? "" : "/") + *seg;
+  }
+  return out;
+}
+
+std::string route_id(std::string_view page_id, std::string_view root_id) {
+  const size_t slash = root_id.rfind('/');
+  const std::string_view dir = slash == std::string_view::npos ? "" : root_id.substr(0, slash + 1);
+  std::string_view id = page_id.starts_with(dir) ? page_id.substr(dir.size()) : page_id;
+  const size_t dot = id.rfind('.');
+  if (dot != std::string_view::npos && id.find('/', dot) == std::string_view::npos)
+    id = id.substr(0, dot);
+  return std::string(id);
+}
+
+std::vector<std::string> router_entry_packages() {
+  return {"react", "react-dom/client", "react-router", "react-router/dom"};
+}
+
+std::string router_entry_code(const RouterApp& app, std::vector<std::string>& problems) {
+  auto dep = [](const char* spec) {
+    return json_string(deps_url(spec, std::string(kDepsKeyPlaceholder)));
+  };
+  std::string code = "import * as __hr_React from " + dep("react") +
+                     ";\nimport { createRoot as __hr_createRoot } from " + dep("react-dom/client") +
+                     ";\nimport * as __hr_RR from " + dep("react-router") +
+                     ";\nimport { RouterProvider as __hr_RouterProvider } from " +
+                     dep("react-router/dom") + ";\nimport * as __hr_root from " +
+                     json_string(import_url(app.root.id, "")) +
+                     ";\nimport { currentUrl as __hr_currentUrl } from \"/@hr/client.js\";\n";
+  code += "const __hr_route_table = [\n" + route_json(app.root, "root", "");
+  std::set<std::string> paths, ids{"root"};
+  for (const auto& page : app.pages) {
+    auto path = react_router_path(page.route);
+    std::string id = route_id(page.id, app.root.id);
+    if (!path) {
+      problems.push_back(page.id + ": route \"" + page.route + "\": " + path.error().message);
+      continue;
+    }
+    if (!paths.insert(*path).second) {
+      problems.push_back(page.id + ": route \"" + page.route + "\" is already another page's");
+      continue;
+    }
+    if (!ids.insert(id).second) id = page.id;  // "routes/x.jsx" beside "routes/x.js"
+    code += ",\n" + route_json(page, id, *path);
+  }
+  code += "\n];\n";
+  if (!has(app.root, "Layout") && !has(app.root, "default"))
+    problems.push_back(app.root.id +
+                       ": the root route module exports neither Layout nor a default");
+  return code + router_runtime_js();
+}
+
+std::string router_shell_html() {
+  return "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n</head>\n<body>\n"
+         "<script type=\"module\" src=\"" +
+         std::string(kRouterEntryPath) + "\"></script>\n</body>\n</html>\n";
+}
+
+}  // namespace hr::orch
