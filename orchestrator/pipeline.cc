@@ -123,7 +123,17 @@ void Pipeline::build_modules(std::vector<std::string> ids,
                              std::function<void(Result<ModuleBuild>)> done) {
   ++counters_.module_builds;
   retrying<ModuleBuild>([this, ids](auto cb) { builder_->build(ids, std::move(cb)); },
-                        std::move(done));
+                        [this, done](Result<ModuleBuild> r) {
+                          if (r) note_failed_modules(*r);
+                          done(std::move(r));
+                        });
+}
+
+void Pipeline::note_failed_modules(const ModuleBuild& build) {
+  for (const auto& m : build.modules) failed_modules_.erase(m.id);
+  for (const auto& e : build.errors) {
+    if (e.location && graph_.find(e.location->file)) failed_modules_.insert(e.location->file);
+  }
 }
 
 bool Pipeline::esbuild_died_since(int pid, const std::string& why) {

@@ -115,6 +115,9 @@ class Pipeline {
                 bool retry = true);
   // Whether a failure of an attempt started when esbuild had `pid` may be esbuild's death.
   bool esbuild_died_since(int pid, const std::string& why);
+  // Remembers the modules a build failed on, and forgets those that built: a module that failed is
+  // built again at every recompile until it builds, so its error stands in every call's answer.
+  void note_failed_modules(const ModuleBuild& build);
   void store(const ModuleBuild& build);
   // Builds stylesheets (style_builder.h) and stores the ones that built; yields the errors and the
   // ids built. A stylesheet that failed is built again at every recompile until it builds.
@@ -166,6 +169,7 @@ class Pipeline {
   std::unique_ptr<StyleBuilder> style_builder_;
   StyleIncludes style_includes_;
   std::set<std::string> failed_styles_;
+  std::set<std::string> failed_modules_;  // JS modules whose last build failed
   AppEnv env_;
   SiteState site_;
   std::filesystem::path root_;

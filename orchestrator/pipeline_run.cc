@@ -111,6 +111,10 @@ void Pipeline::start_run(std::vector<Pending> batch) {
   };
   for (auto n : run->diff.changed) take(graph_.id(n));
   for (auto n : run->diff.added) take(graph_.id(n));
+  for (const auto& id : failed_modules_) {
+    auto n = graph_.find(id);
+    if (n && graph_.node(*n).present) js.insert(id);
+  }
   if (std::string why = reload_env(); !why.empty()) {
     for (graph::NodeId n = 0; n < graph_.node_count(); ++n)
       if (graph_.node(n).present && !is_asset(graph_.id(n)) && is_js(graph_.id(n)))

@@ -10,12 +10,32 @@ namespace hr::orch {
 namespace json = boost::json;
 
 namespace {
+bool utf8_continuation(char c) {
+  return (static_cast<unsigned char>(c) & 0xC0) == 0x80;
+}
+}  // namespace
+
 std::string error_frame(const esbuild::Message& e) {
   if (!e.location || e.location->line_text.empty()) return "";
+  const std::string& text = e.location->line_text;
+  size_t column = std::min<size_t>(std::max(0, e.location->column), text.size());
+  // A long line (a compiler's one-line render) is cut around the column, so the caret is on
+  // screen: the overlay's frame would otherwise need scrolling to column 611.
+  size_t start = 0, end = text.size();
+  if (text.size() > kFrameWidth) {
+    start = column > kFrameWidth * 3 / 5 ? column - kFrameWidth * 3 / 5 : 0;
+    end = std::min(text.size(), start + kFrameWidth);
+    while (start > 0 && utf8_continuation(text[start])) --start;
+    while (end < text.size() && utf8_continuation(text[end])) ++end;
+  }
+  const std::string before = start > 0 ? "..." : "", after = end < text.size() ? "..." : "";
   const std::string n = std::to_string(e.location->line);
-  return n + " | " + e.location->line_text + "\n" + std::string(n.size(), ' ') + " | " +
-         std::string(std::max(0, e.location->column), ' ') + "^";
+  return n + " | " + before + text.substr(start, end - start) + after + "\n" +
+         std::string(n.size(), ' ') + " | " + std::string(before.size() + column - start, ' ') +
+         "^";
 }
+
+namespace {
 
 json::array strings(const std::vector<std::string>& v) {
   json::array a;

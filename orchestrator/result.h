@@ -50,4 +50,9 @@ std::string server_failure_json(const std::string& message);
 // the overlay's text, file, line, column and code frame.
 std::string browser_error_json(const std::string& build, const esbuild::Message& e);
 
+// The code frame of an error: its line with a caret under the column. A line longer than
+// kFrameWidth is shown as the kFrameWidth bytes around the column, cut ends marked "...".
+inline constexpr size_t kFrameWidth = 100;
+std::string error_frame(const esbuild::Message& e);
+
 }  // namespace hr::orch

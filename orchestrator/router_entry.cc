@@ -60,6 +60,17 @@ std::string route_json(const RouteModule& m, std::string_view id, std::string_vi
   return out + "}";
 }
 
+// Paths that match the same URLs: "blog/:slug" and "blog/:id" are one route.
+std::string match_key(std::string_view path) {
+  std::string out;
+  for (size_t i = 0; i < path.size(); ++i) {
+    out += path[i];
+    if (path[i] == ':' && (i == 0 || path[i - 1] == '/'))
+      while (i + 1 < path.size() && path[i + 1] != '/' && path[i + 1] != '?') ++i;
+  }
+  return out;
+}
+
 }  // namespace
 
 Result<std::string> react_router_path(std::string_view route) {
@@ -112,7 +123,7 @@ std::string router_entry_code(const RouterApp& app, std::vector<std::string>& pr
       problems.push_back(page.id + ": route \"" + page.route + "\": " + path.error().message);
       continue;
     }
-    if (!paths.insert(*path).second) {
+    if (!paths.insert(match_key(*path)).second) {
       problems.push_back(page.id + ": route \"" + page.route + "\" is already another page's");
       continue;
     }

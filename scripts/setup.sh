@@ -12,6 +12,8 @@ apt_packages=(
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
   libxxhash-dev robin-map-dev libspdlog-dev catch2 libssl-dev
   chromium wrk
+  # The Reflex-shaped fixture's backend (bench/reflexapp/backend.py): socket.io under uvicorn.
+  python3-socketio python3-uvicorn python3-websockets
 )
 # Node.js 20 is on the machine image; Debian's own nodejs/npm packages only when it is missing
 # (the image's nodejs bundles npm and conflicts with Debian's npm package).

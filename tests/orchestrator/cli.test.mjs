@@ -285,3 +285,33 @@ test("switching from compiler hashes to none and back, nothing changed on disk: 
   assert.deepEqual(r.result.rebuilt, []);
   assert.equal(status().counters.esbuild_module_builds, builds + 1, "only the edit was built");
 });
+
+test("a module broken at cold start is an error in every call until it is fixed", async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hr-cli-broken-"));
+  const manifestFile = path.join(dir, "manifest.json");
+  const callOn = () => new Promise((resolve) => {
+    execFile(binary, ["--manifest", manifestFile, "--port", "0", "--log-level", "warn"], { timeout: 120_000 },
+      (err, stdout, stderr) => resolve({ code: err ? err.code : 0, result: JSON.parse(stdout.trim().split("\n").pop()), stderr }));
+  });
+  try {
+    generateApp(dir, { components: 60, seed: 3 });
+    const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8"));
+    const broken = manifest.modules.find((m) => m.kind === "component").id;
+    const good = fs.readFileSync(path.join(dir, broken), "utf8");
+    fs.writeFileSync(path.join(dir, broken), good + "\nexport const oops = (;\n");
+    for (const which of ["the first call (cold start)", "a later call that changed nothing"]) {
+      const r = await callOn();
+      assert.equal(r.code, 1, `${which}: ${JSON.stringify(r.result)}`);
+      assert.equal(r.result.errors[0]?.file, broken, `${which}: ${JSON.stringify(r.result.errors)}`);
+    }
+    fs.writeFileSync(path.join(dir, broken), good);
+    manifest.changed = [broken];
+    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+    const fixed = await callOn();
+    assert.equal(fixed.code, 0, JSON.stringify(fixed.result));
+    assert.deepEqual(fixed.result.errors, []);
+  } finally {
+    try { execFileSync(binary, ["stop", "--manifest", manifestFile]); } catch {}
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
