@@ -137,6 +137,7 @@ int run_stop(const Config& c) {
   }
   for (int i = 0; i < 250 && control_alive(state_files(c).control_socket); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  wait_for_dying_server(state_files(c));
   std::cerr << "hr-orchestrate: stopped the server for " << c.manifest.string() << "\n";
   return 0;
 }

@@ -25,6 +25,7 @@ namespace {
 
 constexpr auto kStartTimeout = std::chrono::seconds(120);  // a 10,000-module cold start included
 constexpr auto kPoll = std::chrono::milliseconds(20);
+constexpr auto kDyingServerWait = std::chrono::seconds(10);
 
 std::string os_error() {
   return std::strerror(errno);
@@ -90,6 +91,7 @@ Result<bool> lock(const Fd& fd, const fs::path& path) {
 }
 
 Result<bool> start(const Config& c, const StateFiles& files) {
+  wait_for_dying_server(files);
   Fd log(::open(files.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   if (log.fd < 0)
     return fail("cannot open the server log " + files.log.string() + ": " + os_error());
@@ -117,6 +119,14 @@ Result<bool> start(const Config& c, const StateFiles& files) {
 }
 
 }  // namespace
+
+void wait_for_dying_server(const StateFiles& files) {
+  Fd fd(::open(files.server_lock.c_str(), O_RDWR | O_CLOEXEC));
+  if (fd.fd < 0) return;  // no server ever ran here
+  const auto deadline = Clock::now() + kDyingServerWait;
+  while (::flock(fd.fd, LOCK_EX | LOCK_NB) != 0 && Clock::now() < deadline)
+    std::this_thread::sleep_for(kPoll);
+}  // the lock, if taken, goes with fd
 
 StateFiles state_files(const Config& config) {
   const fs::path dir = state_dir(config);

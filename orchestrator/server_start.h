@@ -29,4 +29,9 @@ StateFiles state_files(const Config& config);
 // false when one answered already or another caller started it meanwhile.
 Result<bool> ensure_server(const Config& config);
 
+// A server on its way out (stopped, or killed with its socket gone) may hold server.lock a moment
+// longer, and a server started meanwhile would find it held and exit: waits, bounded (10 s), until
+// no server holds it.
+void wait_for_dying_server(const StateFiles& files);
+
 }  // namespace hr::orch
