@@ -17,7 +17,7 @@ import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { runOrchestrator } from "../../bench/appgen/simulate.mjs";
-import { waitUntil } from "./harness.mjs";
+import { serverLogTail, waitUntil } from "./harness.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 export const FIXTURE_DIR = path.join(HERE, "fixtures", "handwritten");
@@ -193,12 +193,7 @@ export class HandwrittenApp {
   }
 
   logTail(lines = 40) {
-    try {
-      const log = fs.readFileSync(path.join(this.dir, ".hr", "server.log"), "utf8").trim().split("\n");
-      return `server.log (last ${lines} lines):\n${log.slice(-lines).join("\n")}`;
-    } catch {
-      return "(no server.log)";
-    }
+    return serverLogTail(this.dir, lines);
   }
 
   remove() {

@@ -60,6 +60,16 @@ function run(file, args, timeoutMs) {
   });
 }
 
+// The last `lines` lines of the server log of the app in `dir`, for a failure's message.
+export function serverLogTail(dir, lines = 40) {
+  try {
+    const log = fs.readFileSync(path.join(dir, ".hr", "server.log"), "utf8").trim().split("\n");
+    return `server.log (last ${lines} lines):\n${log.slice(-lines).join("\n")}`;
+  } catch {
+    return "(no server.log)";
+  }
+}
+
 // One app in a temporary folder and the dev server the compiler's calls start for it.
 export class App {
   constructor({ binary, components = 200, port }) {
@@ -124,12 +134,7 @@ export class App {
   }
 
   logTail(lines = 40) {
-    try {
-      const log = fs.readFileSync(path.join(this.dir, ".hr", "server.log"), "utf8").trim().split("\n");
-      return `server.log (last ${lines} lines):\n${log.slice(-lines).join("\n")}`;
-    } catch {
-      return "(no server.log)";
-    }
+    return serverLogTail(this.dir, lines);
   }
 
   remove() {

@@ -147,24 +147,23 @@ describe("a Reflex-shaped app in framework mode, with its socket.io backend on t
     assert.deepEqual(problems(tab), [], tab.describe());
   });
 
-  it("hot-swaps a memo component edit with React and backend state kept", { timeout: TIMEOUT }, async () => {
-    const tab = await openTab();
-    await setState(tab);
-    const r = await app.edit(MEMO_MODULE, '"Card 3"', '"Card 3, edited"');
-    assert.equal(r.action, "js-update", JSON.stringify(r));
-    await waitText(tab, "memo-3", "Card 3, edited");
-    await checkStateKept(tab);
-    assert.deepEqual(problems(tab), [], tab.describe());
-  });
+  // An edit that must be hot-swapped: the DOM shows `expected` in `testid`, all state kept.
+  function hotSwap(name, { id, from, to, testid, expected }) {
+    it(name, { timeout: TIMEOUT }, async () => {
+      const tab = await openTab();
+      await setState(tab);
+      const r = await app.edit(id, from, to);
+      assert.equal(r.action, "js-update", JSON.stringify(r));
+      await waitText(tab, testid, expected);
+      await checkStateKept(tab);
+      assert.deepEqual(problems(tab), [], tab.describe());
+    });
+  }
 
-  it("hot-swaps a page edit (a route module) with state kept", { timeout: TIMEOUT }, async () => {
-    const tab = await openTab();
-    await setState(tab);
-    const r = await app.edit(INDEX, '"Welcome home"', '"Welcome back home"');
-    assert.equal(r.action, "js-update", JSON.stringify(r));
-    await waitText(tab, "page-note", "Welcome back home");
-    await checkStateKept(tab);
-  });
+  hotSwap("hot-swaps a memo component edit with React and backend state kept",
+    { id: MEMO_MODULE, from: '"Card 3"', to: '"Card 3, edited"', testid: "memo-3", expected: "Card 3, edited" });
+  hotSwap("hot-swaps a page edit (a route module) with state kept",
+    { id: INDEX, from: '"Welcome home"', to: '"Welcome back home"', testid: "page-note", expected: "Welcome back home" });
 
   it("swaps a stylesheet edit in place (a file @imported by the linked global stylesheet)", { timeout: TIMEOUT }, async () => {
     const tab = await openTab();

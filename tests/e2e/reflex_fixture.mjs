@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { runOrchestrator } from "../../bench/appgen/simulate.mjs";
 import { BACKEND_PY, generateReflexApp } from "../../bench/reflexapp/generate.mjs";
-import { freePort, waitUntil } from "./harness.mjs";
+import { freePort, serverLogTail, waitUntil } from "./harness.mjs";
 
 // Debian's Python has python3-socketio and python3-uvicorn; a python3 earlier on PATH may not.
 const PYTHON = fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -91,12 +91,7 @@ export class ReflexApp {
   }
 
   logTail(lines = 30) {
-    try {
-      const log = fs.readFileSync(path.join(this.dir, ".hr", "server.log"), "utf8").trim().split("\n");
-      return `server.log (last ${lines} lines):\n${log.slice(-lines).join("\n")}`;
-    } catch {
-      return "(no server.log)";
-    }
+    return serverLogTail(this.dir, lines);
   }
 
   remove() {
