@@ -1,6 +1,9 @@
 // The control channel between the `hr-orchestrate` the compiler runs and the long-lived server:
 // a Unix socket in the state folder beside the manifest (.web/.hr/control.sock). One request per
-// connection, one JSON line each way: {"cmd": "recompile" | "status" | "stop", ...}.
+// connection, one JSON line each way: {"cmd": "recompile" | "status" | "stop", "protocol": 1, ...}.
+// The messages are a versioned contract (docs/control-protocol.md) that the CLI and the Python
+// client (python/hr_orchestrate) both speak: a server refuses a recompile of a version it does not
+// speak with an error naming both versions, rather than misreading it.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -12,6 +15,7 @@
 #include <string>
 
 #include "common/result.h"
+#include "orchestrator/control_protocol.h"
 
 namespace hr::orch {
 
@@ -23,7 +27,7 @@ class ControlServer {
 
   ControlServer(boost::asio::io_context& io, Handler handler);
   // Refuses when another server answers on `path`; removes a stale socket file otherwise.
-  Result<bool> listen(const std::filesystem::path& path);
+  Result<void> listen(const std::filesystem::path& path);
   void close();
 
  private:

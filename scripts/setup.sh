@@ -14,6 +14,8 @@ apt_packages=(
   chromium wrk
   # The Reflex-shaped fixture's backend (bench/reflexapp/backend.py): socket.io under uvicorn.
   python3-socketio python3-uvicorn python3-websockets
+  # The Python package's suite (python/tests, run by CTest).
+  python3-pytest
 )
 # Node.js 20 is on the machine image; Debian's own nodejs/npm packages only when it is missing
 # (the image's nodejs bundles npm and conflicts with Debian's npm package).

@@ -6,6 +6,7 @@ import assert from "node:assert/strict";
 import { execFile, execFileSync } from "node:child_process";
 import { createHash } from "node:crypto";
 import fs from "node:fs";
+import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { binary, generateApp, applyEdit } from "../binary_under_test.mjs";
@@ -284,6 +285,36 @@ test("switching from compiler hashes to none and back, nothing changed on disk: 
   assert.deepEqual(r.result.changed, []);
   assert.deepEqual(r.result.rebuilt, []);
   assert.equal(status().counters.esbuild_module_builds, builds + 1, "only the edit was built");
+});
+
+// docs/control-protocol.md: one JSON line each way on .hr/control.sock, versioned by "protocol".
+function control(request) {
+  return new Promise((resolve, reject) => {
+    const socket = net.createConnection(path.join(app, ".hr", "control.sock"));
+    let data = "";
+    socket.setTimeout(30_000, () => socket.destroy(new Error("no answer in 30 s")));
+    socket.on("connect", () => socket.write(JSON.stringify(request) + "\n"));
+    socket.on("data", (d) => (data += d));
+    socket.on("end", () => resolve(JSON.parse(data.trim())));
+    socket.on("error", reject);
+  });
+}
+
+test("a request of a protocol version the server does not speak gets an error naming both", async () => {
+  for (const version of [2, 0, "1"]) {
+    const r = await control({ cmd: "recompile", protocol: version, manifest: manifestPath });
+    assert.equal(r.error, "protocol", JSON.stringify(r));
+    assert.equal(r.action, "error");
+    assert.equal(r.protocol, 1);
+    assert.match(r.reason, new RegExp(`speaks version 1, the request version ${JSON.stringify(version)}`));
+  }
+  // Without the field a request is version 1; status and stop are answered at any version.
+  const plain = await control({ cmd: "recompile", manifest: manifestPath });
+  assert.equal(plain.error, undefined, JSON.stringify(plain));
+  assert.equal(typeof plain.action, "string");
+  const s = await control({ cmd: "status", protocol: 9 });
+  assert.equal(s.protocol, 1);
+  assert.equal(s.url, url);
 });
 
 test("a module broken at cold start is an error in every call until it is fixed", async () => {
