@@ -1,5 +1,6 @@
 #include "orchestrator/style_builder.h"
 
+#include <algorithm>
 #include <boost/json.hpp>
 
 #include "common/read_file.h"
@@ -41,11 +42,54 @@ struct StyleBuilder::Batch {
 };
 
 StyleBuilder::StyleBuilder(esbuild::Service& service, fs::path root)
-    : service_(service), root_(std::move(root)), outdir_(root_ / ".hr-css") {}
+    : service_(service), root_(std::move(root)), outdir_(root_ / ".hr-css") {
+  std::error_code ec;
+  real_root_ = fs::weakly_canonical(root_, ec);
+  if (ec) real_root_ = root_;
+}
 
 void StyleBuilder::build(std::vector<std::string> ids, esbuild::Callback<StyleBuild> done) {
+  if (!postcss_ || ids.empty()) return bundle(std::move(ids), {}, std::move(done));
+  postcss_->process(ids, [this, ids, done](PostcssStyles::Processed p) {
+    StyleBuild pre;
+    pre.errors = std::move(p.errors);
+    pre.warnings = std::move(p.warnings);
+    pre.failed = std::move(p.failed);
+    std::vector<std::string> rest;
+    for (const auto& id : ids)
+      if (std::find(pre.failed.begin(), pre.failed.end(), id) == pre.failed.end())
+        rest.push_back(id);
+    bundle(std::move(rest), std::move(pre), done);
+  });
+}
+
+esbuild::Plugin StyleBuilder::plugin() const {
+  esbuild::Plugin p = css_bundle_plugin();
+  if (!postcss_) return p;
+  p.on_load.push_back({"\\.css$", "file", [this](const esbuild::OnLoadArgs& a) {
+                         std::optional<esbuild::OnLoadResult> r;
+                         const fs::path path(a.path);
+                         for (const fs::path* base : {&root_, &real_root_}) {
+                           const std::string id = path.lexically_relative(*base).generic_string();
+                           const std::string* css = postcss_->output(id);
+                           if (id.empty() || id.starts_with("..") || !css) continue;
+                           r.emplace();
+                           r->contents = *css;
+                           r->loader = "css";
+                           // Its @imports and url()s resolve from the stylesheet's own folder.
+                           r->resolve_dir = path.parent_path().string();
+                           break;
+                         }
+                         return r;
+                       }});
+  return p;
+}
+
+void StyleBuilder::bundle(std::vector<std::string> ids, StyleBuild result,
+                          esbuild::Callback<StyleBuild> done) {
   auto batch = std::make_shared<Batch>();
   batch->done = std::move(done);
+  batch->result = std::move(result);
   if (ids.empty()) return batch->done(std::move(batch->result));
   batch->in_flight = ids.size();
   for (const auto& id : ids) {
@@ -53,7 +97,7 @@ void StyleBuilder::build(std::vector<std::string> ids, esbuild::Callback<StyleBu
     if (auto text = read_file(root_ / id)) batch->source_hashes[id] = graph::content_hash(*text);
     esbuild::BuildOptions o = css_bundle_options(root_, outdir_, kStyleAssetPath);
     o.entry_points.emplace_back((root_ / id).string(), id);
-    service_.build(o, css_bundle_plugin(), [this, batch, id](Result<esbuild::BuildResult> r) {
+    service_.build(o, plugin(), [this, batch, id](Result<esbuild::BuildResult> r) {
       if (!r) {
         batch->unreachable = r.error();
       } else {

@@ -6,6 +6,11 @@
 // app files it read (itself, what it @imports, the files its url()s point at), so that an edit of
 // any of them rebuilds and updates the stylesheet (StyleIncludes). Files under node_modules are not
 // listed: a package changes with the lockfile, which reloads the page anyway.
+//
+// When the app has a PostCSS config, each stylesheet first goes through PostCSS (postcss_styles.h
+// says why before esbuild): esbuild then bundles the PostCSS output of every app stylesheet it
+// reads, served from memory by an on-load hook, and a stylesheet PostCSS failed on is not bundled
+// (its last good CSS stays served).
 #pragma once
 
 #include <cstdint>
@@ -18,6 +23,7 @@
 
 #include "esbuild_bridge/esbuild.h"
 #include "orchestrator/css_bundle.h"
+#include "orchestrator/postcss_styles.h"
 
 namespace hr::orch {
 
@@ -45,13 +51,21 @@ class StyleBuilder {
   // Builds `ids`, one esbuild build each, all at once. Fails only when esbuild could not be asked.
   void build(std::vector<std::string> ids, esbuild::Callback<StyleBuild> done);
 
+  // Runs stylesheets through PostCSS from now on (nullptr: no more). Not owned.
+  void set_postcss(PostcssStyles* postcss) { postcss_ = postcss; }
+
  private:
   struct Batch;
+  // The esbuild part of build(): `result` already holds what PostCSS reported.
+  void bundle(std::vector<std::string> ids, StyleBuild result, esbuild::Callback<StyleBuild> done);
   void take(Batch& batch, const std::string& id, const esbuild::BuildResult& r) const;
+  esbuild::Plugin plugin() const;
 
   esbuild::Service& service_;
   std::filesystem::path root_;
+  std::filesystem::path real_root_;  // esbuild may report paths with symlinks resolved
   std::filesystem::path outdir_;
+  PostcssStyles* postcss_ = nullptr;
 };
 
 // Which stylesheets are made of which files: the inputs of each stylesheet's last good build.

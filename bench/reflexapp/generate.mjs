@@ -93,8 +93,35 @@ export class ReflexManifest {
   }
 }
 
-// Writes the app into `dir` (a `.web/` folder); returns { manifest, pages, memos }.
-export function generateReflexApp(dir, { memos: memoCount = 32, backend } = {}) {
+// The npm packages the app imports, listed in its package.json at the versions npm/ pins, as
+// Reflex's package.json lists them. React Router's dev plugin needs `isbot` there: without it, it
+// adds it and runs `npm install` in the app (bench/compare/reflex.mjs serves the app with it).
+const APP_PACKAGES = ["@emotion/react", "@radix-ui/themes", "isbot", "json5", "lucide-react", "react", "react-dom",
+  "react-router", "socket.io-client", "sonner", "universal-cookie"];
+
+function appPackageJson() {
+  let pins = {};
+  try { pins = JSON.parse(fs.readFileSync(path.join(NPM_DIR, "package.json"), "utf8")).dependencies ?? {}; } catch { /* no npm/: unpinned */ }
+  const dependencies = Object.fromEntries(APP_PACKAGES.map((p) => [p, pins[p] ?? "*"]));
+  return JSON.stringify({ name: "reflex", private: true, type: "module", dependencies }, null, 2) + "\n";
+}
+
+// env.json: the backend's URLs. Relative by default (one port: hr-orchestrate proxies them); with
+// `envBackend` (an origin such as http://127.0.0.1:8000) absolute, as Reflex's dev mode writes them
+// for `react-router dev`, whose page talks to the backend's own port.
+function envJson(envBackend) {
+  const paths = { EVENT: "/_event", PING: "/ping", UPLOAD: "/_upload", HEALTH: "/_health" };
+  if (envBackend) {
+    const u = new URL(envBackend);
+    for (const k of Object.keys(paths)) paths[k] = `${k === "EVENT" ? u.protocol.replace("http", "ws") : u.protocol}//${u.host}${paths[k]}`;
+  }
+  return JSON.stringify(paths, null, 2) + "\n";
+}
+
+// Writes the app into `dir` (a `.web/` folder); returns { manifest, pages, memos }. A `node_modules`
+// already in `dir` is kept (bench/compare/reflex.mjs makes one that also holds Vite's packages).
+// `tailwind`: Tailwind v4 through PostCSS, laid out as Reflex's plugin does (templates.mjs).
+export function generateReflexApp(dir, { memos: memoCount = 32, backend, envBackend, tailwind = false } = {}) {
   fs.mkdirSync(dir, { recursive: true });
   const pages = pagesOf();
   const memos = memosOf(memoCount, pages);
@@ -106,9 +133,14 @@ export function generateReflexApp(dir, { memos: memoCount = 32, backend } = {}) 
   add("utils/state.js", "module", ["env.json", "reflex.json"], t.stateJs());
   add("utils/context.js", "module", ["utils/state.js"], t.contextJs());
   add("utils/react-theme.js", "module", [], t.reactThemeJs());
-  add("env.json", "module", [], JSON.stringify({ EVENT: "/_event", PING: "/ping", UPLOAD: "/_upload", HEALTH: "/_health" }, null, 2) + "\n");
+  add("env.json", "module", [], envJson(envBackend));
   add("reflex.json", "module", [], JSON.stringify({ version: "0.9.0" }) + "\n");
-  add("styles/__reflex_global_styles.css", "style", [], t.globalStylesCss());
+  add("styles/__reflex_global_styles.css", "style", [], tailwind ? t.globalStylesTailwindCss() : t.globalStylesCss());
+  if (tailwind) {
+    add("styles/tailwind.css", "style", [], t.tailwindCss());
+    write(dir, "postcss.config.js", t.postcssConfigJs());
+    write(dir, "tailwind.config.js", t.tailwindConfigJs());
+  }
   add("styles/__reflex_style_reset.css", "style", [], t.styleResetCss());
   add("styles/styles.css", "style", [], t.appStylesCss());
   add("app/_document.js", "module", ["styles/__reflex_global_styles.css"], t.documentJs());
@@ -130,7 +162,7 @@ export function generateReflexApp(dir, { memos: memoCount = 32, backend } = {}) 
   write(dir, "app/entry.client.js", t.entryClientJs());
   write(dir, "react-router.config.js", t.reactRouterConfigJs());
   write(dir, "public/favicon.ico", "");
-  write(dir, "package.json", JSON.stringify({ name: "reflex", private: true, type: "module" }, null, 2) + "\n");
+  write(dir, "package.json", appPackageJson());
   const nm = path.join(dir, "node_modules");
   if (!fs.existsSync(nm)) fs.symlinkSync(path.join(NPM_DIR, "node_modules"), nm, "dir");
   const manifest = new ReflexManifest(dir, { backend, modules });
@@ -138,10 +170,11 @@ export function generateReflexApp(dir, { memos: memoCount = 32, backend } = {}) 
   return { manifest, pages, memos };
 }
 
-const USAGE = `usage: node bench/reflexapp/generate.mjs --out DIR [--memos N] [--backend URL]
+const USAGE = `usage: node bench/reflexapp/generate.mjs --out DIR [--memos N] [--backend URL] [--tailwind]
   --out DIR       the .web/ folder to write
   --memos N       memo components (default 32)
   --backend URL   written as the manifest's "backend" (run bench/reflexapp/backend.py there)
+  --tailwind      Tailwind v4 through PostCSS, as Reflex's TailwindV4Plugin lays it out
 `;
 
 function main(argv) {
@@ -149,13 +182,17 @@ function main(argv) {
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === "--help") return void process.stdout.write(USAGE);
+    if (a === "--tailwind") {
+      opts.tailwind = true;
+      continue;
+    }
     if (!["--out", "--memos", "--backend"].includes(a) || i + 1 >= argv.length) throw new Error(`bad argument ${a}\n${USAGE}`);
     opts[a.slice(2)] = argv[++i];
   }
   if (!opts.out) throw new Error(`--out is required\n${USAGE}`);
   const memos = opts.memos ? Number(opts.memos) : 32;
   if (!Number.isInteger(memos) || memos < 1) throw new Error(`--memos: expected a positive integer, got ${opts.memos}`);
-  const { manifest } = generateReflexApp(path.resolve(opts.out), { memos, backend: opts.backend });
+  const { manifest } = generateReflexApp(path.resolve(opts.out), { memos, backend: opts.backend, tailwind: opts.tailwind });
   process.stdout.write(`wrote ${manifest.modules.length} modules to ${path.resolve(opts.out)}\n`);
 }
 

@@ -314,9 +314,45 @@ startTransition(() => {
 `;
 }
 
+// As Reflex 0.9 writes it (one JSON line); hr-orchestrate does not read it, `react-router dev` does
+// (unstable_optimizeDeps: Vite's optimizer scans the route modules before the first request).
 export function reactRouterConfigJs() {
+  return `export default ${JSON.stringify({ basename: "/", future: { unstable_optimizeDeps: true }, ssr: false })};\n`;
+}
+
+// Tailwind v4, as Reflex's TailwindV4Plugin sets it up: postcss.config.js with only
+// @tailwindcss/postcss (the plugin removes postcss-import and autoprefixer from Reflex's template),
+// tailwind.config.js with Reflex's default content globs, and styles/tailwind.css pulling in
+// Tailwind's layers with Radix's stylesheet as the components layer; the root stylesheet then
+// imports ./tailwind.css where it imported Radix.
+export function postcssConfigJs() {
   return `export default {
-  ssr: false,
+  plugins: {
+  "@tailwindcss/postcss": {},
+  },
 };
 `;
+}
+
+export function tailwindConfigJs() {
+  return `export default {
+    content: ["./app/**/*.{js,ts,jsx,tsx}","./utils/**/*.{js,ts,jsx,tsx}"],
+    theme: {},
+    plugins: [],
+};
+`;
+}
+
+export function tailwindCss() {
+  return `@layer theme, base, components, utilities;
+@import "tailwindcss/theme.css" layer(theme);
+@import "tailwindcss/preflight.css" layer(base);
+@import "@radix-ui/themes/styles.css" layer(components);
+@import "tailwindcss/utilities.css" layer(utilities);
+@config "../tailwind.config.js";
+`;
+}
+
+export function globalStylesTailwindCss() {
+  return globalStylesCss().replace("@import url('@radix-ui/themes/styles.css');", "@import url('./tailwind.css');");
 }

@@ -23,16 +23,17 @@ let tabs = [];
 // the client React warns about it (router_entry.h: nothing is server-rendered).
 const KNOWN = [/Encountered a script tag while rendering React component/, /Download the React DevTools/];
 
-// A tab that also counts document requests and records the WebSockets the page opens.
-async function openTab(path = "/") {
-  const page = await browser.context.newPage();
+// A tab that also counts document requests and records the WebSockets the page opens; `on`: the
+// browser and server to use (the Tailwind suite has its own).
+async function openTab(path = "/", on = { browser, url }) {
+  const page = await on.browser.context.newPage();
   const tab = new Tab(page);
   tab.documents = 0;
   tab.sockets = [];
   page.on("request", (r) => r.resourceType() === "document" && tab.documents++);
   page.on("websocket", (ws) => tab.sockets.push(ws.url()));
   tabs.push(tab);
-  await page.goto(url + path);
+  await page.goto(on.url + path);
   await page.locator('[data-testid="page-title"]').waitFor({ timeout: 20000 });
   await page.evaluate(() => (window.__marker = "kept"));
   return tab;
@@ -217,5 +218,103 @@ describe("a Reflex-shaped app in framework mode, with its socket.io backend on t
     assert.match(r.reason, /npm packages/);
     await waitUntil(() => tab.loads === 2, "one reload");
     await waitText(tab, "memo-9", "Card 9 sees a bot");
+  });
+});
+
+// Reflex's Tailwind v4 plugin: postcss.config.js with @tailwindcss/postcss, styles/tailwind.css
+// (Tailwind's layers, Radix as the components layer) imported by the root stylesheet. Tailwind
+// generates CSS from the classes it finds in the components, so a class added in a memo must reach
+// the page with the memo's update, as CSS swapped in place.
+// The tests run in order, each on the edits of the one before.
+describe("a Reflex-shaped app with Tailwind v4 through PostCSS", () => {
+  const tw = {};
+
+  before(async () => {
+    tw.backend = await Backend.start();
+    tw.app = new ReflexApp({ binary: findBinary(), port: await freePort(), backend: tw.backend.url, tailwind: true });
+    const first = await tw.app.recompile();
+    assert.equal(first.code, 0, `first call: ${JSON.stringify(first)}\n${tw.app.logTail()}`);
+    tw.url = `http://127.0.0.1:${tw.app.port}`;
+    tw.browser = await launchBrowser();
+  }, { timeout: 90000 });
+
+  afterEach(async () => {
+    for (const tab of tabs) await tab.close().catch(() => {});
+    tabs = [];
+  });
+
+  after(async () => {
+    if (tw.browser) await closeBrowser(tw.browser).catch(() => {});
+    if (tw.app) {
+      await tw.app.stop();
+      tw.app.remove();
+    }
+    if (tw.backend) await tw.backend.stop();
+  });
+
+  const memoStyle = (tab) => tab.page.evaluate(() => {
+    const s = getComputedStyle(document.querySelector('[data-testid="memo-3"]'));
+    return { padding: s.paddingTop, color: s.color };
+  });
+
+  it("a Tailwind class added in a memo takes effect without a reload, state kept; CSS is pushed only when Tailwind's output changed", { timeout: TIMEOUT }, async () => {
+    const tab = await openTab("/", tw);
+    await setState(tab);
+    const before = await memoStyle(tab);
+    assert.equal(before.padding, "0px", JSON.stringify(before));
+    // Radix's stylesheet reaches the page through Tailwind's components layer.
+    assert.ok(await tab.page.evaluate(() => getComputedStyle(document.querySelector(".radix-themes")).getPropertyValue("--accent-9").trim()),
+      "Radix's variables are not set");
+
+    // No new class: Tailwind's output is the same bytes, so no stylesheet is rebuilt or pushed.
+    const text = await tw.app.edit(MEMO_MODULE, '"Card 3"', '"Card 3, renamed"');
+    assert.equal(text.action, "js-update", JSON.stringify(text));
+    assert.ok(!text.changed.includes("styles/tailwind.css") && !text.reason.includes("css"), JSON.stringify(text));
+    await waitText(tab, "memo-3", "Card 3, renamed");
+
+    const r = await tw.app.edit(MEMO_MODULE, '"data-testid":"memo-3",', '"data-testid":"memo-3",className:"p-8 text-red-600",');
+    let last;
+    await waitUntil(async () => (last = await memoStyle(tab)).padding === "32px", "p-8 (32px) on the memo", 8000)
+      .catch((e) => assert.fail(`${e.message}: its style ${JSON.stringify(last)}; the call: ${JSON.stringify(r)}`));
+    assert.notEqual(last.color, before.color, "text-red-600 is not applied");
+    assert.equal(r.code, 0, JSON.stringify(r));
+    assert.equal(r.action, "js-update", JSON.stringify(r));
+    assert.ok(r.changed.includes("styles/tailwind.css"), `Tailwind's stylesheet did not change: ${JSON.stringify(r)}`);
+    assert.match(r.reason, /css: styles\/__reflex_global_styles\.css/, JSON.stringify(r));
+    await checkStateKept(tab);
+    assert.deepEqual(problems(tab), [], tab.describe());
+  });
+
+  it("a PostCSS worker that died between calls is replaced at the next one, which still applies the class", { timeout: TIMEOUT }, async () => {
+    const tab = await openTab("/", tw);
+    const started = [...tw.app.logTail(400).matchAll(/postcss: worker started \(pid (\d+)\)/g)];
+    assert.ok(started.length > 0, tw.app.logTail());
+    process.kill(Number(started.at(-1)[1]), "SIGKILL");
+    const r = await tw.app.edit(MEMO_MODULE, 'className:"p-8 text-red-600"', 'className:"p-8 text-red-600 underline"');
+    assert.equal(r.code, 0, JSON.stringify(r));
+    await waitUntil(() => tab.page.evaluate(() => getComputedStyle(document.querySelector('[data-testid="memo-3"]')).textDecorationLine === "underline"),
+      "Tailwind's underline on the memo");
+    assert.equal(tab.loads, 1, "the page reloaded");
+    const now = [...tw.app.logTail(400).matchAll(/postcss: worker started \(pid (\d+)\)/g)];
+    assert.ok(now.length > started.length, `no new worker: ${tw.app.logTail()}`);
+  });
+
+  it("a PostCSS error in Tailwind's stylesheet is an overlay at file:line:column; the last good CSS stays until the fix", { timeout: TIMEOUT }, async () => {
+    const tab = await openTab("/", tw);
+    await setState(tab);
+    const good = tw.app.read("styles/tailwind.css");
+    const broken = await tw.app.write("styles/tailwind.css", `${good}.broken {\n`);
+    assert.equal(broken.code, 1, JSON.stringify(broken));
+    const e = broken.errors[0] ?? {};
+    assert.deepEqual([e.file, e.line], ["styles/tailwind.css", good.split("\n").length], JSON.stringify(broken.errors));
+    assert.match(e.text, /Unclosed block/);
+    await waitUntil(async () => (await tab.overlayText()) !== null, "the error overlay");
+    assert.match(await tab.overlayText(), /styles\/tailwind\.css:\d+:\d+/);
+    assert.equal((await memoStyle(tab)).padding, "32px", "the last good Tailwind CSS is gone");
+    const fixed = await tw.app.write("styles/tailwind.css", good);
+    assert.equal(fixed.code, 0, JSON.stringify(fixed));
+    await waitUntil(async () => (await tab.overlayText()) === null, "the overlay to go");
+    assert.equal((await memoStyle(tab)).padding, "32px");
+    await checkStateKept(tab);
   });
 });

@@ -14,9 +14,10 @@ import { freePort, serverLogTail, waitUntil } from "./harness.mjs";
 const PYTHON = fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
 
 export class Backend {
-  static async start() {
+  // `port`: listen there (a restarted backend comes back on its port); else a free one.
+  static async start({ port } = {}) {
     const b = new Backend();
-    b.port = await freePort();
+    b.port = port ?? (await freePort());
     b.output = "";
     b.child = spawn(PYTHON, [BACKEND_PY, "--port", String(b.port)], { stdio: ["ignore", "pipe", "pipe"] });
     b.child.stdout.on("data", (d) => (b.output += d));
@@ -38,11 +39,12 @@ export class Backend {
 }
 
 export class ReflexApp {
-  constructor({ binary, port, backend, memos = 32 }) {
+  // `tailwind`: the app uses Tailwind v4 through PostCSS, laid out as Reflex's plugin does.
+  constructor({ binary, port, backend, memos = 32, tailwind = false }) {
     this.binary = binary;
     this.port = port;
     this.dir = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "hr-e2e-reflex-")), ".web");
-    const { manifest } = generateReflexApp(this.dir, { memos, backend });
+    const { manifest } = generateReflexApp(this.dir, { memos, backend, tailwind });
     this.manifest = manifest;
     this.calls = [];
   }
