@@ -129,6 +129,47 @@ std::string assemble_css_module(std::string_view url_path, std::string_view css)
          "import.meta.hot.prune(() => __hr_style.remove());\n";
 }
 
+namespace {
+
+// Whether a URL in CSS resolves the same from any page of the app: absolute paths, other schemes
+// (data:, https:), fragments (an SVG filter's #id).
+bool url_is_absolute(std::string_view url) {
+  if (url.empty() || url.front() == '/' || url.front() == '#') return true;
+  const size_t colon = url.find(':');
+  if (colon == std::string_view::npos || colon == 0) return false;
+  return std::all_of(url.begin(), url.begin() + colon, [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '+' || c == '-' || c == '.';
+  });
+}
+
+// The URL starting at `at` (after `url(` or `@import`): quotes and white space stripped.
+std::string_view css_url_at(std::string_view css, size_t at) {
+  while (at < css.size() && std::isspace(static_cast<unsigned char>(css[at]))) ++at;
+  if (css.substr(at, 4) == "url(") return css_url_at(css, at + 4);
+  if (at < css.size() && (css[at] == '"' || css[at] == '\'')) {
+    const size_t end = css.find(css[at], at + 1);
+    return css.substr(at + 1, end == std::string_view::npos ? 0 : end - at - 1);
+  }
+  size_t end = at;
+  while (end < css.size() && css[end] != ')' && css[end] != ';' &&
+         !std::isspace(static_cast<unsigned char>(css[end])))
+    ++end;
+  return css.substr(at, end - at);
+}
+
+}  // namespace
+
+bool css_travels_inline(std::string_view css) {
+  if (css.size() > kInlineCssMax) return false;
+  for (std::string_view opener : {"url(", "@import"}) {
+    for (size_t at = css.find(opener); at != std::string_view::npos;
+         at = css.find(opener, at + opener.size())) {
+      if (!url_is_absolute(css_url_at(css, at + opener.size()))) return false;
+    }
+  }
+  return true;
+}
+
 std::string hooks_signature(std::string_view code) {
   std::string sig;
   for (size_t at = code.find("use"); at != std::string_view::npos; at = code.find("use", at + 3)) {

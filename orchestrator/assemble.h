@@ -57,6 +57,13 @@ std::string served_source_map(std::string_view map_json);
 // A style module imported from JS: a module that creates or updates its <style> element.
 std::string assemble_css_module(std::string_view url_path, std::string_view css);
 
+// Whether a stylesheet's new text may travel in the update message itself (`css` of a
+// css-update), so the page applies it without a request: it is at most kInlineCssMax bytes and
+// means the same in a <style> element as at its own URL, that is no url() or @import is relative
+// (those would resolve against the page instead of the stylesheet).
+inline constexpr size_t kInlineCssMax = 256 * 1024;
+bool css_travels_inline(std::string_view css);
+
 // The hooks a module calls, in order ("useState,useEffect"): when it changes between versions,
 // React Refresh remounts the module's components rather than reuse mismatched hook state.
 std::string hooks_signature(std::string_view code);

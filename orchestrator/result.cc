@@ -52,6 +52,8 @@ int RecompileResult::exit_code() const {
 
 std::string RecompileResult::to_json() const {
   json::object o;
+  // First, so the quick call (quick_call.cc) reads it without parsing the rest.
+  o["exit"] = exit_code();
   o["build"] = build;
   const std::string& failure = !fatal.empty() ? fatal : server_error;
   o["action"] = failure.empty() ? action : "error";
@@ -82,6 +84,7 @@ std::string RecompileResult::to_json() const {
   if (timings.read_ahead_ms >= 0)
     out += fmt::format(R"(,"read_ahead":{:.3f})", timings.read_ahead_ms);
   if (timings.applied_ms >= 0) out += fmt::format(R"(,"applied":{:.3f})", timings.applied_ms);
+  if (timings.browser_ms >= 0) out += fmt::format(R"(,"browser":{:.3f})", timings.browser_ms);
   return out + "}}";
 }
 

@@ -3,8 +3,9 @@
 // API for every app module (`createHotContext`), applies `update` messages (re-import the boundary,
 // dispose/accept callbacks in order, swap stylesheets), acknowledges each update, shows compile
 // errors in an overlay, and glues React Fast Refresh to component modules
-// (`window.__hr_refresh_module`). Plain modern JS with no build step: it ships inside the binary,
-// after error_overlay.js (the two files are one script, concatenated by embed_client.cmake).
+// (`window.__hr_refresh_module`, in react_refresh.js). Plain modern JS with no build step: it ships
+// inside the binary, after error_overlay.js and react_refresh.js (the three files are one script,
+// concatenated in that order by embed_client.cmake; this one, last, starts it).
 
 const SOCKET_PATH = "/@hr/ws";
 const RETRY_FIRST_MS = 100;
@@ -178,7 +179,7 @@ function flushOutbox() {
 function connect() {
   socket = new WebSocket(socketUrl());
   socket.addEventListener("open", flushOutbox);
-  socket.addEventListener("message", (event) => enqueueMessage(event.data));
+  socket.addEventListener("message", (event) => enqueueMessage(event.data, performance.now()));
   socket.addEventListener("close", onSocketClosed);
 }
 
@@ -195,18 +196,18 @@ function onSocketClosed() {
 
 // Messages are handled one at a time, in arrival order: an update that is still importing
 // modules holds back the messages that came after it.
-function enqueueMessage(text) {
+function enqueueMessage(text, arrived) {
   messageQueue = messageQueue
-    .then(() => handleMessage(JSON.parse(text)))
+    .then(() => handleMessage(JSON.parse(text), arrived))
     .catch((err) => console.error("[hr] could not handle a message:", err));
 }
 
-async function handleMessage(message) {
+async function handleMessage(message, arrived) {
   switch (message.type) {
     case "connected":
       return onConnected();
     case "update":
-      return applyUpdate(message);
+      return applyUpdate(message, arrived);
     case "full-reload":
       return fullReload(message.reason || `${message.path || "*"} changed`, message.build);
     case "prune":
@@ -260,25 +261,59 @@ async function prunePaths(paths) {
 // ---------------------------------------------------------------------------------------------
 // Updates: every js-update is fetched (dispose, then import with ?t=) in parallel; then the accept
 // callbacks run in the order of the message, so the order does not depend on network timing.
-async function applyUpdate(message) {
+async function applyUpdate(message, arrived = performance.now()) {
+  const marks = new UpdateMarks(message.build, arrived);
   invalidatedDuringUpdate = [];
   await notifyListeners("vite:beforeUpdate", message);
   try {
     const updates = message.updates || [];
     for (const u of updates) newestTimestamp.set(u.acceptedPath || u.path, u.timestamp);
-    const styles = Promise.all(updates.filter((u) => u.type === "css-update").map(swapStylesheet));
+    marks.mark("started");
+    const styles = Promise.all(updates.filter((u) => u.type === "css-update").map((u) => (typeof u.css === "string" ? replaceCssText(u) : swapStylesheet(u))));
     const appliers = await Promise.all(updates.filter((u) => u.type === "js-update").map(fetchUpdate));
+    marks.mark("evaluated");
     for (const apply of appliers) apply?.();
     // Every accept callback of the update has run: refresh now, not after the debounce. React
     // renders a refresh synchronously, so the acknowledgement below means "the page shows it".
     flushReactRefresh();
+    marks.mark("committed");
     await styles;
+    marks.mark("styled");
   } catch (err) {
     return failUpdate(message, err);
   }
   removeErrorOverlay();
-  acknowledge(message.build, { ok: true });
+  acknowledge(message.build, { ok: true, timings: marks.done() });
   notifyListeners("vite:afterUpdate", message);
+}
+
+// Where an update's time goes in the page, from the message's arrival: waiting behind earlier
+// messages (started), fetching and running the new modules (evaluated), the accept callbacks and
+// React's refresh render and commit (committed), new stylesheets loaded (styled), acknowledged.
+// Sent with the acknowledgement (docs/hmr-protocol.md) and left as performance marks named
+// "hr:<build>:<step>" and one measure "hr:update:<build>", for DevTools and tests.
+class UpdateMarks {
+  constructor(build, arrived) {
+    this.build = build;
+    this.arrived = arrived;
+    this.ms = {};
+    this.mark("arrived", arrived);
+  }
+
+  mark(step, at = performance.now()) {
+    if (step !== "arrived") this.ms[step] = +(at - this.arrived).toFixed(3);
+    try {
+      performance.mark(`hr:${this.build}:${step}`, { startTime: at });
+    } catch {} // a page that replaced performance.mark keeps working
+  }
+
+  done() {
+    this.mark("acknowledged");
+    try {
+      performance.measure(`hr:update:${this.build}`, { start: this.arrived, end: performance.now() });
+    } catch {}
+    return this.ms;
+  }
 }
 
 async function fetchUpdate({ path, acceptedPath = path, timestamp }) {
@@ -320,17 +355,43 @@ function acknowledge(build, result) {
   sendMessage(ack);
 }
 
+// A css-update that carries the stylesheet's text (the server sends it when it is small and has no
+// relative URLs) is applied without a request: the text of the JS-imported style module's <style>
+// is replaced, or a linked stylesheet gets a <style> right after its <link>, whose own sheet is
+// disabled (the <link> stays: React may own it), and later updates replace that text. Either way
+// the page goes from the old rules to the new in one style recalculation.
+function replaceCssText({ path, css }) {
+  const esc = CSS.escape(path);
+  const target = document.querySelector(`style[data-hr-css="${esc}"], style[data-hr-href="${esc}"]`);
+  if (target) {
+    target.textContent = css;
+    return Promise.resolve();
+  }
+  const link = [...document.querySelectorAll('link[rel="stylesheet"]')].find((l) => !outdatedLinks.has(l) && pathOf(l.href) === path);
+  if (!link) return Promise.resolve(); // not on this page
+  const style = document.createElement("style");
+  style.setAttribute("data-hr-href", path);
+  if (link.media) style.media = link.media;
+  style.textContent = css;
+  link.after(style);
+  if (link.sheet) link.sheet.disabled = true;
+  outdatedLinks.add(link);
+  return Promise.resolve();
+}
+
 // The new <link> goes in next to the old one, which is removed only once the new one has loaded,
 // so the page is never without its styles.
 const outdatedLinks = new WeakSet();
 
 function swapStylesheet({ path, timestamp }) {
-  const links = document.querySelectorAll('link[rel="stylesheet"]');
-  const old = [...links].find((link) => !outdatedLinks.has(link) && pathOf(link.href) === path);
-  if (!old) return Promise.resolve();
-  outdatedLinks.add(old);
-  const fresh = old.cloneNode();
-  const href = new URL(old.href); // keeps the link's other query parameters
+  const links = [...document.querySelectorAll('link[rel="stylesheet"]')].filter((link) => pathOf(link.href) === path);
+  // The text an earlier update put inline is replaced by the fetched sheet the same way.
+  const inline = document.querySelector(`style[data-hr-href="${CSS.escape(path)}"]`);
+  const old = inline ?? links.find((link) => !outdatedLinks.has(link));
+  if (!old || !links.length) return Promise.resolve();
+  if (!inline) outdatedLinks.add(old);
+  const fresh = links[links.length - 1].cloneNode();
+  const href = new URL(fresh.href); // keeps the link's other query parameters
   href.searchParams.set("t", timestamp);
   fresh.href = href.href;
   return new Promise((resolve) => {
@@ -342,81 +403,6 @@ function swapStylesheet({ path, timestamp }) {
     fresh.addEventListener("error", done, { once: true });
     old.after(fresh);
   });
-}
-
-// ---------------------------------------------------------------------------------------------
-// React Fast Refresh. Each component module's footer calls this with its own URL: importing that
-// same URL returns the module's own namespace, whose component exports become refresh families.
-let refreshTimer = null;
-let refreshPending = false; // a refresh is scheduled and has not run yet
-const signatureByPath = new Map(); // the hooks signature of each module's newest version
-
-function refreshModule(url, hot, hooksSignature) {
-  if (!hot) return;
-  const runtime = window.__hr_refresh_runtime;
-  if (!runtime) {
-    hot.accept(() => hot.invalidate("no React refresh runtime on the page"));
-    return;
-  }
-  // Accept right away, so an update that lands before the import below resolves still finds the
-  // boundary; until then the new exports are compared with themselves.
-  const path = pathOf(url);
-  // The newest version's footer runs before the old version's accept callback gets its exports,
-  // so this is the signature of the version being accepted.
-  signatureByPath.set(path, hooksSignature);
-  let current = null;
-  hot.accept((next) => {
-    if (!next) return;
-    const reason = whyNotRefreshable(runtime, current ?? next, next);
-    if (reason) return hot.invalidate(reason);
-    // Registered here, before the refresh is scheduled: the new version's own registration (in
-    // its import below) may come after the refresh runs, which would then find nothing to do.
-    registerComponents(runtime, path, next, signatureByPath.get(path));
-    scheduleReactRefresh();
-  });
-  import(url).then((exports) => {
-    current = exports;
-    registerComponents(runtime, pathOf(url), exports, hooksSignature);
-  });
-}
-
-// The signature goes on before registering: React compares it between the old and the new type
-// and remounts (instead of reusing hook state) when it differs.
-function registerComponents(runtime, path, exports, hooksSignature) {
-  for (const [name, value] of Object.entries(exports)) {
-    if (!runtime.isLikelyComponentType(value)) continue;
-    if (typeof hooksSignature === "string") runtime.setSignature(value, hooksSignature);
-    runtime.register(value, `${path} ${name}`);
-  }
-}
-
-// A module is a refresh boundary when its exports are components (or values that did not change)
-// and its set of exports is the same: importers keep the old instance's bindings.
-function whyNotRefreshable(runtime, prev, next) {
-  const names = Object.keys(next);
-  if (names.length === 0) return "Could not Fast Refresh: the module has no exports";
-  const removed = Object.keys(prev).find((name) => !(name in next));
-  if (removed) return `Could not Fast Refresh: export "${removed}" was removed`;
-  for (const name of names) {
-    if (!(name in prev)) return `Could not Fast Refresh: export "${name}" is new`;
-    if (!runtime.isLikelyComponentType(next[name]) && next[name] !== prev[name]) {
-      return `Could not Fast Refresh: export "${name}" is not a React component`;
-    }
-  }
-  return null;
-}
-
-function scheduleReactRefresh() {
-  refreshPending = true;
-  clearTimeout(refreshTimer);
-  refreshTimer = setTimeout(flushReactRefresh, REFRESH_DEBOUNCE_MS);
-}
-
-function flushReactRefresh() {
-  clearTimeout(refreshTimer);
-  if (!refreshPending) return;
-  refreshPending = false;
-  window.__hr_refresh_runtime.performReactRefresh();
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ import { REPO_DIR } from "./react_deps.mjs";
 import { startStubServer } from "./stub_server.mjs";
 
 // The served client is these files in order (orchestrator/embed_client.cmake).
-const CLIENT_JS = ["error_overlay.js", "hmr_client.js"].map((f) => path.join(REPO_DIR, "orchestrator", "client", f));
+const CLIENT_JS = ["error_overlay.js", "react_refresh.js", "hmr_client.js"].map((f) => path.join(REPO_DIR, "orchestrator", "client", f));
 const TEST_TIMEOUT_MS = 45000;
 
 let stub;
@@ -90,12 +90,33 @@ describe("the HMR client in Chromium", () => {
   it("applies a component edit with Fast Refresh: new text, page and counter state kept, build acknowledged", { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page } = await openApp();
     await clickCounter(page, 3);
+    // When the DOM shows the new title, on the page's clock, to check the client's own marks.
+    await page.evaluate(() => {
+      new MutationObserver(() => {
+        if (document.querySelector("#title")?.textContent === "Hello v2") window.__shownAt ??= performance.now();
+      }).observe(document.body, { subtree: true, childList: true, characterData: true });
+    });
     stub.setFile("/app.js", appModule({ title: "Hello v2" }));
     const ack = await pushUpdate([jsUpdate("/app.js")]);
-    assert.deepEqual(ack, { type: "hr:applied", build: String(lastBuild), ok: true });
+    const { timings, ...rest } = ack;
+    assert.deepEqual(rest, { type: "hr:applied", build: String(lastBuild), ok: true });
     await page.locator("#title", { hasText: "Hello v2" }).waitFor();
     assert.equal(await marker(page), "kept");
     assert.equal(await text(page, "#inc"), "count 3");
+
+    // The acknowledgement carries the page's marks, in order, from the message's arrival...
+    const steps = ["started", "evaluated", "committed", "styled", "acknowledged"];
+    assert.deepEqual(Object.keys(timings).sort(), [...steps].sort(), JSON.stringify(timings));
+    steps.slice(1).forEach((step, i) => assert.ok(timings[steps[i]] <= timings[step], JSON.stringify(timings)));
+    // ...and they agree with what a MutationObserver saw: the new text appeared after the message
+    // arrived and by the time React's commit was marked.
+    const seen = await page.evaluate((build) => {
+      const arrived = performance.getEntriesByName(`hr:${build}:arrived`)[0]?.startTime;
+      const measure = performance.getEntriesByName(`hr:update:${build}`)[0]?.duration;
+      return { shown: window.__shownAt - arrived, measure };
+    }, String(lastBuild));
+    assert.ok(seen.shown >= 0 && seen.shown <= timings.committed + 0.5, `shown at ${seen.shown} ms, marks ${JSON.stringify(timings)}`);
+    assert.ok(Math.abs(seen.measure - timings.acknowledged) < 2, `measure ${seen.measure} ms, marks ${JSON.stringify(timings)}`);
   });
 
   it("remounts a component whose hooks signature changed, without a reload", { timeout: TEST_TIMEOUT_MS }, async () => {
@@ -123,6 +144,32 @@ describe("the HMR client in Chromium", () => {
     assert.equal((await pushUpdate([jsUpdate("/styles/theme.css")])).ok, true);
     assert.equal(await computed(page, "#inc", "marginLeft"), "7px");
     assert.equal(await page.locator("style[data-hr-css]").count(), 1);
+    assert.equal(await marker(page), "kept");
+  });
+
+  it("applies a css-update that carries its text without any request, linked or JS-imported, and a later fetched one over it", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page } = await openApp();
+    assert.equal(await computed(page, "#title", "color"), "rgb(0, 0, 255)");
+    const linkRequests = stub.countRequests("/link.css");
+    const moduleRequests = stub.countRequests("/styles/theme.css");
+    const inlineUpdate = (path, css) => ({ type: "css-update", path, acceptedPath: path, timestamp: ++lastTimestamp, css });
+    assert.equal((await pushUpdate([inlineUpdate("/link.css", "#title { color: rgb(0, 128, 0); }")])).ok, true);
+    assert.equal(await computed(page, "#title", "color"), "rgb(0, 128, 0)");
+    assert.equal((await pushUpdate([inlineUpdate("/link.css", "#title { color: rgb(0, 0, 128); }")])).ok, true);
+    assert.equal(await computed(page, "#title", "color"), "rgb(0, 0, 128)");
+    assert.equal((await pushUpdate([inlineUpdate("/styles/theme.css", "#inc { margin-left: 11px; }")])).ok, true);
+    assert.equal(await computed(page, "#inc", "marginLeft"), "11px");
+    assert.equal(stub.countRequests("/link.css"), linkRequests, "the stylesheet was fetched");
+    assert.equal(stub.countRequests("/styles/theme.css"), moduleRequests, "the style module was fetched");
+    assert.equal(await page.locator("style[data-hr-href]").count(), 1);
+    assert.equal(await page.locator("style[data-hr-css]").count(), 1);
+
+    // Too large to travel inline: fetched, and it replaces the inline text.
+    stub.setFile("/link.css", LINK_CSS_V2);
+    const fetched = { type: "css-update", path: "/link.css", acceptedPath: "/link.css", timestamp: ++lastTimestamp };
+    assert.equal((await pushUpdate([fetched])).ok, true);
+    assert.equal(await computed(page, "#title", "color"), "rgb(255, 0, 0)");
+    assert.equal(await page.locator("style[data-hr-href]").count(), 0);
     assert.equal(await marker(page), "kept");
   });
 

@@ -113,6 +113,12 @@ describe("hot reload end to end (hr-orchestrate + Chromium)", () => {
     assert.equal(await tab.marker(), "tab-0", "the page was reloaded (marker lost)");
     assert.equal(await getText(tab, "counter-value"), String(count), "the counter state was lost");
     assert.equal(tab.loads, 1, "the page loaded more than once");
+    // The page's own time for the update (message to acknowledgement), in the answer and the status.
+    const { browser, applied } = result.timings;
+    assert.ok(browser > 0 && browser <= applied, `timings: ${JSON.stringify(result.timings)}`);
+    const status = await (await fetch(new URL("/@hr/status", await app.url()))).json();
+    const marks = status.browser_updates.find((u) => u.build === result.build)?.ms;
+    assert.equal(marks?.acknowledged, browser, `status: ${JSON.stringify(status.browser_updates)}`);
   });
 
   // A regression test for a bug this suite found (fixed).
@@ -176,12 +182,15 @@ describe("hot reload end to end (hr-orchestrate + Chromium)", () => {
     const [tab] = await openTabs(1);
     const count = await tab.clickCounter(1);
     const before = await color(tab, "comp-0");
+    const requestsBefore = tab.requests.length;
     const { edit, result } = await app.edit("css");
     assert.equal(result.action, "css", JSON.stringify(result));
     assert.equal(result.acknowledged, 1, `acknowledged: ${JSON.stringify(result)}`);
     assert.notEqual(edit.color, before, "the edit must change the color");
-    // The acknowledgement comes once the new stylesheet is loaded: no waiting needed.
+    // The acknowledgement comes once the new stylesheet is applied: no waiting needed.
     assert.equal(await color(tab, "comp-0"), edit.color);
+    // The new text came with the update: the page fetched nothing.
+    assert.deepEqual(tab.requests.slice(requestsBefore), [], "the page made requests for a CSS update");
     assert.equal(await tab.marker(), "tab-0", "the page was reloaded (marker lost)");
     assert.equal(await getText(tab, "counter-value"), String(count));
     assert.equal(tab.loads, 1);

@@ -57,3 +57,18 @@ TEST_CASE("each imported app module gets its current version, and none when neve
   CHECK_THAT(out, Catch::Contains("from '/b.jsx';"));
   CHECK_THAT(out, !Catch::Contains("__HR_T__"));
 }
+
+TEST_CASE("a stylesheet travels inline only when small and with no relative url() or @import") {
+  using hr::orch::css_travels_inline;
+  CHECK(css_travels_inline(".a { color: red }"));
+  CHECK(css_travels_inline(".a { background: url(/@hr/css/dot-1a2b.png) }"));
+  CHECK(css_travels_inline(".a { background: url( \"/bg.svg\" ) }"));
+  CHECK(css_travels_inline(".a { background: url('data:image/png;base64,AAAA') }"));
+  CHECK(css_travels_inline(".a { filter: url(#shadow) }"));
+  CHECK(css_travels_inline("@import url(\"https://fonts.example/x.css\");"));
+  CHECK_FALSE(css_travels_inline(".a { background: url(dot.png) }"));
+  CHECK_FALSE(css_travels_inline(".a { background: url('../img/dot.png') }"));
+  CHECK_FALSE(css_travels_inline("@import \"./more.css\";"));
+  CHECK_FALSE(css_travels_inline("@import url(more.css);"));
+  CHECK_FALSE(css_travels_inline(std::string(hr::orch::kInlineCssMax + 1, ' ')));
+}
