@@ -11,10 +11,19 @@
 
 namespace hr {
 
+// What a caller may do about an error, where that differs from giving up: callers decide by the
+// kind, never by the message's words.
+enum class ErrorKind {
+  failed,      // nothing to do but report it
+  unparsable,  // the text is not (yet) valid JSON: a file still being written reads so, and may be
+               // read again
+};
+
 // Not constructible from a string (boost::system::result refuses an E that T's argument could
 // build, so Result<std::string> would be ambiguous): make one with fail().
 struct Error {
   Error() = default;
+  ErrorKind kind = ErrorKind::failed;
   std::string message;
 };
 
@@ -27,10 +36,16 @@ template <class T>
 using Result = boost::system::result<T, Error>;
 
 // `return hr::fail("manifest.json: /version: expected 1")` reads as what it does.
-inline Error fail(std::string message) {
+inline Error fail(std::string message, ErrorKind kind = ErrorKind::failed) {
   Error e;
+  e.kind = kind;
   e.message = std::move(message);
   return e;
+}
+
+// The same error, its message prefixed (a file name before a field's error), its kind kept.
+inline Error prefixed(std::string prefix, const Error& e) {
+  return fail(std::move(prefix) + e.message, e.kind);
 }
 
 }  // namespace hr

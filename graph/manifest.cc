@@ -451,7 +451,7 @@ Result<Manifest> read_manifest(const std::filesystem::path& path, const Manifest
   }
   ::close(fd);
   auto m = parse_manifest(std::string_view(buffer.data(), got), path.parent_path(), previous);
-  if (!m) return fail(path.string() + ": " + m.error().message);
+  if (!m) return prefixed(path.string() + ": ", m.error());
   return m;
 }
 

@@ -47,7 +47,8 @@ class Scanner {
   }
 
   Error syntax_error(size_t offset, std::string_view what) {
-    return fail("invalid JSON at " + position(text_, offset) + ": " + std::string(what));
+    return fail("invalid JSON at " + position(text_, offset) + ": " + std::string(what),
+                ErrorKind::unparsable);
   }
 
   bool expect(char c) {

@@ -27,18 +27,14 @@ constexpr auto kCallTimeout = std::chrono::minutes(5);
 // another and asks again. Two starts at most: the first call's and one after a death.
 constexpr int kMaxStarts = 2;
 
+// A recompile's answer carries the exit code the server worked out (RecompileResult::exit_code);
+// any other answer (a refused request) is a server failure.
 int exit_code_of(const std::string& reply) {
   boost::system::error_code ec;
   json::value v = json::parse(reply, ec);
-  if (ec || !v.is_object()) return kExitServerFailed;
-  const auto& o = v.as_object();
-  if (const auto* e = o.if_contains("error"); e && e->is_string())
-    return e->as_string() == "manifest" ? kExitBadManifest : kExitServerFailed;
-  if (const auto* a = o.if_contains("action"); a && a->is_string() && a->as_string() == "error")
-    return kExitBadManifest;
-  if (const auto* e = o.if_contains("errors"); e && e->is_array() && !e->as_array().empty())
-    return kExitCompileErrors;
-  return kExitApplied;
+  const json::object* o = ec ? nullptr : v.if_object();
+  const json::value* exit = o ? o->if_contains("exit") : nullptr;
+  return exit && exit->is_int64() ? static_cast<int>(exit->as_int64()) : kExitServerFailed;
 }
 
 // After a call failed: whether no server answers. A server killed during the call closes our
@@ -52,8 +48,14 @@ bool server_gone(const StateFiles& files) {
   return false;
 }
 
+// A request that is only its command: status or stop.
+std::string command_request(const char* cmd) {
+  return json::serialize(json::object{{"cmd", cmd}, {"protocol", kControlProtocol}});
+}
+
 std::string recompile_request(const Config& c) {
-  json::object req{{"cmd", "recompile"}, {"manifest", c.manifest.string()}};
+  json::object req{
+      {"cmd", "recompile"}, {"protocol", kControlProtocol}, {"manifest", c.manifest.string()}};
   // The server counts the call's time from here (see daemon.cc, call_started).
   req["sent_at_ns"] = std::chrono::duration_cast<std::chrono::nanoseconds>(
                           std::chrono::steady_clock::now().time_since_epoch())
@@ -63,7 +65,8 @@ std::string recompile_request(const Config& c) {
 }
 
 void say_serving(const StateFiles& files) {
-  auto status = control_call(files.control_socket, R"({"cmd":"status"})", std::chrono::seconds(10));
+  auto status =
+      control_call(files.control_socket, command_request("status"), std::chrono::seconds(10));
   std::string url = "?";
   if (status) {
     boost::system::error_code ec;
@@ -118,8 +121,8 @@ int run_recompile(const Config& c) {
 }
 
 int run_status(const Config& c) {
-  auto reply =
-      control_call(state_files(c).control_socket, R"({"cmd":"status"})", std::chrono::seconds(10));
+  auto reply = control_call(state_files(c).control_socket, command_request("status"),
+                            std::chrono::seconds(10));
   if (!reply) {
     std::cerr << "hr-orchestrate: no server runs for " << c.manifest.string() << "\n";
     return 3;
@@ -129,8 +132,8 @@ int run_status(const Config& c) {
 }
 
 int run_stop(const Config& c) {
-  auto reply =
-      control_call(state_files(c).control_socket, R"({"cmd":"stop"})", std::chrono::seconds(10));
+  auto reply = control_call(state_files(c).control_socket, command_request("stop"),
+                            std::chrono::seconds(10));
   if (!reply) {
     std::cerr << "hr-orchestrate: no server runs for " << c.manifest.string() << "\n";
     return 0;

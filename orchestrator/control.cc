@@ -45,7 +45,7 @@ struct Session : std::enable_shared_from_this<Session> {
 ControlServer::ControlServer(asio::io_context& io, Handler handler)
     : io_(io), handler_(std::move(handler)), acceptor_(io) {}
 
-Result<bool> ControlServer::listen(const std::filesystem::path& path) {
+Result<void> ControlServer::listen(const std::filesystem::path& path) {
   if (control_alive(path)) return fail("another hr-orchestrate already serves " + path.string());
   std::error_code ignored;
   std::filesystem::remove(path, ignored);
@@ -56,7 +56,7 @@ Result<bool> ControlServer::listen(const std::filesystem::path& path) {
   if (ec) return fail("cannot listen on " + path.string() + ": " + ec.message());
   path_ = path;
   accept();
-  return true;
+  return {};
 }
 
 void ControlServer::accept() {

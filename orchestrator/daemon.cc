@@ -55,7 +55,8 @@ struct Daemon {
   boost::asio::signal_set signals{io, SIGINT, SIGTERM};
   int exit_code = 0;
   bool stopping = false;
-  int lock_fd = -1;  // server.lock, held while we run; released by the exit
+  int lock_fd = -1;            // server.lock, held while we run; released by the exit
+  std::string backend_in_use;  // the manifest's `backend` the proxy points at
 
   explicit Daemon(const Config& c) : config(c) {}
 
@@ -77,15 +78,38 @@ struct Daemon {
     const json::object* o = ec ? nullptr : req.if_object();
     const json::value* cmd = o ? o->if_contains("cmd") : nullptr;
     if (!cmd || !cmd->is_string()) return reply(R"({"error":"bad control request"})");
-    if (cmd->as_string() == "status") return reply(pipeline->status_json());
+    // Status and stop are answered at any version, so a client of another version can still see
+    // what runs (the status says its protocol) and stop it.
+    if (cmd->as_string() == "status")
+      return reply(R"({"protocol":)" + std::to_string(kControlProtocol) + "," +
+                   pipeline->status_json().substr(1));
     if (cmd->as_string() == "stop") {
       reply(R"({"ok":true})");
       return boost::asio::post(io, [this] { shutdown(0); });
     }
+    if (auto refused = protocol_mismatch(*o)) return reply(*refused);
     if (cmd->as_string() != "recompile") return reply(R"({"error":"unknown control command"})");
     const json::value* wait = o->if_contains("wait_applied_ms");
     const int wait_ms = wait && wait->is_int64() ? static_cast<int>(wait->as_int64()) : -1;
     recompile(wait_ms, call_started(*o), std::move(reply));
+  }
+
+  // A request of a version this server does not speak is refused, naming both versions, instead
+  // of being half understood (docs/control-protocol.md); a request without "protocol" is version 1.
+  std::optional<std::string> protocol_mismatch(const json::object& request) const {
+    const json::value* v = request.if_contains("protocol");
+    if (!v || (v->is_int64() && v->as_int64() == kControlProtocol)) return std::nullopt;
+    const std::string theirs = v->is_int64() ? std::to_string(v->as_int64()) : json::serialize(*v);
+    const std::string ours = std::to_string(kControlProtocol);
+    return json::serialize(json::object{
+        {"action", "error"},
+        {"error", "protocol"},
+        {"protocol", kControlProtocol},
+        {"reason", "control protocol mismatch: this hr-orchestrate server speaks version " + ours +
+                       ", the request version " + theirs +
+                       "; stop the server (hr-orchestrate stop --manifest " +
+                       config.manifest.string() +
+                       ") and let the client start one of its own version"}});
   }
 
   // The CLI says when it sent the call (steady_clock is CLOCK_MONOTONIC, the same in every process
@@ -153,8 +177,7 @@ struct Daemon {
     const auto t0 = Clock::now();
     auto manifest = graph::read_manifest(config.manifest, last_read.get());
     const double read_ms = std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
-    if (!manifest && attempt + 1 < kAttempts &&
-        manifest.error().message.find("invalid JSON") != std::string::npos) {
+    if (!manifest && attempt + 1 < kAttempts && manifest.error().kind == ErrorKind::unparsable) {
       auto timer = std::make_shared<boost::asio::steady_timer>(io, kPause);
       return timer->async_wait([this, timer, wait_ms, reply, attempt, started](auto) {
         read_and_recompile(wait_ms, reply, attempt + 1, started);
@@ -174,12 +197,32 @@ struct Daemon {
 
   void recompile_with(std::shared_ptr<graph::Manifest> m, Pipeline::CallRead read, int wait_ms,
                       ControlServer::Reply reply) {
+    if (auto followed = follow_backend(*m); !followed) {
+      spdlog::error("{}", followed.error().message);
+      RecompileResult r;
+      r.fatal = followed.error().message;
+      return reply(r.to_json());
+    }
     last_read = m;
     pipeline->recompile(m, read, [this, wait_ms, reply](RecompileResult r) {
       if (wait_ms < 0) return reply(r.to_json());
       pipeline->wait_applied(std::move(r), wait_ms,
                              [reply](RecompileResult done) { reply(done.to_json()); });
     });
+  }
+
+  // The compiler may move its backend between recompiles (another port after a restart): the
+  // proxy follows the manifest's `backend` unless --backend fixed it. A URL the proxy cannot use
+  // refuses the whole manifest, so the server goes on serving the last good one as it was.
+  Result<void> follow_backend(const graph::Manifest& m) {
+    if (!config.backend.empty() || m.backend == backend_in_use) return {};
+    if (auto set = server->set_backend(std::string(m.backend)); !set)
+      return fail("/backend: " + set.error().message);
+    spdlog::info("proxying to {} (the manifest's backend changed from {})",
+                 m.backend.empty() ? "no backend" : std::string(m.backend),
+                 backend_in_use.empty() ? "none" : backend_in_use);
+    backend_in_use = std::string(m.backend);
+    return {};
   }
 
   // The cold start's child builds thousands of modules: with garbage collection only near a
@@ -213,6 +256,7 @@ struct Daemon {
     so.host = config.host;
     so.port = config.port;
     so.backend = config.backend.empty() ? std::string(m.backend) : config.backend;
+    backend_in_use = std::string(m.backend);
     so.public_dir = m.root / std::string(m.public_dir);
     so.allowed_hosts = config.allowed_hosts;
     server = std::make_unique<server::Server>(io, so);
@@ -249,7 +293,7 @@ struct Daemon {
 
   // One server per state folder, for as long as it runs: a second one (a `serve` typed twice, a
   // start that raced) stops before its cold build rather than after, when it cannot listen.
-  Result<bool> lock_state_folder() {
+  Result<void> lock_state_folder() {
     const StateFiles files = state_files(config);
     std::error_code ec;
     fs::create_directories(files.dir, ec);
@@ -261,7 +305,7 @@ struct Daemon {
     if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0)
       return fail("another hr-orchestrate already serves this app (it holds " +
                   files.server_lock.string() + ")");
-    return true;
+    return {};
   }
 
   int run() {

@@ -75,13 +75,13 @@ void LogFileSink::rotate() {
   size_ = 0;
 }
 
-Result<bool> log_to_file(const std::filesystem::path& path) {
+Result<void> log_to_file(const std::filesystem::path& path) {
   auto sink = LogFileSink::open(path, LogFileSink::kDefaultMaxBytes, true);
   if (!sink) return sink.error();
   auto logger = std::make_shared<spdlog::logger>("", *sink);
   logger->set_level(spdlog::default_logger()->level());
   spdlog::set_default_logger(std::move(logger));
-  return true;
+  return {};
 }
 
 }  // namespace hr::orch

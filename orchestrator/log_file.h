@@ -46,6 +46,6 @@ class LogFileSink : public spdlog::sinks::base_sink<std::mutex> {
 
 // Makes `path` the default logger's only destination (keeping the level); used by `serve
 // --log-file`.
-Result<bool> log_to_file(const std::filesystem::path& path);
+Result<void> log_to_file(const std::filesystem::path& path);
 
 }  // namespace hr::orch

@@ -42,7 +42,7 @@ ManifestWatch::~ManifestWatch() {
   descriptor_.close(ignored);
 }
 
-Result<bool> ManifestWatch::start() {
+Result<void> ManifestWatch::start() {
   boost::system::error_code ignored;
   descriptor_.close(ignored);  // a watch that ended (its folder went away) starts afresh
   // Writes through a symlink land on its target: watch the target's folder.
@@ -61,7 +61,7 @@ Result<bool> ManifestWatch::start() {
   }
   descriptor_.assign(fd);
   wait();
-  return true;
+  return {};
 }
 
 std::uint64_t ManifestWatch::generation() {

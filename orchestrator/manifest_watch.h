@@ -43,7 +43,7 @@ class ManifestWatch {
 
   // Watches the manifest's folder (its target's, for a symlink); an error leaves the watch off (no
   // read ahead). Called again after the folder went away, it watches the new one.
-  Result<bool> start();
+  Result<void> start();
 
   // Counts every event that touched the manifest (and every loss of events), after reading the
   // ones queued now: a read ahead made at one generation is current while it stays the same.

@@ -32,7 +32,7 @@ double ms_since(Clock::time_point t0) {
 
 Pipeline::Pipeline(boost::asio::io_context& io, esbuild::Service& esbuild, server::Server& server,
                    Options options, std::string client_js)
-    : io_(io), esbuild_(esbuild), server_(server), options_(std::move(options)) {
+    : io_(io), esbuild_(esbuild), server_(server), options_(std::move(options)), acks_(io) {
   site_.set_client_js(std::move(client_js));
 }
 
@@ -250,6 +250,7 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
   graph_.apply(*manifest);
   builder_ = std::make_unique<ModuleBuilder>(esbuild_, root_, builder_hooks());
   style_builder_ = std::make_unique<StyleBuilder>(esbuild_, root_);
+  ensure_postcss();
   env_ = load_app_env(root_, vite_environment());
   for (const auto& w : env_.warnings) spdlog::warn("{}", w);
   builder_->set_defines(env_define_flags(env_));

@@ -25,8 +25,10 @@
 
 #include "esbuild_bridge/esbuild.h"
 #include "graph/graph.h"
+#include "orchestrator/ack_tracker.h"
 #include "orchestrator/app_env.h"
 #include "orchestrator/module_builder.h"
+#include "orchestrator/postcss_styles.h"
 #include "orchestrator/result.h"
 #include "orchestrator/site_state.h"
 #include "orchestrator/style_builder.h"
@@ -86,14 +88,6 @@ class Pipeline {
     std::function<void(RecompileResult)> done;
   };
   struct Run;
-  struct Waiter {
-    RecompileResult result;
-    std::chrono::steady_clock::time_point pushed;
-    std::size_t needed = 0;
-    std::shared_ptr<boost::asio::steady_timer> timer;
-    std::function<void(RecompileResult)> done;
-  };
-
   struct ColdBuild {
     std::vector<std::string> js;
     size_t next = 0, built = 0, batches_left = 0;
@@ -128,6 +122,14 @@ class Pipeline {
   // Adds to `diff.changed` every stylesheet made of a file that changed, came or went (an
   // `@import`ed file, a url() image): its CSS changes with it.
   void add_including_styles(graph::Diff& diff) const;
+  // Runs stylesheets through PostCSS from the first recompile that finds a postcss.config.* in the
+  // app root (the worker starts with the first stylesheet it gets).
+  void ensure_postcss();
+  // The stylesheets PostCSS generated from a module `diff` changed, added or removed (Tailwind
+  // scanned it), run again now; yields those whose output bytes changed (or that failed, so that
+  // the build reports it): they count as changed in this recompile, the others do not.
+  void refresh_postcss_dependents(const graph::Diff& diff,
+                                  std::function<void(std::vector<std::string>)> then);
   // Reads a module's bytes for its wrappers and, for an asset, to serve as a file.
   void load_source(const std::string& id);
   // An asset: kind `asset` in the manifest, or a file imported from JS that esbuild does not build.
@@ -135,6 +137,7 @@ class Pipeline {
   void ensure_deps(std::function<void(Result<bool>)> done);  // yields whether the key changed
   void run_queue();
   void start_run(std::vector<Pending> batch);
+  void plan_and_build(std::shared_ptr<Run> run);
   void after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build);
   void push(std::shared_ptr<Run> run);
   std::string update_message(Run& run);
@@ -144,7 +147,6 @@ class Pipeline {
   // that connect meanwhile, and inlined into the HTML shell.
   void stand_error(std::string error_json);
   void record_decision(const RecompileResult& r);
-  void check_waiters();
   bool is_js(std::string_view id) const;
   // Reads the app's env files again; when import.meta.env's values changed, gives the builder the
   // new defines and says why (app_env.h), else "".
@@ -166,6 +168,7 @@ class Pipeline {
   graph::Graph graph_;
   graph::Resolver resolver_{graph_};
   std::unique_ptr<ModuleBuilder> builder_;
+  std::unique_ptr<PostcssStyles> postcss_;  // before style_builder_, which points at it
   std::unique_ptr<StyleBuilder> style_builder_;
   StyleIncludes style_includes_;
   std::set<std::string> failed_styles_;
@@ -186,10 +189,8 @@ class Pipeline {
   // Imports of npm packages that are not installed (missing_packages.h), as of the last bundle.
   std::vector<esbuild::Message> missing_package_errors_;
 
-  std::string last_push_build_;
   WarnLimiter client_warnings_;  // per client and kind: a flood of bad frames is a few lines
-  std::set<std::uint64_t> acks_;
-  std::vector<Waiter> waiters_;
+  AckTracker acks_;              // which pages applied the last push; calls waiting for them
 
   struct Counters {
     std::uint64_t recompiles = 0, updates = 0, css_updates = 0, reloads = 0, suppressed = 0,

@@ -92,6 +92,15 @@ void Pipeline::start_run(std::vector<Pending> batch) {
   current_ = manifests.back();
 
   run->diff = graph_.apply(*current_);
+  ensure_postcss();
+  refresh_postcss_dependents(run->diff, [this, run](std::vector<std::string> generated) {
+    for (const auto& id : generated)
+      if (auto n = graph_.find(id)) run->diff.changed.push_back(*n);
+    plan_and_build(run);
+  });
+}
+
+void Pipeline::plan_and_build(std::shared_ptr<Run> run) {
   add_including_styles(run->diff);
   const auto loaded =
       graph::LoadedSet::asking([this](std::string_view id) { return is_loaded(id); });
@@ -124,7 +133,9 @@ void Pipeline::start_run(std::vector<Pending> batch) {
   }
   if (run->decision.action == graph::Action::js_update) {
     run->versioned.insert(run->decision.reexecuted.begin(), run->decision.reexecuted.end());
-  } else if (run->decision.action == graph::Action::css) {
+  }
+  if (run->decision.action == graph::Action::js_update ||
+      run->decision.action == graph::Action::css) {
     run->versioned.insert(run->decision.css.begin(), run->decision.css.end());
   }
   for (auto n : run->diff.removed) {
@@ -213,14 +224,22 @@ std::string Pipeline::update_message(Run& run) {
       updates.push_back(update_entry("js-update", u.boundary, run.timestamp));
       res.boundaries.push_back(u.boundary);
     }
-  } else if (d.action == graph::Action::css) {
+  }
+  // With a js-update too: a component's edit can change a stylesheet Tailwind generates from it.
+  if (d.action == graph::Action::js_update || d.action == graph::Action::css) {
     for (const auto& id : d.css) {
       const auto* m = site_.module(id);
-      updates.push_back(
-          update_entry(m && m->css_linked ? "css-update" : "js-update", id, run.timestamp));
+      // The new text rides along when it can (the page then applies it without a request);
+      // otherwise a linked stylesheet is fetched again and a JS-imported one re-imported.
+      const bool inline_text = m && css_travels_inline(m->code);
+      json::object entry = update_entry(
+          inline_text || (m && m->css_linked) ? "css-update" : "js-update", id, run.timestamp);
+      if (inline_text) entry["css"] = m->code;
+      updates.push_back(std::move(entry));
       res.boundaries.push_back(id);
     }
-  } else if (d.action == graph::Action::full_reload) {
+  }
+  if (d.action == graph::Action::full_reload) {
     return json::serialize(json::object{
         {"type", "full-reload"}, {"path", "*"}, {"reason", d.reason}, {"build", res.build}});
   }
@@ -278,8 +297,7 @@ void Pipeline::finish(std::shared_ptr<Run> run) {
   if (action == graph::Action::full_reload) ++counters_.reloads;
   // What browsers acknowledge: an update or reload, or the overlay of a build with errors.
   if (action != graph::Action::none || !res.errors.empty()) {
-    last_push_build_ = res.build;
-    acks_.clear();
+    acks_.pushed(res.build);
   }
   res.merged = run->batch.size();
   record_decision(res);

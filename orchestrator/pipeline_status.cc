@@ -1,5 +1,5 @@
-// What the pipeline tells about itself (/@hr/status, `hr-orchestrate status`), browsers'
-// acknowledgements for --wait-applied, and recovery after esbuild crashed.
+// What the pipeline tells about itself (/@hr/status, `hr-orchestrate status`), what browsers send
+// (acknowledgements, counted by AckTracker; invalidations), and recovery after esbuild crashed.
 #include <spdlog/spdlog.h>
 
 #include <unistd.h>
@@ -15,7 +15,7 @@ using Clock = std::chrono::steady_clock;
 
 namespace {
 constexpr size_t kDecisionsKept = 20;
-}
+}  // namespace
 
 void Pipeline::record_decision(const RecompileResult& r) {
   last_decisions_.push_back(r.to_json());
@@ -53,56 +53,11 @@ std::string Pipeline::status_json() const {
     if (i) out += ',';
     out += last_decisions_[i];
   }
-  return out + "]}";
+  return out + R"(],"browser_updates":)" + acks_.marks_json() + "}";
 }
 
 void Pipeline::wait_applied(RecompileResult r, int ms, std::function<void(RecompileResult)> done) {
-  const bool nothing_pushed =
-      (r.action == "none" && r.errors.empty()) || r.build != last_push_build_;
-  if (nothing_pushed || r.clients == 0 || acks_.size() >= r.clients) {
-    r.timings.applied_ms = r.timings.total_ms;
-    r.acknowledged = acks_.size();
-    return done(std::move(r));
-  }
-  Waiter w{std::move(r), Clock::now(), 0, std::make_shared<boost::asio::steady_timer>(io_),
-           std::move(done)};
-  w.needed = w.result.clients;
-  w.timer->expires_after(std::chrono::milliseconds(ms));
-  w.timer->async_wait([this, build = w.result.build](boost::system::error_code ec) {
-    if (ec) return;
-    // Time is up: answer with what was acknowledged so far.
-    for (auto it = waiters_.begin(); it != waiters_.end();) {
-      if (it->result.build != build) {
-        ++it;
-        continue;
-      }
-      it->result.acknowledged = acks_.size();
-      it->result.timings.applied_ms = -1;
-      auto done = std::move(it->done);
-      auto result = std::move(it->result);
-      it = waiters_.erase(it);
-      done(std::move(result));
-    }
-  });
-  waiters_.push_back(std::move(w));
-}
-
-void Pipeline::check_waiters() {
-  for (auto it = waiters_.begin(); it != waiters_.end();) {
-    if (it->result.build != last_push_build_ || acks_.size() < it->needed) {
-      ++it;
-      continue;
-    }
-    it->timer->cancel();
-    it->result.acknowledged = acks_.size();
-    it->result.timings.applied_ms =
-        it->result.timings.total_ms +
-        std::chrono::duration<double, std::milli>(Clock::now() - it->pushed).count();
-    auto done = std::move(it->done);
-    auto result = std::move(it->result);
-    it = waiters_.erase(it);
-    done(std::move(result));
-  }
+  acks_.wait(std::move(r), ms, std::move(done));
 }
 
 void Pipeline::on_client_message(std::uint64_t client, const std::string& text) {
@@ -117,11 +72,9 @@ void Pipeline::on_client_message(std::uint64_t client, const std::string& text) 
   const auto* type = o.if_contains("type");
   if (!type || !type->is_string()) return;
   if (type->as_string() == "hr:applied") {
-    const auto* build = o.if_contains("build");
-    if (build && build->is_string() && build->as_string() == last_push_build_) {
-      acks_.insert(client);
-      check_waiters();
-    }
+    // /@hr/status shows the page's marks now rather than at the next push, unless a run is about
+    // to publish.
+    if (acks_.applied(client, o) && !busy_) publish();
     return;
   }
   const auto* event = o.if_contains("event");

@@ -62,7 +62,7 @@ std::vector<std::string> serve_args(const Config& c, const fs::path& log) {
 
 // Waits for the lock on `fd` until the start timeout: the holder is starting a server, which
 // takes as long as its cold start.
-Result<bool> lock(const Fd& fd, const fs::path& path) {
+Result<void> lock(const Fd& fd, const fs::path& path) {
   const auto deadline = Clock::now() + kStartTimeout;
   while (::flock(fd.fd, LOCK_EX | LOCK_NB) != 0) {
     if (errno != EWOULDBLOCK && errno != EINTR)
@@ -72,7 +72,7 @@ Result<bool> lock(const Fd& fd, const fs::path& path) {
                   ")");
     std::this_thread::sleep_for(kPoll);
   }
-  return true;
+  return {};
 }
 
 // In the child, between fork and exec: only async-signal-safe calls.

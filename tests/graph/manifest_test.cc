@@ -2,6 +2,7 @@
 #include <catch2/catch.hpp>
 
 #include "test_util.h"
+#include "tests/temp_dir.h"
 
 using namespace hr::graph;
 using namespace hr::graph::test;
@@ -115,6 +116,25 @@ TEST_CASE("manifest error: text that is not JSON names line and column") {
 
 TEST_CASE("manifest error: the top level must be an object") {
   CHECK(parse_error("[1]") == "/: expected a JSON object");
+}
+
+TEST_CASE("manifest error: only text that is not JSON is unparsable (may be read again)") {
+  auto cut = parse_manifest(R"({"version": 1, "entries": [)", "/app");
+  REQUIRE_FALSE(cut.has_value());
+  CHECK(cut.error().kind == hr::ErrorKind::unparsable);
+  auto wrong = parse_manifest(R"({"version": 2, "entries": [], "modules": []})", "/app");
+  REQUIRE_FALSE(wrong.has_value());
+  CHECK(wrong.error().kind == hr::ErrorKind::failed);
+}
+
+TEST_CASE("manifest error: reading a file keeps the kind under the file's name") {
+  hr::test::TempDir dir;
+  dir.write("manifest.json", R"({"version": 1, "entr)");
+  auto cut = read_manifest(dir.path() / "manifest.json");
+  REQUIRE_FALSE(cut.has_value());
+  CHECK(cut.error().kind == hr::ErrorKind::unparsable);
+  CHECK_THAT(cut.error().message,
+             StartsWith((dir.path() / "manifest.json").string() + ": invalid JSON"));
 }
 
 TEST_CASE("manifest error: version is required and must be 1") {

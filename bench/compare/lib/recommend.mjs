@@ -1,5 +1,20 @@
 // docs/recommendation.md: the investigation's seven questions answered from the run's numbers, and
 // the recommendation chosen by explicit rules over those numbers (stated in the document).
+
+// The rules of the recommendation: (a) only if every measured goal is met (scalingMet undefined:
+// not measured); (c) if hr-orchestrate is ahead of Vite on at least one axis; (b) otherwise.
+export function choose(facts, scalingMet, fewerFalsePositives) {
+  if (facts.hrFiveTimes && facts.hrAccurate && facts.hrQuarter && scalingMet !== false) {
+    return { choice: "(a) implement single-port mode",
+      why: "hr-orchestrate meets the latency, memory and accuracy goals against Vite in the same run." };
+  }
+  if (facts.hrFaster || facts.hrLeaner || facts.hrColdFaster || fewerFalsePositives) {
+    return { choice: "(c) a hybrid",
+      why: "hr-orchestrate wins on some measured axes but misses at least one goal, so the parts that won should be adopted and the rest kept on Vite until the misses are fixed." };
+  }
+  return { choice: "(b) improve the Vite integration",
+    why: "hr-orchestrate is not faster, not leaner and not more accurate than Vite's dev server in this run." };
+}
 export function recommendation({ R, agg, acc, sizes, label, num, BASE, scaling: SC }) {
   const big = sizes.includes(2000) ? 2000 : sizes[sizes.length - 1];
   const small = sizes[0];
@@ -24,6 +39,11 @@ export function recommendation({ R, agg, acc, sizes, label, num, BASE, scaling: 
       `the browser ${ms(parts.browser)} from the push to its acknowledgement (the message, fetching and running the new module, React Refresh re-rendering the component; the page shows the change just before the acknowledgement)`
     : "the per-edit breakdown was not recorded";
 
+  // The scaling goal, from this run or a separate scaling run: decided before the choice uses it.
+  const scAgg = sizes.includes(10000) && sizes.includes(200) ? agg : SC?.sizes.includes(10000) && SC.sizes.includes(200) ? SC.agg : undefined;
+  const sg = (s, n) => scAgg?.[n]?.[s]?.p50?.med;
+  const scalingMet = scAgg ? sg("hr", 10000) <= 1.5 * sg("hr", 200) : undefined;
+
   const facts = {
     hrFaster: g("hr", "p50") != null && g(BASE, "p50") != null && g("hr", "p50") < g(BASE, "p50"),
     hrFiveTimes: g("hr", "p50") != null && g(BASE, "p50") != null && g("hr", "p50") <= g(BASE, "p50") / 5,
@@ -33,17 +53,7 @@ export function recommendation({ R, agg, acc, sizes, label, num, BASE, scaling: 
     hrAccurate: hr ? hr.fp === 0 && hr.fn === 0 : false,
     viteFp: vite ? vite.fp : undefined,
   };
-  let choice, why;
-  if (facts.hrFiveTimes && facts.hrAccurate && facts.hrQuarter && scalingMet !== false) {
-    choice = "(a) implement single-port mode";
-    why = "hr-orchestrate meets the latency, memory and accuracy goals against Vite in the same run.";
-  } else if (facts.hrFaster || facts.hrLeaner || facts.hrColdFaster || (hr && vite && hr.fp < vite.fp)) {
-    choice = "(c) a hybrid";
-    why = "hr-orchestrate wins on some measured axes but misses at least one goal, so the parts that won should be adopted and the rest kept on Vite until the misses are fixed.";
-  } else {
-    choice = "(b) improve the Vite integration";
-    why = "hr-orchestrate is not faster, not leaner and not more accurate than Vite's dev server in this run.";
-  }
+  const { choice, why } = choose(facts, scalingMet, hr && vite ? hr.fp < vite.fp : false);
 
   const bld = (n) => agg[n]?.["vite-build"];
   const q1rows = sizes.map((n) => `| ${at(n)} | ${ms(bld(n)?.buildMs?.med)} | ${ms(bld(n)?.p50?.med)} | ${ms(g(BASE, "p50", n))} | ${x(bld(n)?.p50?.med, g(BASE, "p50", n))} |`).join("\n");
@@ -55,9 +65,6 @@ export function recommendation({ R, agg, acc, sizes, label, num, BASE, scaling: 
   const stateIdx = idx("state");
   const viteStateReq = stateIdx.map((i) => row(BASE, i)?.requests).filter((v) => v != null);
   const brokenHr = hr?.rows.filter((r) => r.fn || r.brokenPage) ?? [];
-  const scAgg = sizes.includes(10000) && sizes.includes(200) ? agg : SC?.sizes.includes(10000) && SC.sizes.includes(200) ? SC.agg : undefined;
-  const sg = (s, n) => scAgg?.[n]?.[s]?.p50?.med;
-  const scalingMet = scAgg ? sg("hr", 10000) <= 1.5 * sg("hr", 200) : undefined;
   const scaling = scAgg
     ? `At 10,000 components${scAgg === agg ? "" : " (separate scaling run)"} hr-orchestrate's edit → DOM p50 is ${ms(sg("hr", 10000))}, ${x(sg("hr", 10000), sg("hr", 200))} its 200-component figure (goal ≤ 1.5×: ${scalingMet ? "met" : "missed"}); Vite's is ${ms(sg(BASE, 10000))} (${x(sg(BASE, 10000), sg(BASE, 200))} its 200 figure).`
     : `10,000 components were not part of this run (opt-in, \`--sizes 200,2000,10000\`), so the scaling goal (10,000 within 1.5× of 200) is not measured here; between ${at(small)} and ${at(big)} hr-orchestrate's p50 moved ${x(g("hr", "p50", big), g("hr", "p50", small))} and Vite's ${x(g(BASE, "p50", big), g(BASE, "p50", small))}.`;
