@@ -12,7 +12,8 @@ import { generateApp } from "../appgen/generate.mjs";
 import { applyEdit } from "../appgen/simulate.mjs";
 import { loadState } from "../appgen/app-state.mjs";
 import { cssColor } from "../appgen/modules.mjs";
-import { evalRetry, launch, loads, setWant, waitHit } from "./lib/browser.mjs";
+import { evalRetry, launch, loads, networkQuiet, setWant, waitHit } from "./lib/browser.mjs";
+import { machine } from "./lib/machine.mjs";
 import { REPO } from "./lib/paths.mjs";
 import { nowMs, onCleanup, sleep, stopAll } from "./lib/procs.mjs";
 import { SYSTEMS, versions } from "./lib/systems.mjs";
@@ -39,7 +40,7 @@ function parseArgs(argv) {
     else throw new Error(`unknown argument ${a}`);
   }
   for (const s of o.systems) if (!SYSTEMS[s]) throw new Error(`unknown system ${s} (one of ${Object.keys(SYSTEMS).join(", ")})`);
-  if (o.systems.includes("hr") && !fs.existsSync(o.bin)) throw new Error(`no hr-orchestrate binary at ${o.bin} (--bin)`);
+  if (o.systems.some((s) => s.startsWith("hr")) && !fs.existsSync(o.bin)) throw new Error(`no hr-orchestrate binary at ${o.bin} (--bin)`);
   return o;
 }
 
@@ -86,15 +87,6 @@ async function coldStart(sysName, size, opts) {
   }
 }
 
-async function networkQuiet(tap, quietMs, maxMs) {
-  const end = Date.now() + maxMs;
-  let last = tap.requests.length, since = Date.now();
-  while (Date.now() < end) {
-    await sleep(50);
-    if (tap.requests.length !== last) last = tap.requests.length, since = Date.now();
-    else if (Date.now() - since >= quietMs) return;
-  }
-}
 
 // Marker on window + counter clicked twice: both survive a hot update, neither survives a reload.
 async function armState(page) {
@@ -243,18 +235,11 @@ async function accuracy(sysName, size, opts) {
   return rows;
 }
 
-function machine() {
-  const cpu = fs.readFileSync("/proc/cpuinfo", "utf8");
-  const model = /model name\s*:\s*(.*)/.exec(cpu)?.[1] ?? os.cpus()[0]?.model ?? "unknown";
-  const mem = Number(/MemTotal:\s+(\d+)/.exec(fs.readFileSync("/proc/meminfo", "utf8"))?.[1] ?? 0);
-  return { cpu: model, cores: (cpu.match(/^processor\s*:/gm) ?? []).length, memGiB: +(mem / 1048576).toFixed(1), kernel: os.release() };
-}
-
 async function main() {
   const opts = parseArgs(process.argv.slice(2));
   const started = Date.now();
   const results = { meta: { date: new Date().toISOString(), machine: machine(), versions: versions(), options: { ...opts } }, runs: [], accuracy: [] };
-  if (opts.systems.includes("hr")) {
+  if (opts.systems.some((s) => s.startsWith("hr"))) {
     let commit = "";
     try { commit = execFileSync("git", ["-C", REPO, "log", "-1", "--format=%h %cI"], { encoding: "utf8" }).trim(); } catch { /* not a checkout */ }
     results.meta.hr = { bin: opts.bin, built: fs.statSync(opts.bin).mtime.toISOString(), repoHead: commit };

@@ -99,3 +99,14 @@ export async function waitHit(page, id, timeoutMs) {
 export async function loads(page) {
   return Number(await evalRetry(page, () => sessionStorage.getItem("bench:loads") || 0));
 }
+
+// Resolves once the page made no request for quietMs (or after maxMs).
+export async function networkQuiet(tap, quietMs, maxMs) {
+  const end = Date.now() + maxMs;
+  let last = tap.requests.length, since = Date.now();
+  while (Date.now() < end) {
+    await sleep(50);
+    if (tap.requests.length !== last) last = tap.requests.length, since = Date.now();
+    else if (Date.now() - since >= quietMs) return;
+  }
+}

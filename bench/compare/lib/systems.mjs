@@ -1,4 +1,4 @@
-// The four systems under test. start() returns a handle:
+// The systems under test. start() returns a handle:
 //   url, afterEdit(editResult, page) -> details (what the system did beyond watching the disk),
 //   rssKb() (whole process tree), info (versions, build times), stop().
 import fs from "node:fs";
@@ -71,36 +71,96 @@ export const SYSTEMS = {
   hr: {
     label: "hr-orchestrate",
     short: "hr-orchestrate",
+    // The compiler's call is the CLI, one process per recompile.
     async start({ app, bin }) {
       const manifest = path.join(app, "manifest.json");
-      const call = (...extra) => run(bin, ["--manifest", manifest, ...extra], { cwd: app });
-      let pids = [];
-      const stopIt = async () => {
-        await run(bin, ["stop", "--manifest", manifest], { timeoutMs: 15000 }).catch(() => {});
-        for (const p of pids) if (rssKb(p) > 0) { try { process.kill(p, "SIGKILL"); } catch { /* gone */ } }
-      };
-      const unregister = onCleanup(stopIt);
       const port = await freePort();
-      const first = await call("--port", String(port));
-      if (first.code !== 0) throw new Error(`hr-orchestrate cold start failed (${first.code}):\n${first.output.slice(-3000)}`);
-      const status = JSON.parse((await run(bin, ["status", "--manifest", manifest])).output.trim().split("\n").pop());
-      pids = [status.pid, status.esbuild_pid].filter(Boolean);
-      return {
-        url: status.url.endsWith("/") ? status.url : status.url + "/",
-        async afterEdit() {
-          const r = await call("--port", String(port), "--wait-applied=10000");
-          let result;
-          try { result = JSON.parse(r.output.trim().split("\n").filter((l) => l.startsWith("{")).pop()); } catch { /* none */ }
-          return { code: r.code, action: result?.action, reason: result?.reason, timings: result?.timings, callMs: r.ms };
-        },
-        rssKb: () => treeRssKb(...pids),
-        // Where the memory is: the C++ server itself and its esbuild child.
-        info: () => ({ rssServerKb: rssKb(status.pid), rssEsbuildKb: status.esbuild_pid ? treeRssKb(status.esbuild_pid) : 0 }),
-        stop: async () => (unregister(), await stopIt()),
+      const call = async (...extra) => {
+        const r = await run(bin, ["--manifest", manifest, "--port", String(port), ...extra], { cwd: app });
+        let result;
+        try { result = JSON.parse(r.output.trim().split("\n").filter((l) => l.startsWith("{")).pop()); } catch { /* none */ }
+        return { ...result, code: r.code, callMs: r.ms, output: r.output };
       };
+      return hrHandle({ app, bin, call, stopCalls: async () => {} });
+    },
+  },
+
+  "hr-py": {
+    label: "hr-orchestrate, Python client",
+    short: "hr-orchestrate (Python)",
+    // The compiler's call is python/hr_orchestrate's Client.recompile in a long-lived Python
+    // process (servers/py-compiler.py): no process start per recompile.
+    async start({ app, bin }) {
+      const port = await freePort();
+      const py = start("py-compiler", PYTHON, [server("py-compiler.py"), "--manifest", path.join(app, "manifest.json"),
+        "--port", String(port), "--binary", bin], { cwd: app, env: { ...process.env, PYTHONPATH: path.join(REPO, "python") }, stdio: ["pipe", "pipe", "pipe"] });
+      const lines = jsonLines(py);
+      const call = async (...extra) => {
+        const wait = extra.find((a) => a.startsWith("--wait-applied="));
+        py.stdin.write(JSON.stringify(wait ? { wait_applied: Number(wait.split("=")[1]) } : {}) + "\n");
+        const r = await lines.next(STARTUP_MS);
+        return { ...r, code: r.error ? 3 : r.errors?.length ? 1 : 0, output: r.error ?? py.output.slice(-3000) };
+      };
+      const stopCalls = async () => stop(py);
+      return hrHandle({ app, bin, call, stopCalls });
     },
   },
 };
+
+// The Python on which python3-* packages are installed (the PATH's python3 may be another).
+const PYTHON = fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
+
+// A handle on a server the compiler's `call` starts and drives (hr and hr-py differ in the call).
+async function hrHandle({ app, bin, call, stopCalls }) {
+  const manifest = path.join(app, "manifest.json");
+  let pids = [];
+  const stopIt = async () => {
+    await run(bin, ["stop", "--manifest", manifest], { timeoutMs: 15000 }).catch(() => {});
+    await stopCalls();
+    for (const p of pids) if (rssKb(p) > 0) { try { process.kill(p, "SIGKILL"); } catch { /* gone */ } }
+  };
+  const unregister = onCleanup(stopIt);
+  const first = await call();
+  if (first.code !== 0) throw new Error(`hr-orchestrate cold start failed (${first.code}):\n${first.output.slice(-3000)}`);
+  const status = JSON.parse((await run(bin, ["status", "--manifest", manifest])).output.trim().split("\n").pop());
+  pids = [status.pid, status.esbuild_pid].filter(Boolean);
+  return {
+    url: status.url.endsWith("/") ? status.url : status.url + "/",
+    async afterEdit() {
+      const r = await call("--wait-applied=10000");
+      return { code: r.code, action: r.action, reason: r.reason, timings: r.timings, callMs: r.callMs };
+    },
+    rssKb: () => treeRssKb(...pids),
+    // Where the memory is: the C++ server itself and its esbuild child.
+    info: () => ({ rssServerKb: rssKb(status.pid), rssEsbuildKb: status.esbuild_pid ? treeRssKb(status.esbuild_pid) : 0 }),
+    stop: async () => (unregister(), await stopIt()),
+  };
+}
+
+// The JSON lines a child prints, one at a time: next(timeoutMs) resolves to the next one.
+function jsonLines(child) {
+  const queue = [], waiting = [];
+  let buf = "";
+  child.stdout.on("data", (d) => {
+    buf += d;
+    const parts = buf.split("\n");
+    buf = parts.pop();
+    for (const line of parts) {
+      if (!line.startsWith("{")) continue;
+      const value = JSON.parse(line);
+      waiting.length ? waiting.shift()(value) : queue.push(value);
+    }
+  });
+  return {
+    next(timeoutMs) {
+      if (queue.length) return Promise.resolve(queue.shift());
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error(`no answer within ${timeoutMs} ms:\n${child.output.slice(-2000)}`)), timeoutMs);
+        waiting.push((v) => (clearTimeout(timer), resolve(v)));
+      });
+    },
+  };
+}
 
 export function versions() {
   const pkg = (p) => JSON.parse(fs.readFileSync(p, "utf8")).version;
