@@ -5,8 +5,8 @@
 // document request, and one reload with its reason where a reload is right.
 import assert from "node:assert/strict";
 import { after, afterEach, before, describe, it } from "node:test";
-import { closeBrowser, findBinary, freePort, launchBrowser, Tab, waitUntil } from "./harness.mjs";
-import { Backend, ReflexApp } from "./reflex_fixture.mjs";
+import { findBinary, Tab, waitUntil } from "./harness.mjs";
+import { ReflexSuite } from "./reflex_fixture.mjs";
 
 const TIMEOUT = 60000;
 // Memo modules with cards on the index page: section_N holds memos 4N..4N+3, the index shows
@@ -16,7 +16,7 @@ const MEMO_MODULE_2 = "app_components/app/components/section_1.jsx"; // Card 6
 const MEMO_MODULE_3 = "app_components/app/components/section_2.jsx"; // Card 9
 const INDEX = "app/routes/_index.jsx";
 
-let backend, app, browser, url;
+let suite, backend, app, browser, url;
 let tabs = [];
 
 // The colour-mode script in Reflex's document runs only in a server-rendered document; rendered on
@@ -73,12 +73,8 @@ async function checkStateKept(tab) {
 
 describe("a Reflex-shaped app in framework mode, with its socket.io backend on the same port", () => {
   before(async () => {
-    backend = await Backend.start();
-    app = new ReflexApp({ binary: findBinary(), port: await freePort(), backend: backend.url });
-    const first = await app.recompile();
-    assert.equal(first.code, 0, `first call: ${JSON.stringify(first)}\n${app.logTail()}`);
-    url = `http://127.0.0.1:${app.port}`;
-    browser = await launchBrowser();
+    suite = await ReflexSuite.start({ binary: findBinary() });
+    ({ backend, app, browser, url } = suite);
   }, { timeout: 90000 });
 
   afterEach(async () => {
@@ -86,14 +82,7 @@ describe("a Reflex-shaped app in framework mode, with its socket.io backend on t
     tabs = [];
   });
 
-  after(async () => {
-    if (browser) await closeBrowser(browser).catch(() => {});
-    if (app) {
-      await app.stop();
-      app.remove();
-    }
-    if (backend) await backend.stop();
-  });
+  after(() => suite?.stop());
 
   it("renders the root's Layout and the page, with Radix's and the app's stylesheets applied", { timeout: TIMEOUT }, async () => {
     const tab = await openTab();
@@ -227,15 +216,10 @@ describe("a Reflex-shaped app in framework mode, with its socket.io backend on t
 // the page with the memo's update, as CSS swapped in place.
 // The tests run in order, each on the edits of the one before.
 describe("a Reflex-shaped app with Tailwind v4 through PostCSS", () => {
-  const tw = {};
+  let tw;
 
   before(async () => {
-    tw.backend = await Backend.start();
-    tw.app = new ReflexApp({ binary: findBinary(), port: await freePort(), backend: tw.backend.url, tailwind: true });
-    const first = await tw.app.recompile();
-    assert.equal(first.code, 0, `first call: ${JSON.stringify(first)}\n${tw.app.logTail()}`);
-    tw.url = `http://127.0.0.1:${tw.app.port}`;
-    tw.browser = await launchBrowser();
+    tw = await ReflexSuite.start({ binary: findBinary(), tailwind: true });
   }, { timeout: 90000 });
 
   afterEach(async () => {
@@ -243,14 +227,7 @@ describe("a Reflex-shaped app with Tailwind v4 through PostCSS", () => {
     tabs = [];
   });
 
-  after(async () => {
-    if (tw.browser) await closeBrowser(tw.browser).catch(() => {});
-    if (tw.app) {
-      await tw.app.stop();
-      tw.app.remove();
-    }
-    if (tw.backend) await tw.backend.stop();
-  });
+  after(() => tw?.stop());
 
   const memoStyle = (tab) => tab.page.evaluate(() => {
     const s = getComputedStyle(document.querySelector('[data-testid="memo-3"]'));

@@ -7,15 +7,15 @@
 // the compiler's call for that backend-only recompile being `none`.
 import assert from "node:assert/strict";
 import { after, before, describe, it } from "node:test";
-import { closeBrowser, findBinary, freePort, launchBrowser, Tab, waitUntil } from "./harness.mjs";
-import { Backend, ReflexApp } from "./reflex_fixture.mjs";
+import { findBinary, Tab, waitUntil } from "./harness.mjs";
+import { Backend, ReflexSuite } from "./reflex_fixture.mjs";
 
 const TIMEOUT = 90000;
 // socket.io-client reconnects with a back-off of 1 s growing to 5 s (±50%): a reconnection after a
 // few seconds down comes within about 8 s.
 const RECONNECT_MS = 20000;
 
-let backend, app, browser, url;
+let suite, backend, app, browser, url;
 
 const text = (tab, testid) => tab.page.locator(`[data-testid="${testid}"]`).first().textContent({ timeout: 5000 });
 
@@ -34,22 +34,11 @@ async function pollingHandshake() {
 
 describe("socket.io through the single port while the backend restarts or is down", () => {
   before(async () => {
-    backend = await Backend.start();
-    app = new ReflexApp({ binary: findBinary(), port: await freePort(), backend: backend.url, memos: 8 });
-    const first = await app.recompile();
-    assert.equal(first.code, 0, `first call: ${JSON.stringify(first)}\n${app.logTail()}`);
-    url = `http://127.0.0.1:${app.port}`;
-    browser = await launchBrowser();
+    suite = await ReflexSuite.start({ binary: findBinary(), memos: 8 });
+    ({ backend, app, browser, url } = suite);
   }, { timeout: 90000 });
 
-  after(async () => {
-    if (browser) await closeBrowser(browser).catch(() => {});
-    if (app) {
-      await app.stop();
-      app.remove();
-    }
-    if (backend) await backend.stop();
-  });
+  after(() => suite?.stop());
 
   it("a down backend is a connection error on the page and a prompt 502 naming it; back on its port, the page reconnects with its state", { timeout: TIMEOUT }, async () => {
     const tab = new Tab(await browser.context.newPage());
@@ -82,7 +71,7 @@ describe("socket.io through the single port while the backend restarts or is dow
     // An event sent while down waits in the page's queue and is sent on reconnection.
     await tab.page.click('[data-testid="increment"]');
     const socketsBefore = sockets.length;
-    backend = await Backend.start({ port: backend.port });
+    backend = suite.backend = await Backend.start({ port: backend.port });
     const r = await app.recompile(); // the compiler's call after a backend-only recompile
     assert.equal(r.action, "none", JSON.stringify(r));
     await waitText(tab, "connect-errors", "0", "the page to reconnect", RECONNECT_MS);

@@ -8,7 +8,7 @@ import os from "node:os";
 import path from "node:path";
 import { runOrchestrator } from "../../bench/appgen/simulate.mjs";
 import { BACKEND_PY, generateReflexApp } from "../../bench/reflexapp/generate.mjs";
-import { freePort, serverLogTail, waitUntil } from "./harness.mjs";
+import { closeBrowser, freePort, launchBrowser, serverLogTail, waitUntil } from "./harness.mjs";
 
 // Debian's Python has python3-socketio and python3-uvicorn; a python3 earlier on PATH may not.
 const PYTHON = fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
@@ -98,5 +98,34 @@ export class ReflexApp {
 
   remove() {
     fs.rmSync(path.dirname(this.dir), { recursive: true, force: true });
+  }
+}
+
+// What a Reflex suite runs on: the backend, the app served after the compiler's first call (which
+// must succeed), and a browser. stop() ends all three, also after a failed start.
+export class ReflexSuite {
+  static async start({ binary, memos, tailwind } = {}) {
+    const s = new ReflexSuite();
+    try {
+      s.backend = await Backend.start();
+      s.app = new ReflexApp({ binary, port: await freePort(), backend: s.backend.url, memos, tailwind });
+      const first = await s.app.recompile();
+      if (first.code !== 0) throw new Error(`first call: ${JSON.stringify(first)}\n${s.app.logTail()}`);
+      s.url = `http://127.0.0.1:${s.app.port}`;
+      s.browser = await launchBrowser();
+      return s;
+    } catch (err) {
+      await s.stop();
+      throw err;
+    }
+  }
+
+  async stop() {
+    if (this.browser) await closeBrowser(this.browser).catch(() => {});
+    if (this.app) {
+      await this.app.stop();
+      this.app.remove();
+    }
+    if (this.backend) await this.backend.stop();
   }
 }
