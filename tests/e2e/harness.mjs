@@ -172,6 +172,24 @@ export class Tab {
     return this.page.locator(`[data-testid="${testid}"]`).first().textContent({ timeout: 5000 });
   }
 
+  // Waits until [data-testid=testid] reads `expected`; the failure says what it read last, and
+  // `detail()` (e.g. a server's output).
+  async waitText(testid, expected, { what = testid, timeoutMs = 8000, detail = () => "" } = {}) {
+    let last;
+    await waitUntil(async () => (last = await this.text(testid).catch(() => null)) === expected,
+      `${what} to read ${JSON.stringify(expected)} (reads ${JSON.stringify(last)})${detail()}`, timeoutMs);
+  }
+
+  // From now on, counts the page's document requests (a reload or a navigation that left the
+  // client) and records the URL of every WebSocket it opens.
+  watchDocumentsAndSockets() {
+    this.documents = 0;
+    this.sockets = [];
+    this.page.on("request", (r) => r.resourceType() === "document" && this.documents++);
+    this.page.on("websocket", (ws) => this.sockets.push(ws.url()));
+    return this;
+  }
+
   marker() {
     return this.page.evaluate(() => window.__marker);
   }

@@ -15,9 +15,7 @@ let tabs = [];
 
 async function openTab() {
   const page = await browser.context.newPage();
-  const tab = new Tab(page);
-  tab.sockets = [];
-  page.on("websocket", (ws) => tab.sockets.push(ws.url()));
+  const tab = new Tab(page).watchDocumentsAndSockets();
   tabs.push(tab);
   await page.goto(demo.url + "/");
   await page.locator('[data-testid="page-title"]').waitFor({ timeout: 20000 });
@@ -27,13 +25,8 @@ async function openTab() {
   return tab;
 }
 
-const text = (tab, testid) => tab.page.locator(`[data-testid="${testid}"]`).first().textContent({ timeout: 5000 });
-
-async function waitText(tab, testid, expected, what) {
-  let last;
-  await waitUntil(async () => (last = await text(tab, testid).catch(() => null)) === expected,
-    `${what ?? testid} to read ${JSON.stringify(expected)} (reads ${JSON.stringify(last)})\n${demo.describe()}`, 8000);
-}
+const text = (tab, testid) => tab.text(testid);
+const waitText = (tab, testid, expected, what) => tab.waitText(testid, expected, { what, detail: () => `\n${demo.describe()}` });
 
 function problems(tab) {
   return tab.console.filter((l) => l.startsWith("pageerror:") || l.startsWith("http ") || l.startsWith("[backend]"));

@@ -27,11 +27,7 @@ const KNOWN = [/Encountered a script tag while rendering React component/, /Down
 // browser and server to use (the Tailwind suite has its own).
 async function openTab(path = "/", on = { browser, url }) {
   const page = await on.browser.context.newPage();
-  const tab = new Tab(page);
-  tab.documents = 0;
-  tab.sockets = [];
-  page.on("request", (r) => r.resourceType() === "document" && tab.documents++);
-  page.on("websocket", (ws) => tab.sockets.push(ws.url()));
+  const tab = new Tab(page).watchDocumentsAndSockets();
   tabs.push(tab);
   await page.goto(on.url + path);
   await page.locator('[data-testid="page-title"]').waitFor({ timeout: 20000 });
@@ -39,13 +35,8 @@ async function openTab(path = "/", on = { browser, url }) {
   return tab;
 }
 
-const text = (tab, testid) => tab.page.locator(`[data-testid="${testid}"]`).first().textContent({ timeout: 5000 });
-
-async function waitText(tab, testid, expected, what) {
-  let last;
-  await waitUntil(async () => (last = await text(tab, testid).catch(() => null)) === expected,
-    `${what ?? testid} to read ${JSON.stringify(expected)} (reads ${JSON.stringify(last)})`, 8000);
-}
+const text = (tab, testid) => tab.text(testid);
+const waitText = (tab, testid, expected, what) => tab.waitText(testid, expected, { what });
 
 function problems(tab) {
   return tab.console.filter((l) => (l.startsWith("pageerror:") || l.startsWith("http ")) && !/favicon/.test(l));

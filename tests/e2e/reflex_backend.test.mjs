@@ -17,13 +17,8 @@ const RECONNECT_MS = 20000;
 
 let suite, backend, app, browser, url;
 
-const text = (tab, testid) => tab.page.locator(`[data-testid="${testid}"]`).first().textContent({ timeout: 5000 });
-
-async function waitText(tab, testid, expected, what, timeoutMs = 8000) {
-  let last;
-  await waitUntil(async () => (last = await text(tab, testid).catch(() => null)) === expected,
-    `${what ?? testid} to read ${JSON.stringify(expected)} (reads ${JSON.stringify(last)})`, timeoutMs);
-}
+const text = (tab, testid) => tab.text(testid);
+const waitText = (tab, testid, expected, what, timeoutMs) => tab.waitText(testid, expected, { what, timeoutMs });
 
 // socket.io's first request when its WebSocket cannot be used: the polling handshake.
 async function pollingHandshake() {
@@ -41,11 +36,7 @@ describe("socket.io through the single port while the backend restarts or is dow
   after(() => suite?.stop());
 
   it("a down backend is a connection error on the page and a prompt 502 naming it; back on its port, the page reconnects with its state", { timeout: TIMEOUT }, async () => {
-    const tab = new Tab(await browser.context.newPage());
-    let documents = 0;
-    const sockets = [];
-    tab.page.on("request", (r) => r.resourceType() === "document" && documents++);
-    tab.page.on("websocket", (ws) => sockets.push(ws.url()));
+    const tab = new Tab(await browser.context.newPage()).watchDocumentsAndSockets();
     await tab.page.goto(url + "/");
     await tab.page.locator('[data-testid="page-title"]').waitFor({ timeout: 20000 });
     await tab.page.evaluate(() => (window.__marker = "kept"));
@@ -70,7 +61,7 @@ describe("socket.io through the single port while the backend restarts or is dow
 
     // An event sent while down waits in the page's queue and is sent on reconnection.
     await tab.page.click('[data-testid="increment"]');
-    const socketsBefore = sockets.length;
+    const socketsBefore = tab.sockets.length;
     backend = suite.backend = await Backend.start({ port: backend.port });
     const r = await app.recompile(); // the compiler's call after a backend-only recompile
     assert.equal(r.action, "none", JSON.stringify(r));
@@ -82,11 +73,11 @@ describe("socket.io through the single port while the backend restarts or is dow
     await waitText(tab, "count", "2", "an event after reconnection");
 
     assert.equal(await tab.marker(), "kept", "the page reloaded");
-    assert.equal(documents, 1, "the page requested its document again");
+    assert.equal(tab.documents, 1, "the page requested its document again");
     assert.equal(await text(tab, "local-count"), "2", "the counter's React state was lost");
-    const reconnections = sockets.slice(socketsBefore).filter((u) => u.startsWith(`ws://127.0.0.1:${app.port}/_event/`));
-    assert.ok(reconnections.length >= 1, `the page did not reconnect through the port: ${JSON.stringify(sockets)}`);
-    assert.ok(!sockets.some((u) => u.includes(`:${backend.port}`)), "the page contacted the backend's port");
+    const reconnections = tab.sockets.slice(socketsBefore).filter((u) => u.startsWith(`ws://127.0.0.1:${app.port}/_event/`));
+    assert.ok(reconnections.length >= 1, `the page did not reconnect through the port: ${JSON.stringify(tab.sockets)}`);
+    assert.ok(!tab.sockets.some((u) => u.includes(`:${backend.port}`)), "the page contacted the backend's port");
     await tab.close();
   });
 });
