@@ -12,6 +12,10 @@ namespace hr::orch {
 // (docs/control-protocol.md).
 inline constexpr int kControlProtocol = 1;
 
+// Where the server of an app keeps its state (beside the manifest) and where it listens there.
+inline constexpr std::string_view kStateDirName = ".hr";
+inline constexpr std::string_view kControlSocketName = "control.sock";
+
 // `s` as the inside of a JSON string: quotes, backslashes and control characters escaped; other
 // bytes (UTF-8 included) as they are.
 inline std::string json_escape(std::string_view s) {

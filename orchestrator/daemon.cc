@@ -29,7 +29,7 @@ namespace json = boost::json;
 using Clock = std::chrono::steady_clock;
 
 fs::path state_dir(const Config& config) {
-  return config.manifest.parent_path() / ".hr";
+  return config.manifest.parent_path() / kStateDirName;
 }
 
 namespace {

@@ -84,20 +84,52 @@ fs::path cache_folder(const DepsRequest& r, const std::string& key) {
   return r.cache_dir / key;
 }
 
+// A cached file's URL as the index lists it: "/@deps/<path>", a path that stays in the cache
+// folder ("chunk-X.js", "assets/font-Y.woff2"; no empty, "." or ".." segment).
+std::optional<std::string_view> cached_file_name(const json::value& url) {
+  constexpr std::string_view kPrefix = "/@deps/";
+  const json::string* s = url.if_string();
+  if (!s || !s->subview().starts_with(kPrefix)) return std::nullopt;
+  const std::string_view name = s->subview().substr(kPrefix.size());
+  for (size_t at = 0; at <= name.size();) {
+    const size_t end = std::min(name.find('/', at), name.size());
+    const std::string_view segment = name.substr(at, end - at);
+    if (segment.empty() || segment == "." || segment == "..") return std::nullopt;
+    at = end + 1;
+  }
+  return name;
+}
+
+// The bundle cached under `key`, if its index and every file it lists can be read. Anything else
+// (no cache yet, a torn or foreign index, a file gone) is a miss: the bundle is built again and
+// the cache rewritten, so a corrupt cache never stops the server.
 std::optional<DepsBundle> load_cache(const DepsRequest& r, const std::string& key) {
   if (r.cache_dir.empty()) return std::nullopt;
   const fs::path dir = cache_folder(r, key);
+  const std::string text = read_file_or_empty(dir / "index.json");
+  if (text.empty()) return std::nullopt;
   boost::system::error_code ec;
-  json::value index = json::parse(read_file_or_empty(dir / "index.json"), ec);
-  if (ec || !index.is_object()) return std::nullopt;
+  json::value index = json::parse(text, ec);
+  const json::object* o = ec ? nullptr : index.if_object();
+  const json::value* entry = o ? o->if_contains("entry") : nullptr;
+  const json::value* files = o ? o->if_contains("files") : nullptr;
+  auto corrupt = [&](std::string_view what) -> std::optional<DepsBundle> {
+    spdlog::warn("npm dependencies: the cache {} is unusable ({}); building again", dir.string(),
+                 what);
+    return std::nullopt;
+  };
+  if (!entry || !entry->is_object() || !files || !files->is_array()) return corrupt("its index");
   DepsBundle b{key, {}, {}, true};
-  for (const auto& [spec, url] : index.at("entry").as_object())
-    b.entry[spec] = json::value_to<std::string>(url);
-  for (const auto& f : index.at("files").as_array()) {
-    const std::string url = json::value_to<std::string>(f);
-    const fs::path file = dir / url.substr(std::string("/@deps/").size());
-    if (!fs::is_regular_file(file)) return std::nullopt;
-    b.files.push_back(DepFile{url, read_file_or_empty(file)});
+  for (const auto& [spec, url] : entry->get_object()) {
+    if (!url.is_string()) return corrupt("an entry that is not a URL");
+    b.entry[spec] = url.get_string();
+  }
+  for (const auto& f : files->get_array()) {
+    const auto name = cached_file_name(f);
+    if (!name) return corrupt("a file that is not under /@deps/");
+    auto bytes = read_file(dir / *name);
+    if (!bytes) return corrupt(bytes.error().message);
+    b.files.push_back(DepFile{std::string(f.get_string()), std::move(*bytes)});
   }
   return b;
 }
@@ -113,8 +145,9 @@ void save_cache(const DepsRequest& r, const DepsBundle& b) {
   json::array files;
   for (const auto& f : b.files) {
     files.emplace_back(f.url);
-    std::ofstream(dir / f.url.substr(std::string("/@deps/").size()), std::ios::binary)
-        << f.contents;
+    const fs::path file = dir / f.url.substr(std::string("/@deps/").size());
+    fs::create_directories(file.parent_path(), ec);  // assets/ of package stylesheets
+    std::ofstream(file, std::ios::binary) << f.contents;
   }
   index["entry"] = std::move(entry);
   index["files"] = std::move(files);

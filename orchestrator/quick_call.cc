@@ -117,7 +117,9 @@ std::string absolute_normal(const std::string& path) {
 }
 
 int connect_control(const std::string& manifest) {
-  const std::string socket = manifest.substr(0, manifest.rfind('/') + 1) + ".hr/control.sock";
+  const std::string socket = manifest.substr(0, manifest.rfind('/') + 1) +
+                             std::string(hr::orch::kStateDirName) + "/" +
+                             std::string(hr::orch::kControlSocketName);
   sockaddr_un addr{};
   if (socket.size() >= sizeof addr.sun_path) return -1;
   addr.sun_family = AF_UNIX;

@@ -130,7 +130,8 @@ void wait_for_dying_server(const StateFiles& files) {
 
 StateFiles state_files(const Config& config) {
   const fs::path dir = state_dir(config);
-  return {dir, dir / "control.sock", dir / "server.log", dir / "start.lock", dir / "server.lock"};
+  return {dir, dir / kControlSocketName, dir / "server.log", dir / "start.lock",
+          dir / "server.lock"};
 }
 
 Result<bool> ensure_server(const Config& config) {

@@ -84,6 +84,18 @@ TEST_CASE(
   CHECK(again->key == bundle->key);
   CHECK(again->files.size() == bundle->files.size());
 
+  // A torn or tampered cache is built again, never served (nor read outside the cache).
+  std::ofstream(req.cache_dir / bundle->key / "index.json")
+      << R"({"entry": {"react": "/@deps/react.js"}, "files": ["/@deps/../../../../etc/passwd"]})";
+  auto rebuilt = await_result<DepsBundle>(io, [&](auto cb) { prebundle(*svc, req, cb); });
+  REQUIRE(rebuilt);
+  CHECK_FALSE(rebuilt->from_cache);
+  CHECK(rebuilt->files.size() == bundle->files.size());
+  std::ofstream(req.cache_dir / bundle->key / "index.json") << R"({"entry": 3})";
+  auto torn = await_result<DepsBundle>(io, [&](auto cb) { prebundle(*svc, req, cb); });
+  REQUIRE(torn);
+  CHECK_FALSE(torn->from_cache);
+
   req.specifiers.push_back("scheduler");  // a new npm import: a new bundle, a new key
   auto grown = await_result<DepsBundle>(io, [&](auto cb) { prebundle(*svc, req, cb); });
   REQUIRE(grown);
