@@ -2,6 +2,7 @@
 // building modules (with one esbuild restart and retry if the child died), storing their output,
 // and keeping the npm dependency bundle in step with what the app imports.
 #include "orchestrator/pipeline.h"
+#include "orchestrator/browser_messages.h"
 
 #include <algorithm>
 
@@ -282,8 +283,7 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
       auto& errors = cold->errors;
       errors.insert(errors.end(), missing_package_errors_.begin(), missing_package_errors_.end());
       for (const auto& e : errors) spdlog::error("{}", esbuild::format_message(e));
-      if (!errors.empty())
-        stand_error(browser_error_json(std::string(current_->build), errors.front()));
+      if (!errors.empty()) stand_error(error_message(current_->build, errors.front()));
       publish();
       spdlog::info("built {} modules in {:.0f} ms ({} with errors)", cold->js.size(),
                    ms_since(cold->t0), cold->errors.size());

@@ -140,7 +140,10 @@ class Pipeline {
   void plan_and_build(std::shared_ptr<Run> run);
   void after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build);
   void push(std::shared_ptr<Run> run);
-  std::string update_message(Run& run);
+  // Settles the run's decision (a changed npm set or route table reloads; a reload waits while
+  // errors stand and goes out with the next good build), records its action, reason and
+  // boundaries in the result, and returns the message for browsers ("": none).
+  std::string settle_decision(Run& run);
   void finish(std::shared_ptr<Run> run);
   void publish();
   // The `error` message that stands until a build without errors ("": none stands): sent to pages

@@ -9,6 +9,7 @@
 
 #include "common/read_file.h"
 #include "orchestrator/assemble.h"
+#include "orchestrator/browser_messages.h"
 #include "orchestrator/burst.h"
 #include "orchestrator/pipeline.h"
 
@@ -49,11 +50,6 @@ std::string without_action_prefix(const std::string& reason) {
     if (reason.rfind(a, 0) == 0) return reason.substr(std::strlen(a));
   }
   return reason;
-}
-
-json::object update_entry(const char* type, const std::string& id, std::uint64_t timestamp) {
-  return json::object{
-      {"type", type}, {"path", "/" + id}, {"acceptedPath", "/" + id}, {"timestamp", timestamp}};
 }
 
 }  // namespace
@@ -192,7 +188,7 @@ void Pipeline::after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build) 
   });
 }
 
-std::string Pipeline::update_message(Run& run) {
+std::string Pipeline::settle_decision(Run& run) {
   auto& d = run.decision;
   auto& res = run.result;
   const bool errors = !res.errors.empty();
@@ -213,7 +209,7 @@ std::string Pipeline::update_message(Run& run) {
   }
   res.action = std::string(graph::to_string(d.action));
   res.reason = without_action_prefix(d.reason);
-  json::array updates;
+  std::vector<UpdateEntry> updates;
   if (d.action == graph::Action::js_update) {
     for (const auto& u : d.updates) {
       const bool blocked = std::any_of(u.chains.begin(), u.chains.end(), [&](const auto& chain) {
@@ -221,7 +217,7 @@ std::string Pipeline::update_message(Run& run) {
                            [&](const auto& id) { return run.failing.count(id); });
       });
       if (blocked) continue;  // its module did not compile: the overlay says so
-      updates.push_back(update_entry("js-update", u.boundary, run.timestamp));
+      updates.push_back({UpdateEntry::Type::js, u.boundary, run.timestamp});
       res.boundaries.push_back(u.boundary);
     }
   }
@@ -232,22 +228,17 @@ std::string Pipeline::update_message(Run& run) {
       // The new text rides along when it can (the page then applies it without a request);
       // otherwise a linked stylesheet is fetched again and a JS-imported one re-imported.
       const bool inline_text = m && css_travels_inline(m->code);
-      json::object entry = update_entry(
-          inline_text || (m && m->css_linked) ? "css-update" : "js-update", id, run.timestamp);
-      if (inline_text) entry["css"] = m->code;
-      updates.push_back(std::move(entry));
+      const bool css = inline_text || (m && m->css_linked);
+      updates.push_back({css ? UpdateEntry::Type::css : UpdateEntry::Type::js, id, run.timestamp,
+                         inline_text ? &m->code : nullptr});
       res.boundaries.push_back(id);
     }
   }
-  if (d.action == graph::Action::full_reload) {
-    return json::serialize(json::object{
-        {"type", "full-reload"}, {"path", "*"}, {"reason", d.reason}, {"build", res.build}});
-  }
+  if (d.action == graph::Action::full_reload) return full_reload_message(d.reason, res.build);
   // An empty update still clears a standing overlay once the code compiles again.
   const bool clears_overlay = !errors && error_standing_;
   if (updates.empty() && !clears_overlay) return "";
-  return json::serialize(
-      json::object{{"type", "update"}, {"build", res.build}, {"updates", std::move(updates)}});
+  return update_message(res.build, updates);
 }
 
 void Pipeline::stand_error(std::string error_json) {
@@ -270,10 +261,10 @@ void Pipeline::push(std::shared_ptr<Run> run) {
     m.location->file = e.id;
     res.errors.push_back(m);
   }
-  const std::string message = update_message(*run);
+  const std::string message = settle_decision(*run);
   if (!res.errors.empty()) {
     ++counters_.errors;
-    run->error_json = browser_error_json(res.build, res.errors.front());
+    run->error_json = error_message(res.build, res.errors.front());
     stand_error(run->error_json);
   } else if (error_standing_) {
     stand_error("");

@@ -6,6 +6,7 @@
 
 #include <boost/json.hpp>
 
+#include "orchestrator/browser_messages.h"
 #include "orchestrator/pipeline.h"
 
 namespace hr::orch {
@@ -91,8 +92,7 @@ void Pipeline::on_client_message(std::uint64_t client, const std::string& text) 
     }
     ++counters_.reloads;
     spdlog::info("full reload: {}", why);
-    server_.broadcast(
-        json::serialize(json::object{{"type", "full-reload"}, {"path", "*"}, {"reason", why}}));
+    server_.broadcast(full_reload_message(why));
   }
 }
 
@@ -127,8 +127,7 @@ void Pipeline::after_esbuild_restart() {
       const std::string why = "esbuild restarted and " + std::to_string(differing.size()) +
                               " rebuilt modules differ (first: " + differing.front() + ")";
       ++counters_.reloads;
-      server_.broadcast(
-          json::serialize(json::object{{"type", "full-reload"}, {"path", "*"}, {"reason", why}}));
+      server_.broadcast(full_reload_message(why));
     }
     spdlog::info("after the esbuild restart: {} modules rebuilt, {} differ", r->modules.size(),
                  differing.size());

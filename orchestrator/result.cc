@@ -93,17 +93,5 @@ std::string server_failure_json(const std::string& message) {
   r.server_error = message;
   return r.to_json();
 }
-std::string browser_error_json(const std::string& build, const esbuild::Message& e) {
-  json::object err;
-  err["message"] = e.text;
-  err["id"] = e.location ? e.location->file : "";
-  err["frame"] = error_frame(e);
-  if (e.location) {
-    err["loc"] = json::object{
-        {"file", e.location->file}, {"line", e.location->line}, {"column", e.location->column}};
-  }
-  return json::serialize(
-      json::object{{"type", "error"}, {"build", build}, {"err", std::move(err)}});
-}
 
 }  // namespace hr::orch

@@ -47,10 +47,6 @@ struct RecompileResult {
 // "error":"server","reason":...}, with the fields a recompile's answer always has.
 std::string server_failure_json(const std::string& message);
 
-// The `error` message browsers get for a compile error of build `build` (docs/hmr-protocol.md):
-// the overlay's text, file, line, column and code frame.
-std::string browser_error_json(const std::string& build, const esbuild::Message& e);
-
 // The code frame of an error: its line with a caret under the column. A line longer than
 // kFrameWidth is shown as the kFrameWidth bytes around the column, cut ends marked "...".
 inline constexpr size_t kFrameWidth = 100;

@@ -1,0 +1,44 @@
+#include "orchestrator/browser_messages.h"
+
+#include <boost/json.hpp>
+
+#include "orchestrator/result.h"
+
+namespace hr::orch {
+
+namespace json = boost::json;
+
+std::string update_message(std::string_view build, const std::vector<UpdateEntry>& entries) {
+  json::array updates;
+  for (const auto& e : entries) {
+    json::object u{{"type", e.type == UpdateEntry::Type::js ? "js-update" : "css-update"},
+                   {"path", "/" + e.id},
+                   {"acceptedPath", "/" + e.id},
+                   {"timestamp", e.timestamp}};
+    if (e.css) u["css"] = *e.css;
+    updates.push_back(std::move(u));
+  }
+  return json::serialize(
+      json::object{{"type", "update"}, {"build", build}, {"updates", std::move(updates)}});
+}
+
+std::string full_reload_message(std::string_view reason, std::string_view build) {
+  json::object o{{"type", "full-reload"}, {"path", "*"}, {"reason", reason}};
+  if (!build.empty()) o["build"] = build;
+  return json::serialize(o);
+}
+
+std::string error_message(std::string_view build, const esbuild::Message& e) {
+  json::object err;
+  err["message"] = e.text;
+  err["id"] = e.location ? e.location->file : "";
+  err["frame"] = error_frame(e);
+  if (e.location) {
+    err["loc"] = json::object{
+        {"file", e.location->file}, {"line", e.location->line}, {"column", e.location->column}};
+  }
+  return json::serialize(
+      json::object{{"type", "error"}, {"build", build}, {"err", std::move(err)}});
+}
+
+}  // namespace hr::orch

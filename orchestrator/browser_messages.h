@@ -1,0 +1,35 @@
+// The messages the server sends to browsers over the HMR socket (docs/hmr-protocol.md), each
+// built in this one place: `update` with its js-update and css-update entries, `full-reload`
+// with its reason, and `error` with the overlay's text, location and code frame.
+//
+// Pure functions of their inputs; the pipeline decides which to send and when.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "esbuild_bridge/types.h"
+
+namespace hr::orch {
+
+// One entry of an update: module `id` re-imported (js-update) or its stylesheet swapped
+// (css-update), at version `timestamp`; `css`, when given, is the stylesheet's new text, sent
+// along so the page needs no request (css_travels_inline).
+struct UpdateEntry {
+  enum class Type { js, css } type = Type::js;
+  std::string id;
+  std::uint64_t timestamp = 0;
+  const std::string* css = nullptr;
+};
+
+std::string update_message(std::string_view build, const std::vector<UpdateEntry>& entries);
+
+// `build` may be empty: a reload no build caused (an invalidated module, an esbuild restart).
+std::string full_reload_message(std::string_view reason, std::string_view build = {});
+
+// The overlay of a compile error of build `build`: its text, file, line, column and code frame.
+std::string error_message(std::string_view build, const esbuild::Message& e);
+
+}  // namespace hr::orch
