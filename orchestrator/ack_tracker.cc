@@ -50,7 +50,8 @@ bool AckTracker::applied(std::uint64_t client, const json::object& ack) {
 }
 
 void AckTracker::wait(RecompileResult r, int wait_ms, Done done) {
-  const bool nothing_pushed = (r.action == "none" && r.errors.empty()) || r.build != build_;
+  const bool nothing_pushed =
+      (r.action == graph::Action::none && r.errors.empty()) || r.build != build_;
   if (nothing_pushed || r.clients == 0 || acks_.size() >= r.clients) {
     r.timings.applied_ms = r.timings.total_ms;
     r.acknowledged = acks_.size();

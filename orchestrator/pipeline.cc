@@ -283,7 +283,7 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
       auto& errors = cold->errors;
       errors.insert(errors.end(), missing_package_errors_.begin(), missing_package_errors_.end());
       for (const auto& e : errors) spdlog::error("{}", esbuild::format_message(e));
-      if (!errors.empty()) stand_error(error_message(current_->build, errors.front()));
+      if (!errors.empty()) site_.set_standing_error(error_message(current_->build, errors.front()));
       publish();
       spdlog::info("built {} modules in {:.0f} ms ({} with errors)", cold->js.size(),
                    ms_since(cold->t0), cold->errors.size());

@@ -146,9 +146,8 @@ class Pipeline {
   std::string settle_decision(Run& run);
   void finish(std::shared_ptr<Run> run);
   void publish();
-  // The `error` message that stands until a build without errors ("": none stands): sent to pages
-  // that connect meanwhile, and inlined into the HTML shell.
-  void stand_error(std::string error_json);
+  // Whether a compile error stands (its message is SiteState::standing_error()).
+  bool error_standing() const { return !site_.standing_error().empty(); }
   void record_decision(const RecompileResult& r);
   bool is_js(std::string_view id) const;
   // Reads the app's env files again; when import.meta.env's values changed, gives the builder the
@@ -185,9 +184,7 @@ class Pipeline {
 
   std::vector<Pending> queue_;
   bool busy_ = false;
-  std::string pending_reload_;  // a reload held back by a compile error
-  bool error_standing_ = false;
-  std::string standing_error_;   // the `error` message while one stands
+  std::string pending_reload_;   // a reload held back by a compile error
   bool packages_dirty_ = false;  // some module's npm imports changed since the last bundle
   // Imports of npm packages that are not installed (missing_packages.h), as of the last bundle.
   std::vector<esbuild::Message> missing_package_errors_;

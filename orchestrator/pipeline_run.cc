@@ -207,7 +207,7 @@ std::string Pipeline::settle_decision(Run& run) {
     d.action = graph::Action::full_reload;
     d.reason = std::exchange(pending_reload_, "");
   }
-  res.action = std::string(graph::to_string(d.action));
+  res.action = d.action;
   res.reason = without_action_prefix(d.reason);
   std::vector<UpdateEntry> updates;
   if (d.action == graph::Action::js_update) {
@@ -236,15 +236,9 @@ std::string Pipeline::settle_decision(Run& run) {
   }
   if (d.action == graph::Action::full_reload) return full_reload_message(d.reason, res.build);
   // An empty update still clears a standing overlay once the code compiles again.
-  const bool clears_overlay = !errors && error_standing_;
+  const bool clears_overlay = !errors && error_standing();
   if (updates.empty() && !clears_overlay) return "";
   return update_message(res.build, updates);
-}
-
-void Pipeline::stand_error(std::string error_json) {
-  error_standing_ = !error_json.empty();
-  standing_error_ = error_json;
-  site_.set_standing_error(std::move(error_json));
 }
 
 void Pipeline::push(std::shared_ptr<Run> run) {
@@ -265,9 +259,9 @@ void Pipeline::push(std::shared_ptr<Run> run) {
   if (!res.errors.empty()) {
     ++counters_.errors;
     run->error_json = error_message(res.build, res.errors.front());
-    stand_error(run->error_json);
-  } else if (error_standing_) {
-    stand_error("");
+    site_.set_standing_error(run->error_json);
+  } else if (error_standing()) {
+    site_.set_standing_error("");
   }
   publish();  // before the push, so browsers fetch the new modules
   if (!message.empty()) server_.broadcast(message);
@@ -293,8 +287,9 @@ void Pipeline::finish(std::shared_ptr<Run> run) {
   res.merged = run->batch.size();
   record_decision(res);
   spdlog::info("build {}: {} — {} ({} changed, {} rebuilt, {} errors, {:.2f} ms)", res.build,
-               res.action, res.reason.empty() ? "no change" : res.reason, res.changed.size(),
-               res.rebuilt.size(), res.errors.size(), ms_between(run->started, Clock::now()));
+               graph::to_string(res.action), res.reason.empty() ? "no change" : res.reason,
+               res.changed.size(), res.rebuilt.size(), res.errors.size(),
+               ms_between(run->started, Clock::now()));
   const auto now = Clock::now();
   for (auto& p : run->batch) {
     RecompileResult r = res;

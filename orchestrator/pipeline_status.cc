@@ -32,7 +32,7 @@ std::string Pipeline::status_json() const {
   o["clients"] = server_.client_count();
   o["deps_key"] = site_.deps().key;
   o["esbuild_pid"] = esbuild_.pid();
-  o["error_standing"] = error_standing_;
+  o["error_standing"] = error_standing();
   o["counters"] =
       json::object{{"recompiles", counters_.recompiles},
                    {"updates", counters_.updates},
@@ -97,7 +97,7 @@ void Pipeline::on_client_message(std::uint64_t client, const std::string& text) 
 }
 
 void Pipeline::on_client_connect(std::uint64_t client) {
-  if (!standing_error_.empty()) server_.send(client, standing_error_);
+  if (error_standing()) server_.send(client, site_.standing_error());
 }
 
 void Pipeline::after_esbuild_restart() {

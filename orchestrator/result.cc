@@ -56,7 +56,7 @@ std::string RecompileResult::to_json() const {
   o["exit"] = exit_code();
   o["build"] = build;
   const std::string& failure = !fatal.empty() ? fatal : server_error;
-  o["action"] = failure.empty() ? action : "error";
+  o["action"] = failure.empty() ? graph::to_string(action) : std::string_view("error");
   o["reason"] = failure.empty() ? reason : failure;
   if (!failure.empty()) o["error"] = !fatal.empty() ? "manifest" : "server";
   o["changed"] = strings(changed);

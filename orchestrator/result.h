@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "esbuild_bridge/types.h"
+#include "graph/graph.h"
 
 namespace hr::orch {
 
@@ -28,7 +29,7 @@ struct Timings {
 
 struct RecompileResult {
   std::string build;
-  std::string action = "none";  // none, css, js-update, full-reload
+  graph::Action action = graph::Action::none;  // "error" in the JSON when `fatal` or `server_error`
   std::string reason;
   std::vector<std::string> changed, rebuilt, boundaries;
   std::vector<esbuild::Message> errors;

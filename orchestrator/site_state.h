@@ -61,8 +61,10 @@ class SiteState {
   std::vector<std::string> importers_of_package(const std::string& spec) const;
 
   void set_html(std::string raw_html);
-  // An error that stands: new pages get it in the shell, so they show the overlay at once.
+  // The `error` message that stands until a build without errors ("": none stands): new pages
+  // get it in the shell, so they show the overlay at once, and pages that connect get it sent.
   void set_standing_error(std::string error_json);
+  const std::string& standing_error() const { return standing_error_; }
   void set_client_js(std::string js);
   void set_status(std::string json);
 

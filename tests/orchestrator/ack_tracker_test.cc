@@ -16,7 +16,7 @@ namespace {
 RecompileResult pushed_result(std::string build, size_t clients) {
   RecompileResult r;
   r.build = std::move(build);
-  r.action = "js-update";
+  r.action = hr::graph::Action::js_update;
   r.clients = clients;
   r.timings.total_ms = 5;
   return r;
@@ -73,7 +73,7 @@ TEST_CASE("a call whose build pushed nothing, or with no page open, is answered 
   acks.pushed("3");
   std::optional<RecompileResult> none, no_pages;
   RecompileResult nothing = pushed_result("4", 1);
-  nothing.action = "none";
+  nothing.action = hr::graph::Action::none;
   acks.wait(nothing, 10'000, [&](RecompileResult r) { none = std::move(r); });
   acks.wait(pushed_result("3", 0), 10'000, [&](RecompileResult r) { no_pages = std::move(r); });
   REQUIRE(none);
