@@ -141,3 +141,15 @@ TEST_CASE("StyleIncludes: who includes a file, forgotten when a stylesheet goes 
   inc.remove("b.css");
   CHECK(inc.includers("t.css").empty());
 }
+
+TEST_CASE("a stylesheet with nothing to bundle is served as written, made of itself alone") {
+  App app;
+  const std::string plain = ".a { color: red }\n@media (min-width: 40em) { .a { color: blue } }\n";
+  app.write("src/plain.css", plain);
+  auto b = app.build({"src/plain.css"});
+  REQUIRE(b);
+  REQUIRE(b->styles.size() == 1);
+  CHECK(b->styles[0].css == plain);  // esbuild's bundle would start with a /* src/plain.css */ line
+  CHECK(b->styles[0].inputs == std::vector<std::string>{"src/plain.css"});
+  CHECK(b->styles[0].source_hash);
+}
