@@ -9,6 +9,9 @@
 # opt-in: --sizes 200,2000,10000 runs every system at it; --scaling-run adds a second, cheaper run
 # of Vite dev and hr-orchestrate only at 200 and 10,000 (same rounds and edits) for the scaling goal.
 # HR_ORCHESTRATE=path picks another binary.
+#   bash bench/compare/run.sh --reflex [--memos 32,400] [--edits 20] [--css-edits 8] [--rounds 3]
+# runs the Reflex benchmark instead (reflex.mjs: the Reflex-shaped fixture under hr-orchestrate and
+# under `react-router dev`, Reflex's dev path) and writes docs/benchmarks-reflex.md.
 set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 repo="$(cd "$here/../.." && pwd)"
@@ -38,6 +41,14 @@ find_binary() {
 [ -d "$repo/npm/node_modules/playwright-core" ] || bash "$repo/scripts/setup.sh" --deps
 install_peers
 bin="$(find_binary)"
+for a in "$@"; do
+  if [ "$a" = "--reflex" ]; then
+    rest=()
+    for b in "$@"; do [ "$b" = "--reflex" ] || rest+=("$b"); done
+    log "hr-orchestrate: $bin"
+    exec node "$here/reflex.mjs" --bin "$bin" --out "$repo/build/compare/reflex.json" --doc "$repo/docs/benchmarks-reflex.md" ${rest[@]+"${rest[@]}"}
+  fi
+done
 out="$repo/build/compare/results.json"
 scaling_out="$repo/build/compare/scaling.json"
 args=() scaling=0 pass=()
