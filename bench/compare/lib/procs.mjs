@@ -23,19 +23,16 @@ export function start(name, command, args, { cwd, env, stdio = ["ignore", "pipe"
   return child;
 }
 
-// Waits for a line on the child's stdout that parses as JSON (the servers announce their URL so).
-export function firstJsonLine(child, timeoutMs) {
+// Waits until `match(output)` (over everything the child printed so far) returns a value, which
+// is resolved; rejects when the child exits first or after timeoutMs.
+export function waitForOutput(child, match, timeoutMs, what = "its start line") {
   return new Promise((resolve, reject) => {
-    let buf = "";
-    const timer = setTimeout(() => done(new Error(`no start line within ${timeoutMs} ms; output:\n${child.output.slice(-2000)}`)), timeoutMs);
-    const onData = (d) => {
-      buf += d;
-      for (const line of buf.split("\n").slice(0, -1)) {
-        if (!line.startsWith("{")) continue;
-        try { return done(null, JSON.parse(line)); } catch { /* not ours */ }
-      }
+    const timer = setTimeout(() => done(new Error(`no ${what} within ${timeoutMs} ms; output:\n${child.output.slice(-2000)}`)), timeoutMs);
+    const onData = () => {
+      const value = match(child.output);
+      if (value !== undefined) done(null, value);
     };
-    const onExit = (code) => done(new Error(`exited (${code}) before starting; output:\n${child.output.slice(-2000)}`));
+    const onExit = (code) => done(new Error(`exited (${code}) before ${what}; output:\n${child.output.slice(-2000)}`));
     function done(err, value) {
       clearTimeout(timer);
       child.stdout.off("data", onData);
@@ -44,7 +41,19 @@ export function firstJsonLine(child, timeoutMs) {
     }
     child.stdout.on("data", onData);
     child.on("exit", onExit);
+    onData();
   });
+}
+
+// Waits for a line on the child's stdout that parses as JSON (the servers announce their URL so).
+export function firstJsonLine(child, timeoutMs) {
+  return waitForOutput(child, (out) => {
+    for (const line of out.split("\n").slice(0, -1)) {
+      if (!line.startsWith("{")) continue;
+      try { return JSON.parse(line); } catch { /* not ours */ }
+    }
+    return undefined;
+  }, timeoutMs);
 }
 
 // Runs a command to completion; resolves { code, stdout, stderr, ms, peakRss }.

@@ -7,7 +7,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { HERE, REPO } from "../lib/paths.mjs";
-import { descendants, onCleanup, rssKb, start as startChild, stop, treeRssKb } from "../lib/procs.mjs";
+import { descendants, onCleanup, rssKb, start as startChild, stop, treeRssKb, waitForOutput } from "../lib/procs.mjs";
 
 const NODE = process.execPath;
 const PEERS = path.join(HERE, "node_modules");
@@ -96,23 +96,7 @@ export async function start({ app, port }) {
     { cwd: app, env: { ...process.env, NO_COLOR: "1" } });
   const unregister = onCleanup(() => stop(child));
   try {
-    const url = await new Promise((resolve, reject) => {
-      const timer = setTimeout(() => done(new Error(`no URL within ${STARTUP_MS} ms`)), STARTUP_MS);
-      const onData = () => {
-        const m = /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(child.output);
-        if (m) done(null, m[1]);
-      };
-      const onExit = (code) => done(new Error(`react-router dev exited (${code})`));
-      function done(err, value) {
-        clearTimeout(timer);
-        child.stdout.off("data", onData);
-        child.off("exit", onExit);
-        err ? reject(err) : resolve(value);
-      }
-      child.stdout.on("data", onData);
-      child.on("exit", onExit);
-      onData();
-    });
+    const url = await waitForOutput(child, (out) => /Local:\s+(http:\/\/127\.0\.0\.1:\d+\/)/.exec(out)?.[1], STARTUP_MS, "its URL");
     return {
       url,
       afterEdit: async () => ({}), // Vite watches the files the benchmark writes
