@@ -267,6 +267,21 @@ const std::string* response_error(const Value& response) {
 
 namespace hr::esbuild {
 
+Message message(std::string text) {
+  Message m;
+  m.text = std::move(text);
+  return m;
+}
+
+Message message_at(std::string file, std::string text, int line, int column) {
+  Message m = message(std::move(text));
+  m.location.emplace();
+  m.location->file = std::move(file);
+  m.location->line = line;
+  m.location->column = column;
+  return m;
+}
+
 std::string format_message(const Message& m) {
   if (!m.location) return m.text;
   const auto& l = *m.location;

@@ -42,6 +42,12 @@ struct Message {
 // "file:line:column: text", the form logs and the error overlay use.
 std::string format_message(const Message& m);
 
+// A message of ours in esbuild's shape, so logs and the overlay show it like esbuild's own: with
+// no place (esbuild could not be asked at all), or at `file` (a module id) and, when known, a line
+// (1-based) and column (0-based).
+Message message(std::string text);
+Message message_at(std::string file, std::string text, int line = 0, int column = 0);
+
 // --- Build ---
 
 struct OutputFile {

@@ -47,15 +47,13 @@ esbuild::Message missing_package_error(const fs::path& root, const std::string& 
                                        const std::string& specifier) {
   const std::string text = read_file_or_empty(root / id);
   const Place p = find_quoted(text, specifier);
-  esbuild::Message m;
-  m.text = "npm package \"" + package_name(specifier) + "\" (imported as \"" + specifier +
-           "\") is not installed: no node_modules/" + package_name(specifier) +
-           " in the app's folder or above it; install it (npm install " + package_name(specifier) +
-           ")";
-  m.location.emplace();
-  m.location->file = id;
-  m.location->line = p.line;
-  m.location->column = p.column;
+  const std::string name = package_name(specifier);
+  esbuild::Message m = esbuild::message_at(
+      id,
+      "npm package \"" + name + "\" (imported as \"" + specifier +
+          "\") is not installed: no node_modules/" + name +
+          " in the app's folder or above it; install it (npm install " + name + ")",
+      p.line, p.column);
   if (p.offset != std::string::npos) {
     const size_t start = p.offset - p.column;
     const size_t end = text.find('\n', p.offset);

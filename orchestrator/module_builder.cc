@@ -128,9 +128,7 @@ esbuild::Plugin ModuleBuilder::plugin(std::shared_ptr<Batch> batch) const {
          esbuild::OnLoadResult r;
          auto contents = read_file(root / a.path);
          if (!contents) {
-           esbuild::Message m;
-           m.text = contents.error().message;
-           r.errors.push_back(std::move(m));
+           r.errors.push_back(esbuild::message(contents.error().message));
            return r;
          }
          r.contents = std::move(*contents);
@@ -162,9 +160,8 @@ esbuild::Plugin ModuleBuilder::plugin(std::shared_ptr<Batch> batch) const {
              break;
            case ImportTarget::Kind::not_found:
              r.external = false;
-             esbuild::Message m;
-             m.text = "Could not resolve \"" + a.path + "\" from " + importer + ": " + t.error;
-             r.errors.push_back(std::move(m));
+             r.errors.push_back(esbuild::message("Could not resolve \"" + a.path + "\" from " +
+                                                 importer + ": " + t.error));
              break;
          }
          return r;

@@ -31,11 +31,7 @@ void ModuleBuilder::fast_one(std::shared_ptr<Batch> batch, const std::string& id
   const fs::path path = root_ / id;
   auto contents = read_file(path);
   if (!contents) {
-    esbuild::Message m;
-    m.text = contents.error().message;
-    m.location.emplace();
-    m.location->file = id;
-    batch->result.errors.push_back(std::move(m));
+    batch->result.errors.push_back(esbuild::message_at(id, contents.error().message));
     if (--batch->in_flight == 0) fast_done(batch);
     return;
   }

@@ -276,9 +276,7 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
     ensure_deps([this, cold, done](Result<bool> deps) {
       // Serving what built, with the overlay, beats not serving: the next recompile retries.
       if (!deps) {
-        esbuild::Message m;
-        m.text = deps.error().message;
-        cold->errors.push_back(m);
+        cold->errors.push_back(esbuild::message(deps.error().message));
       }
       auto& errors = cold->errors;
       errors.insert(errors.end(), missing_package_errors_.begin(), missing_package_errors_.end());
@@ -311,9 +309,7 @@ void Pipeline::build_next_batch(std::shared_ptr<ColdBuild> cold) {
       cold->built += r->modules.size();
       cold->errors.insert(cold->errors.end(), r->errors.begin(), r->errors.end());
     } else {
-      esbuild::Message m;
-      m.text = r.error().message;
-      cold->errors.push_back(m);
+      cold->errors.push_back(esbuild::message(r.error().message));
     }
     if (cold->tty)
       std::fprintf(stderr, "\r[hr] building modules %zu/%zu (%.1f s)", cold->built, cold->js.size(),

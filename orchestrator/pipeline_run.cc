@@ -159,9 +159,7 @@ void Pipeline::after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build) 
     for (const auto& id : run->js) graph_.mark_unbuilt(id);
     res.server_error = "esbuild could not build " + std::to_string(run->js.size()) +
                        " modules: " + build.error().message;
-    esbuild::Message m;
-    m.text = res.server_error;
-    res.errors.push_back(m);
+    res.errors.push_back(esbuild::message(res.server_error));
   } else {
     store(*build);
     for (const auto& m : build->modules) res.rebuilt.push_back(m.id);
@@ -174,9 +172,7 @@ void Pipeline::after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build) 
   ensure_deps([this, run](Result<bool> deps) {
     auto& errors = run->result.errors;
     if (!deps) {
-      esbuild::Message m;
-      m.text = deps.error().message;
-      errors.push_back(m);
+      errors.push_back(esbuild::message(deps.error().message));
     } else {
       run->deps_changed = *deps;
     }
@@ -249,11 +245,7 @@ void Pipeline::push(std::shared_ptr<Run> run) {
   for (auto n : run->diff.added) res.changed.emplace_back(graph_.id(n));
   for (auto n : run->diff.removed) res.changed.emplace_back(graph_.id(n));
   for (const auto& e : run->diff.errors) {
-    esbuild::Message m;
-    m.text = e.message;
-    m.location.emplace();
-    m.location->file = e.id;
-    res.errors.push_back(m);
+    res.errors.push_back(esbuild::message_at(e.id, e.message));
   }
   const std::string message = settle_decision(*run);
   if (!res.errors.empty()) {

@@ -26,9 +26,7 @@ void Pipeline::build_styles(std::vector<std::string> ids, StylesDone done) {
     if (!r) {
       // esbuild could not be asked, even after a restart: the next recompile builds them again.
       failed_styles_.insert(ids.begin(), ids.end());
-      esbuild::Message m;
-      m.text = "building stylesheets failed: " + r.error().message;
-      return done({m}, {});
+      return done({esbuild::message("building stylesheets failed: " + r.error().message)}, {});
     }
     store_styles(*r);
     std::vector<std::string> built;

@@ -72,15 +72,10 @@ void PostcssStyles::take(Batch& batch, const std::string& id, uint64_t hash,
   if (!r || r->error) {
     // Run again at the next call; the last good output stays meanwhile.
     if (it != kept_.end()) it->second.fresh = false;
-    esbuild::Message m;
-    if (r) {
-      m = located(*r->error, id);
-    } else {
-      m.plugin_name = "postcss";
-      m.text = "PostCSS could not run " + id + ": " + r.error().message;
-      m.location.emplace();
-      m.location->file = id;
-    }
+    esbuild::Message m =
+        r ? located(*r->error, id)
+          : esbuild::message_at(id, "PostCSS could not run " + id + ": " + r.error().message);
+    m.plugin_name = "postcss";
     res.errors.push_back(std::move(m));
     res.failed.push_back(id);
     return;

@@ -64,13 +64,9 @@ int num(const json::object& o, std::string_view key) {
 
 // PostCSS counts columns from 1; esbuild's messages, which the overlay shows, from 0.
 esbuild::Message message_of(const json::object& o) {
-  esbuild::Message m;
+  esbuild::Message m = esbuild::message_at(str(o, "file"), str(o, "message"), num(o, "line"),
+                                           std::max(0, num(o, "column") - 1));
   m.plugin_name = "postcss";
-  m.text = str(o, "message");
-  m.location.emplace();
-  m.location->file = str(o, "file");
-  m.location->line = num(o, "line");
-  m.location->column = std::max(0, num(o, "column") - 1);
   return m;
 }
 
