@@ -16,10 +16,12 @@
 #include <cstring>
 
 #include "orchestrator/control.h"
+#include "orchestrator/esbuild_builders.h"
 #include "orchestrator/log_file.h"
 #include "orchestrator/manifest_watch.h"
 #include "orchestrator/orchestrator.h"
 #include "orchestrator/pipeline.h"
+#include "orchestrator/server_publisher.h"
 #include "orchestrator/server_start.h"
 
 namespace hr::orch {
@@ -39,6 +41,8 @@ struct Daemon {
   boost::asio::io_context io;
   std::shared_ptr<esbuild::Service> esbuild;
   std::unique_ptr<server::Server> server;
+  std::unique_ptr<EsbuildBuilders> builders;
+  std::unique_ptr<ServerPublisher> publisher;
   std::unique_ptr<Pipeline> pipeline;
   std::unique_ptr<ControlServer> control;
   // The last manifest read: the next read takes its unchanged modules over instead of parsing.
@@ -324,9 +328,11 @@ struct Daemon {
       return 1;
     }
     make_server(*manifest);
+    builders = std::make_unique<EsbuildBuilders>(*esbuild);
+    publisher = std::make_unique<ServerPublisher>(*server);
     pipeline = std::make_unique<Pipeline>(
-        io, *esbuild, *server, Pipeline::Options{config.manifest, state_dir(config), true, ""},
-        client_js());
+        io, *builders, *publisher,
+        Pipeline::Options{config.manifest, state_dir(config), true, ""}, client_js());
     server->on_client_message(
         [this](std::uint64_t c, const std::string& t) { pipeline->on_client_message(c, t); });
     server->on_client_connect([this](std::uint64_t c) { pipeline->on_client_connect(c); });

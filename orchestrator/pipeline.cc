@@ -31,9 +31,9 @@ double ms_since(Clock::time_point t0) {
 
 }  // namespace
 
-Pipeline::Pipeline(boost::asio::io_context& io, esbuild::Service& esbuild, server::Server& server,
+Pipeline::Pipeline(boost::asio::io_context& io, Builders& builders, Publisher& publisher,
                    Options options, std::string client_js)
-    : io_(io), esbuild_(esbuild), server_(server), options_(std::move(options)), acks_(io) {
+    : io_(io), builders_(builders), publisher_(publisher), options_(std::move(options)), acks_(io) {
   site_.set_client_js(std::move(client_js));
 }
 
@@ -49,7 +49,7 @@ bool Pipeline::is_js(std::string_view id) const {
 bool Pipeline::is_loaded(std::string_view id, int depth) const {
   std::string path = "/";
   path.append(id);
-  if (server_.was_requested(path)) return true;
+  if (publisher_.was_requested(path)) return true;
   auto n = graph_.find(id);
   if (!n || depth > 16) return false;
   const auto& node = graph_.node(*n);
@@ -123,7 +123,7 @@ BuilderHooks Pipeline::builder_hooks() {
 void Pipeline::build_modules(std::vector<std::string> ids,
                              std::function<void(Result<ModuleBuild>)> done) {
   ++counters_.module_builds;
-  retrying<ModuleBuild>([this, ids](auto cb) { builder_->build(ids, std::move(cb)); },
+  retrying<ModuleBuild>([this, ids](auto cb) { builders_.build_modules(ids, std::move(cb)); },
                         [this, done](Result<ModuleBuild> r) {
                           if (r) note_failed_modules(*r);
                           done(std::move(r));
@@ -138,7 +138,7 @@ void Pipeline::note_failed_modules(const ModuleBuild& build) {
 }
 
 bool Pipeline::esbuild_died_since(int pid, const std::string& why) {
-  if (esbuild_.running() && esbuild_.pid() == pid) return false;
+  if (pid != 0 && builders_.child_pid() == pid) return false;
   spdlog::warn("esbuild died during a build ({}); building again on a new esbuild", why);
   ++counters_.esbuild_restarts;
   return true;
@@ -190,7 +190,7 @@ std::string Pipeline::reload_env() {
   const bool changed = env.vars != env_.vars;
   env_ = std::move(env);
   if (!changed) return "";
-  builder_->set_defines(env_define_flags(env_));
+  builders_.set_defines(env_define_flags(env_));
   std::string names;
   for (const auto& f : files) names += (names.empty() ? "" : ", ") + f;
   return "full-reload: import.meta.env changed (" + names +
@@ -218,7 +218,7 @@ void Pipeline::ensure_deps(std::function<void(Result<bool>)> done) {
   for (const auto& [spec, url] : site_.deps().entry) have.push_back(spec);
   if (specs == have && !site_.deps().key.empty()) return done(false);
   DepsRequest req{root_, specs, options_.state_dir / "deps"};
-  retrying<DepsBundle>([this, req](auto cb) { prebundle(esbuild_, req, std::move(cb)); },
+  retrying<DepsBundle>([this, req](auto cb) { builders_.bundle_deps(req, std::move(cb)); },
                        [this, done](Result<DepsBundle> b) {
                          if (!b) return done(b.error());
                          const bool changed =
@@ -236,27 +236,32 @@ void Pipeline::set_url(std::string url) {
 void Pipeline::publish() {
   site_.set_status(status_json());
   if (site_.needs_full_publish()) {
-    server_.publish(site_.site());
+    publisher_.publish(site_.site());
     site_.mark_published();
   } else {
-    server_.publish_changes(site_.take_changes());
+    publisher_.publish_changes(site_.take_changes());
   }
+}
+
+void Pipeline::open_app(std::shared_ptr<graph::Manifest> manifest) {
+  current_ = manifest;
+  root_ = manifest->root;
+  graph_.apply(*manifest);
+  builders_.open(root_, builder_hooks());
+  started_ = true;
+  ensure_postcss();
+  env_ = load_app_env(root_, vite_environment());
+  for (const auto& w : env_.warnings) spdlog::warn("{}", w);
+  builders_.set_defines(env_define_flags(env_));
+  site_.set_html(shell_html());
 }
 
 void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
                           std::function<void(Result<size_t>)> done) {
-  const auto t0 = Clock::now();
-  current_ = manifest;
-  root_ = manifest->root;
-  graph_.apply(*manifest);
-  builder_ = std::make_unique<ModuleBuilder>(esbuild_, root_, builder_hooks());
-  style_builder_ = std::make_unique<StyleBuilder>(esbuild_, root_);
-  ensure_postcss();
-  env_ = load_app_env(root_, vite_environment());
-  for (const auto& w : env_.warnings) spdlog::warn("{}", w);
-  builder_->set_defines(env_define_flags(env_));
-  site_.set_html(shell_html());
-  std::vector<std::string> js, styles;
+  auto cold = std::make_shared<ColdBuild>();
+  cold->t0 = Clock::now();
+  open_app(std::move(manifest));
+  std::vector<std::string> styles;
   for (graph::NodeId n = 0; n < graph_.node_count(); ++n) {
     const auto& node = graph_.node(n);
     if (!node.present) continue;
@@ -265,35 +270,33 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
       load_source(id);
       continue;
     }
-    (is_js(id) ? js : styles).push_back(id);
+    (is_js(id) ? cold->js : styles).push_back(id);
   }
-  auto cold = std::make_shared<ColdBuild>();
-  cold->js = std::move(js);
-  cold->t0 = t0;
   cold->tty = options_.progress_on_tty && isatty(STDERR_FILENO);
-  cold->done = [this, cold, done] {
-    refresh_router();
-    ensure_deps([this, cold, done](Result<bool> deps) {
-      // Serving what built, with the overlay, beats not serving: the next recompile retries.
-      if (!deps) {
-        cold->errors.push_back(esbuild::message(deps.error().message));
-      }
-      auto& errors = cold->errors;
-      errors.insert(errors.end(), missing_package_errors_.begin(), missing_package_errors_.end());
-      for (const auto& e : errors) spdlog::error("{}", esbuild::format_message(e));
-      if (!errors.empty()) site_.set_standing_error(error_message(current_->build, errors.front()));
-      publish();
-      spdlog::info("built {} modules in {:.0f} ms ({} with errors)", cold->js.size(),
-                   ms_since(cold->t0), cold->errors.size());
-      done(site_.module_count());
-    });
-  };
+  cold->done = [this, cold, done] { finish_cold_start(cold, done); };
   cold->batches_left = (cold->js.size() + kBatchSize - 1) / kBatchSize;
   // Stylesheets first: an app has a few, and their errors then come first too.
   build_styles(std::move(styles), [this, cold](std::vector<esbuild::Message> errors, auto) {
     cold->errors = std::move(errors);
     if (cold->batches_left == 0) return cold->done();
     for (size_t i = 0; i < kBatchesInFlight; ++i) build_next_batch(cold);
+  });
+}
+
+void Pipeline::finish_cold_start(std::shared_ptr<ColdBuild> cold,
+                                 std::function<void(Result<size_t>)> done) {
+  refresh_router();
+  ensure_deps([this, cold, done](Result<bool> deps) {
+    // Serving what built, with the overlay, beats not serving: the next recompile retries.
+    auto& errors = cold->errors;
+    if (!deps) errors.push_back(esbuild::message(deps.error().message));
+    errors.insert(errors.end(), missing_package_errors_.begin(), missing_package_errors_.end());
+    for (const auto& e : errors) spdlog::error("{}", esbuild::format_message(e));
+    if (!errors.empty()) site_.set_standing_error(error_message(current_->build, errors.front()));
+    publish();
+    spdlog::info("built {} modules in {:.0f} ms ({} with errors)", cold->js.size(),
+                 ms_since(cold->t0), errors.size());
+    done(site_.module_count());
   });
 }
 

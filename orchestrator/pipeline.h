@@ -27,13 +27,13 @@
 #include "graph/graph.h"
 #include "orchestrator/ack_tracker.h"
 #include "orchestrator/app_env.h"
-#include "orchestrator/module_builder.h"
+#include "orchestrator/browser_messages.h"
+#include "orchestrator/builders.h"
 #include "orchestrator/postcss_styles.h"
+#include "orchestrator/publisher.h"
 #include "orchestrator/result.h"
 #include "orchestrator/site_state.h"
-#include "orchestrator/style_builder.h"
 #include "orchestrator/warn_limiter.h"
-#include "server/server.h"
 
 namespace hr::orch {
 
@@ -46,8 +46,9 @@ class Pipeline {
     std::string url;  // where the server listens, for status
   };
 
-  Pipeline(boost::asio::io_context& io, esbuild::Service& esbuild, server::Server& server,
-           Options options, std::string client_js);
+  // The builders and the publisher must outlive the pipeline.
+  Pipeline(boost::asio::io_context& io, Builders& builders, Publisher& publisher, Options options,
+           std::string client_js);
 
   // Builds everything once and publishes; yields the number of modules served.
   void cold_start(std::shared_ptr<graph::Manifest> manifest,
@@ -96,7 +97,11 @@ class Pipeline {
     bool tty = false;
     std::function<void()> done;
   };
+  // The cold start's first step: the app's root, graph, builders, env and HTML shell.
+  void open_app(std::shared_ptr<graph::Manifest> manifest);
   void build_next_batch(std::shared_ptr<ColdBuild> cold);
+  // Once every batch built: the route table, the npm bundle, then the first publish.
+  void finish_cold_start(std::shared_ptr<ColdBuild> cold, std::function<void(Result<size_t>)> done);
 
   BuilderHooks builder_hooks();
   ImportTarget resolve(std::string_view specifier, std::string_view importer);
@@ -107,7 +112,7 @@ class Pipeline {
   template <class T>
   void retrying(std::function<void(esbuild::Callback<T>)> attempt, esbuild::Callback<T> done,
                 bool retry = true);
-  // Whether a failure of an attempt started when esbuild had `pid` may be esbuild's death.
+  // Whether a failure of an attempt started when the builders' child had `pid` may be its death.
   bool esbuild_died_since(int pid, const std::string& why);
   // Remembers the modules a build failed on, and forgets those that built: a module that failed is
   // built again at every recompile until it builds, so its error stands in every call's answer.
@@ -138,12 +143,22 @@ class Pipeline {
   void run_queue();
   void start_run(std::vector<Pending> batch);
   void plan_and_build(std::shared_ptr<Run> run);
+  // What the run rebuilds: every module whose content changed, those whose last build failed, and
+  // every JS module when import.meta.env changed (a reload, then).
+  void take_rebuilds(Run& run, std::set<std::string>& js, std::set<std::string>& styles);
+  // A js-update re-executes every module on its chains: they get a new version (after the build),
+  // so each importer imports its changed dependency at a fresh ?t= URL; that is re-assembly, not
+  // an esbuild build.
+  void version_chains(Run& run);
   void after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build);
   void push(std::shared_ptr<Run> run);
   // Settles the run's decision (a changed npm set or route table reloads; a reload waits while
   // errors stand and goes out with the next good build), records its action, reason and
   // boundaries in the result, and returns the message for browsers ("": none).
   std::string settle_decision(Run& run);
+  // The update's entries: each boundary whose chains all compiled, and each changed stylesheet
+  // (with its text when it travels inline); records them in the result's boundaries.
+  std::vector<UpdateEntry> update_entries(Run& run) const;
   void finish(std::shared_ptr<Run> run);
   void publish();
   // Whether a compile error stands (its message is SiteState::standing_error()).
@@ -164,14 +179,13 @@ class Pipeline {
   std::string refresh_router();
 
   boost::asio::io_context& io_;
-  esbuild::Service& esbuild_;
-  server::Server& server_;
+  Builders& builders_;
+  Publisher& publisher_;
   Options options_;
+  bool started_ = false;  // the cold start opened the builders
   graph::Graph graph_;
   graph::Resolver resolver_{graph_};
-  std::unique_ptr<ModuleBuilder> builder_;
-  std::unique_ptr<PostcssStyles> postcss_;  // before style_builder_, which points at it
-  std::unique_ptr<StyleBuilder> style_builder_;
+  std::unique_ptr<PostcssStyles> postcss_;  // the builders point at it
   StyleIncludes style_includes_;
   std::set<std::string> failed_styles_;
   std::set<std::string> failed_modules_;  // JS modules whose last build failed
@@ -203,9 +217,9 @@ class Pipeline {
 template <class T>
 void Pipeline::retrying(std::function<void(esbuild::Callback<T>)> attempt,
                         esbuild::Callback<T> done, bool retry) {
-  attempt([this, attempt, done, retry, pid = esbuild_.pid()](Result<T> r) {
+  attempt([this, attempt, done, retry, pid = builders_.child_pid()](Result<T> r) {
     if (r || !retry || !esbuild_died_since(pid, r.error().message)) return done(std::move(r));
-    esbuild_.restart([this, attempt, done](Result<std::string> ready) {
+    builders_.restart([this, attempt, done](Result<std::string> ready) {
       if (!ready) return done(ready.error());
       retrying(attempt, done, false);
     });

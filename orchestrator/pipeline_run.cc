@@ -62,17 +62,17 @@ void Pipeline::recompile(std::shared_ptr<graph::Manifest> manifest, CallRead rea
 }
 
 void Pipeline::build_ahead(const graph::Manifest& manifest) {
-  if (!builder_ || !manifest.rewritten) return;
+  if (!started_ || !manifest.rewritten) return;
   std::vector<std::string> ids;
   for (std::string_view id : *manifest.rewritten) {
     const graph::ModuleSpec* spec = manifest.find(id);
     if (spec && spec->kind != graph::Kind::asset && is_js(id)) ids.emplace_back(id);
   }
-  builder_->build_ahead(ids);
+  builders_.build_ahead(ids);
 }
 
 void Pipeline::run_queue() {
-  if (busy_ || queue_.empty() || !builder_) return;
+  if (busy_ || queue_.empty() || !started_) return;
   busy_ = true;
   std::vector<Pending> batch = std::move(queue_);
   queue_.clear();
@@ -102,38 +102,9 @@ void Pipeline::plan_and_build(std::shared_ptr<Run> run) {
       graph::LoadedSet::asking([this](std::string_view id) { return is_loaded(id); });
   run->decision = graph::plan(graph_, run->diff, loaded);
   run->result.timings.plan_ms = ms_between(run->started, Clock::now());
-
-  // What to rebuild: every module whose content changed. A js-update also re-executes every
-  // module on its chains: they get a new version (after the build), so each importer imports its
-  // changed dependency at a fresh ?t= URL; that is re-assembly, not an esbuild build.
   std::set<std::string> js, styles;
-  auto take = [&](std::string_view id) {
-    const std::string s(id);
-    // Assets are served as files, not built; a module read through a wrapper is read again.
-    if (is_asset(id) || site_.has_source(s)) load_source(s);
-    if (is_asset(id)) return;
-    (is_js(id) ? js : styles).emplace(s);
-  };
-  for (auto n : run->diff.changed) take(graph_.id(n));
-  for (auto n : run->diff.added) take(graph_.id(n));
-  for (const auto& id : failed_modules_) {
-    auto n = graph_.find(id);
-    if (n && graph_.node(*n).present) js.insert(id);
-  }
-  if (std::string why = reload_env(); !why.empty()) {
-    for (graph::NodeId n = 0; n < graph_.node_count(); ++n)
-      if (graph_.node(n).present && !is_asset(graph_.id(n)) && is_js(graph_.id(n)))
-        js.emplace(graph_.id(n));
-    run->decision.action = graph::Action::full_reload;
-    run->decision.reason = std::move(why);
-  }
-  if (run->decision.action == graph::Action::js_update) {
-    run->versioned.insert(run->decision.reexecuted.begin(), run->decision.reexecuted.end());
-  }
-  if (run->decision.action == graph::Action::js_update ||
-      run->decision.action == graph::Action::css) {
-    run->versioned.insert(run->decision.css.begin(), run->decision.css.end());
-  }
+  take_rebuilds(*run, js, styles);
+  version_chains(*run);
   for (auto n : run->diff.removed) {
     site_.remove_module(std::string(graph_.id(n)));
     style_includes_.remove(std::string(graph_.id(n)));
@@ -150,6 +121,37 @@ void Pipeline::plan_and_build(std::shared_ptr<Run> run) {
     if (run->js.empty()) return after_build(run, ModuleBuild{});
     build_modules(run->js, [this, run](Result<ModuleBuild> r) { after_build(run, std::move(r)); });
   });
+}
+
+void Pipeline::take_rebuilds(Run& run, std::set<std::string>& js, std::set<std::string>& styles) {
+  auto take = [&](std::string_view id) {
+    const std::string s(id);
+    // Assets are served as files, not built; a module read through a wrapper is read again.
+    if (is_asset(id) || site_.has_source(s)) load_source(s);
+    if (is_asset(id)) return;
+    (is_js(id) ? js : styles).emplace(s);
+  };
+  for (auto n : run.diff.changed) take(graph_.id(n));
+  for (auto n : run.diff.added) take(graph_.id(n));
+  for (const auto& id : failed_modules_) {
+    auto n = graph_.find(id);
+    if (n && graph_.node(*n).present) js.insert(id);
+  }
+  if (std::string why = reload_env(); !why.empty()) {
+    for (graph::NodeId n = 0; n < graph_.node_count(); ++n)
+      if (graph_.node(n).present && !is_asset(graph_.id(n)) && is_js(graph_.id(n)))
+        js.emplace(graph_.id(n));
+    run.decision.action = graph::Action::full_reload;
+    run.decision.reason = std::move(why);
+  }
+}
+
+void Pipeline::version_chains(Run& run) {
+  const auto action = run.decision.action;
+  if (action == graph::Action::js_update)
+    run.versioned.insert(run.decision.reexecuted.begin(), run.decision.reexecuted.end());
+  if (action == graph::Action::js_update || action == graph::Action::css)
+    run.versioned.insert(run.decision.css.begin(), run.decision.css.end());
 }
 
 void Pipeline::after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build) {
@@ -205,6 +207,17 @@ std::string Pipeline::settle_decision(Run& run) {
   }
   res.action = d.action;
   res.reason = without_action_prefix(d.reason);
+  if (d.action == graph::Action::full_reload) return full_reload_message(d.reason, res.build);
+  std::vector<UpdateEntry> updates = update_entries(run);
+  // An empty update still clears a standing overlay once the code compiles again.
+  const bool clears_overlay = !errors && error_standing();
+  if (updates.empty() && !clears_overlay) return "";
+  return update_message(res.build, updates);
+}
+
+std::vector<UpdateEntry> Pipeline::update_entries(Run& run) const {
+  const auto& d = run.decision;
+  auto& res = run.result;
   std::vector<UpdateEntry> updates;
   if (d.action == graph::Action::js_update) {
     for (const auto& u : d.updates) {
@@ -230,11 +243,7 @@ std::string Pipeline::settle_decision(Run& run) {
       res.boundaries.push_back(id);
     }
   }
-  if (d.action == graph::Action::full_reload) return full_reload_message(d.reason, res.build);
-  // An empty update still clears a standing overlay once the code compiles again.
-  const bool clears_overlay = !errors && error_standing();
-  if (updates.empty() && !clears_overlay) return "";
-  return update_message(res.build, updates);
+  return updates;
 }
 
 void Pipeline::push(std::shared_ptr<Run> run) {
@@ -256,9 +265,9 @@ void Pipeline::push(std::shared_ptr<Run> run) {
     site_.set_standing_error("");
   }
   publish();  // before the push, so browsers fetch the new modules
-  if (!message.empty()) server_.broadcast(message);
-  if (!run->error_json.empty()) server_.broadcast(run->error_json);
-  res.clients = server_.client_count();
+  if (!message.empty()) publisher_.broadcast(message);
+  if (!run->error_json.empty()) publisher_.broadcast(run->error_json);
+  res.clients = publisher_.client_count();
   res.timings.push_ms = ms_between(t_push, Clock::now());
   finish(run);
 }

@@ -29,22 +29,21 @@ std::string Pipeline::status_json() const {
   o["pid"] = static_cast<std::int64_t>(getpid());
   o["manifest"] = options_.manifest_path.string();
   o["modules"] = site_.module_count();
-  o["clients"] = server_.client_count();
+  o["clients"] = publisher_.client_count();
   o["deps_key"] = site_.deps().key;
-  o["esbuild_pid"] = esbuild_.pid();
+  o["esbuild_pid"] = builders_.child_pid();
   o["error_standing"] = error_standing();
-  o["counters"] =
-      json::object{{"recompiles", counters_.recompiles},
-                   {"updates", counters_.updates},
-                   {"css_updates", counters_.css_updates},
-                   {"reloads", counters_.reloads},
-                   {"suppressed_no_change", counters_.suppressed},
-                   {"merged_in_bursts", counters_.merged},
-                   {"compile_errors", counters_.errors},
-                   {"esbuild_restarts", counters_.esbuild_restarts},
-                   {"esbuild_module_builds", counters_.module_builds},
-                   {"manifests_read_ahead", counters_.read_ahead},
-                   {"modules_built_ahead", builder_ ? builder_->built_ahead_used() : 0}};
+  o["counters"] = json::object{{"recompiles", counters_.recompiles},
+                               {"updates", counters_.updates},
+                               {"css_updates", counters_.css_updates},
+                               {"reloads", counters_.reloads},
+                               {"suppressed_no_change", counters_.suppressed},
+                               {"merged_in_bursts", counters_.merged},
+                               {"compile_errors", counters_.errors},
+                               {"esbuild_restarts", counters_.esbuild_restarts},
+                               {"esbuild_module_builds", counters_.module_builds},
+                               {"manifests_read_ahead", counters_.read_ahead},
+                               {"modules_built_ahead", builders_.built_ahead_used()}};
   // The decisions are kept as the JSON lines the compiler got; spliced in as they are, since this
   // runs on every publish.
   std::string out = json::serialize(o);
@@ -92,17 +91,17 @@ void Pipeline::on_client_message(std::uint64_t client, const std::string& text) 
     }
     ++counters_.reloads;
     spdlog::info("full reload: {}", why);
-    server_.broadcast(full_reload_message(why));
+    publisher_.broadcast(full_reload_message(why));
   }
 }
 
 void Pipeline::on_client_connect(std::uint64_t client) {
-  if (error_standing()) server_.send(client, site_.standing_error());
+  if (error_standing()) publisher_.send(client, site_.standing_error());
 }
 
 void Pipeline::after_esbuild_restart() {
   ++counters_.esbuild_restarts;
-  if (busy_ || !builder_) return;  // the run in flight retries its own build
+  if (busy_ || !started_) return;  // the run in flight retries its own build
   std::vector<std::string> js;
   for (graph::NodeId n = 0; n < graph_.node_count(); ++n) {
     const auto& node = graph_.node(n);
@@ -127,7 +126,7 @@ void Pipeline::after_esbuild_restart() {
       const std::string why = "esbuild restarted and " + std::to_string(differing.size()) +
                               " rebuilt modules differ (first: " + differing.front() + ")";
       ++counters_.reloads;
-      server_.broadcast(full_reload_message(why));
+      publisher_.broadcast(full_reload_message(why));
     }
     spdlog::info("after the esbuild restart: {} modules rebuilt, {} differ", r->modules.size(),
                  differing.size());

@@ -20,7 +20,7 @@ void Pipeline::build_styles(std::vector<std::string> ids, StylesDone done) {
   }
   if (ids.empty()) return done({}, {});
   auto attempt = [this, ids](esbuild::Callback<StyleBuild> cb) {
-    style_builder_->build(ids, std::move(cb));
+    builders_.build_styles(ids, std::move(cb));
   };
   retrying<StyleBuild>(attempt, [this, ids, done](Result<StyleBuild> r) {
     if (!r) {
@@ -74,7 +74,7 @@ void Pipeline::ensure_postcss() {
     std::ofstream(options_.state_dir / ".gitignore") << "# hr-orchestrate's state\n*\n";
   }
   postcss_ = std::make_unique<PostcssStyles>(io_, root_);
-  style_builder_->set_postcss(postcss_.get());
+  builders_.set_postcss(postcss_.get());
 }
 
 void Pipeline::refresh_postcss_dependents(const graph::Diff& diff,

@@ -1,0 +1,32 @@
+// The pipeline's builders in the server: esbuild's module builder (module_builder.h), style builder
+// (style_builder.h) and npm prebundle (prebundle.h), all on one long-lived esbuild child.
+#pragma once
+
+#include <memory>
+
+#include "orchestrator/builders.h"
+
+namespace hr::orch {
+
+class EsbuildBuilders : public Builders {
+ public:
+  explicit EsbuildBuilders(esbuild::Service& service) : service_(service) {}
+
+  void open(const std::filesystem::path& root, BuilderHooks hooks) override;
+  void build_modules(std::vector<std::string> ids, esbuild::Callback<ModuleBuild> done) override;
+  void build_ahead(const std::vector<std::string>& ids) override;
+  std::uint64_t built_ahead_used() const override;
+  void set_defines(std::vector<std::string> flags) override;
+  void build_styles(std::vector<std::string> ids, esbuild::Callback<StyleBuild> done) override;
+  void set_postcss(PostcssStyles* postcss) override;
+  void bundle_deps(DepsRequest request, esbuild::Callback<DepsBundle> done) override;
+  int child_pid() const override;
+  void restart(esbuild::Callback<std::string> ready) override;
+
+ private:
+  esbuild::Service& service_;
+  std::unique_ptr<ModuleBuilder> modules_;
+  std::unique_ptr<StyleBuilder> styles_;
+};
+
+}  // namespace hr::orch
