@@ -273,20 +273,19 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
     (is_js(id) ? cold->js : styles).push_back(id);
   }
   cold->tty = options_.progress_on_tty && isatty(STDERR_FILENO);
-  cold->done = [this, cold, done] { finish_cold_start(cold, done); };
+  cold->done = std::move(done);
   cold->batches_left = (cold->js.size() + kBatchSize - 1) / kBatchSize;
   // Stylesheets first: an app has a few, and their errors then come first too.
   build_styles(std::move(styles), [this, cold](std::vector<esbuild::Message> errors, auto) {
     cold->errors = std::move(errors);
-    if (cold->batches_left == 0) return cold->done();
+    if (cold->batches_left == 0) return finish_cold_start(cold);
     for (size_t i = 0; i < kBatchesInFlight; ++i) build_next_batch(cold);
   });
 }
 
-void Pipeline::finish_cold_start(std::shared_ptr<ColdBuild> cold,
-                                 std::function<void(Result<size_t>)> done) {
+void Pipeline::finish_cold_start(std::shared_ptr<ColdBuild> cold) {
   refresh_router();
-  ensure_deps([this, cold, done](Result<bool> deps) {
+  ensure_deps([this, cold](Result<bool> deps) {
     // Serving what built, with the overlay, beats not serving: the next recompile retries.
     auto& errors = cold->errors;
     if (!deps) errors.push_back(esbuild::message(deps.error().message));
@@ -296,7 +295,7 @@ void Pipeline::finish_cold_start(std::shared_ptr<ColdBuild> cold,
     publish();
     spdlog::info("built {} modules in {:.0f} ms ({} with errors)", cold->js.size(),
                  ms_since(cold->t0), errors.size());
-    done(site_.module_count());
+    cold->done(site_.module_count());
   });
 }
 
@@ -319,7 +318,7 @@ void Pipeline::build_next_batch(std::shared_ptr<ColdBuild> cold) {
                    ms_since(cold->t0) / 1000);
     if (--cold->batches_left > 0) return build_next_batch(cold);
     if (cold->tty) std::fprintf(stderr, "\n");
-    cold->done();
+    finish_cold_start(cold);
   });
 }
 

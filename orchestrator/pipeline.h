@@ -95,13 +95,13 @@ class Pipeline {
     std::vector<esbuild::Message> errors;
     std::chrono::steady_clock::time_point t0;
     bool tty = false;
-    std::function<void()> done;
+    std::function<void(Result<size_t>)> done;  // the cold start's caller
   };
   // The cold start's first step: the app's root, graph, builders, env and HTML shell.
   void open_app(std::shared_ptr<graph::Manifest> manifest);
   void build_next_batch(std::shared_ptr<ColdBuild> cold);
   // Once every batch built: the route table, the npm bundle, then the first publish.
-  void finish_cold_start(std::shared_ptr<ColdBuild> cold, std::function<void(Result<size_t>)> done);
+  void finish_cold_start(std::shared_ptr<ColdBuild> cold);
 
   BuilderHooks builder_hooks();
   ImportTarget resolve(std::string_view specifier, std::string_view importer);

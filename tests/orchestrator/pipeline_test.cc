@@ -1,0 +1,309 @@
+// The pipeline's rules, with fake builders and a fake publisher (no esbuild, no sockets): what a
+// recompile builds, what it serves and what it pushes, through bursts, compile errors, a builder
+// that crashes, and pages acknowledging.
+#include <boost/json.hpp>
+#include <map>
+#include <memory>
+#include <optional>
+#include <regex>
+
+#include "orchestrator/pipeline.h"
+#include "tests/hr_catch.h"
+#include "tests/orchestrator/fake_builders.h"
+#include "tests/orchestrator/fake_publisher.h"
+#include "tests/temp_dir.h"
+
+using namespace hr;
+namespace json = boost::json;
+
+namespace {
+
+// A small app of the usual shape: an entry renders a component (the HMR boundary), which uses a
+// helper module, which uses another; a linked stylesheet; one npm package.
+class App {
+ public:
+  App() {
+    dir.write("index.html",
+              "<link rel=\"stylesheet\" href=\"/style.css\">\n"
+              "<script type=\"module\" src=\"/main.jsx\"></script>\n");
+    dir.write("node_modules/react-dom/package.json", R"({"name": "react-dom"})");
+    write("main.jsx",
+          "import { createRoot } from \"react-dom/client\";\n"
+          "import { App } from \"./app.jsx\";\ncreateRoot(document.body).render(App());\n");
+    write("app.jsx",
+          "import { label } from \"./label.js\";\nexport function App() { return label; }\n");
+    write("label.js",
+          "import { word } from \"./word.js\";\nexport const label = \"label:\" + word;\n");
+    write("word.js", "export const word = \"one\";\n");
+    write("style.css", "body { color: red }\n");
+    orch::Pipeline::Options options{dir.path() / "manifest.json", dir.path() / ".hr", false, ""};
+    pipeline = std::make_unique<orch::Pipeline>(io, builders, publisher, options, "/* client */");
+  }
+
+  // Writes a module; the next manifest carries its new hash.
+  void write(const std::string& id, const std::string& text) {
+    dir.write(id, text);
+    ++versions[id];
+  }
+
+  std::shared_ptr<graph::Manifest> manifest(const std::vector<std::string>& changed) {
+    static const std::map<std::string, std::string> shape = {
+        {"main.jsx", R"("kind": "entry", "imports": ["app.jsx"])"},
+        {"app.jsx", R"("kind": "component", "imports": ["label.js"])"},
+        {"label.js", R"("imports": ["word.js"])"},
+        {"word.js", R"("imports": [])"},
+        {"style.css", R"("kind": "style")"}};
+    std::string text = R"({"version": 1, "build": ")" + std::to_string(++build) +
+                       R"(", "entries": ["main.jsx"], "changed": [)";
+    for (const auto& id : changed) text += (id == changed.front() ? "\"" : ", \"") + id + "\"";
+    text += R"(], "modules": [)";
+    for (const auto& [id, fields] : shape) {
+      text += (id == shape.begin()->first ? "" : ", ");
+      text += R"({"id": ")" + id + R"(", "hash": ")" + std::to_string(versions[id]) + "\", " +
+              fields + "}";
+    }
+    auto m = graph::parse_manifest(text + "]}", dir.path());
+    REQUIRE(m);
+    return std::make_shared<graph::Manifest>(std::move(*m));
+  }
+
+  void start() {
+    std::optional<Result<size_t>> served;
+    pipeline->cold_start(manifest({}), [&](Result<size_t> r) { served = std::move(r); });
+    drain();
+    REQUIRE(served);
+    REQUIRE(*served);
+  }
+
+  // Queues a recompile; its answer lands in `out` once the io_context gets to it.
+  void recompile_into(const std::vector<std::string>& changed,
+                      std::optional<orch::RecompileResult>& out) {
+    pipeline->recompile(manifest(changed), {std::chrono::steady_clock::now()},
+                        [&out](orch::RecompileResult r) { out = std::move(r); });
+  }
+
+  orch::RecompileResult recompile(const std::vector<std::string>& changed) {
+    std::optional<orch::RecompileResult> out;
+    recompile_into(changed, out);
+    drain();
+    REQUIRE(out);
+    return *out;
+  }
+
+  void drain() {
+    io.restart();
+    io.poll();
+  }
+
+  json::object last_push() const {
+    REQUIRE(!publisher.broadcasts.empty());
+    return json::parse(publisher.broadcasts.back()).as_object();
+  }
+
+  test::TempDir dir;
+  boost::asio::io_context io;
+  test::FakeBuilders builders{io};
+  test::FakePublisher publisher;
+  std::unique_ptr<orch::Pipeline> pipeline;
+  std::map<std::string, int> versions;
+  int build = 0;
+};
+
+// The ?t= version an import of `dep` carries in the served code of `path`, or "" without one.
+std::string version_imported(const App& app, const std::string& path, const std::string& dep) {
+  const std::string code = app.publisher.served(path);
+  std::smatch m;
+  const std::regex re("\"" + dep + "\\?t=([0-9]+)\"");
+  return std::regex_search(code, m, re) ? m[1].str() : "";
+}
+
+}  // namespace
+
+TEST_CASE("cold start builds every module once and publishes the site; nothing is pushed") {
+  App app;
+  app.start();
+  REQUIRE(app.builders.module_calls.size() == 1);
+  CHECK(app.builders.module_calls[0].size() == 4);
+  CHECK(app.publisher.served("/word.js").find("\"one\"") != std::string::npos);
+  CHECK(app.publisher.served("/style.css") == "body { color: red }\n");
+  CHECK(app.publisher.broadcasts.empty());
+}
+
+TEST_CASE(
+    "an edit two modules below the boundary reaches it: every module on the chain imports "
+    "the new version") {
+  App app;
+  app.start();
+  app.write("word.js", "export const word = \"two\";\n");
+  const auto r = app.recompile({"word.js"});
+  CHECK(r.action == graph::Action::js_update);
+  CHECK(r.exit_code() == 0);
+  CHECK(app.builders.module_calls.back() == std::vector<std::string>{"word.js"});
+  const auto push = app.last_push();
+  CHECK(push.at("type") == "update");
+  const auto& updates = push.at("updates").as_array();
+  REQUIRE(updates.size() == 1);
+  CHECK(updates[0].at("path") == "/app.jsx");
+  const std::string t = std::to_string(updates[0].at("timestamp").to_number<std::uint64_t>());
+  // The boundary is re-imported at ?t=T: it must import label.js at T, and label.js word.js at T,
+  // or the page re-runs the boundary against the old word.js (the stale-code bug).
+  CHECK(version_imported(app, "/app.jsx", "/label.js") == t);
+  CHECK(version_imported(app, "/label.js", "/word.js") == t);
+  CHECK(app.publisher.served("/word.js").find("\"two\"") != std::string::npos);
+}
+
+TEST_CASE("recompiles that arrive during a build merge into one run; every caller is answered") {
+  App app;
+  app.start();
+  app.builders.hold = true;
+  std::optional<orch::RecompileResult> first, second, third;
+  app.write("word.js", "export const word = \"two\";\n");
+  app.recompile_into({"word.js"}, first);
+  app.drain();
+  REQUIRE(app.builders.held() == 1);
+  app.write("label.js", "import { word } from \"./word.js\";\nexport const label = word;\n");
+  app.recompile_into({"label.js"}, second);
+  app.write("word.js", "export const word = \"three\";\n");
+  app.recompile_into({"word.js"}, third);
+  app.drain();
+  CHECK(app.builders.held() == 1);  // the two later calls wait for the first
+  app.builders.release();
+  app.drain();
+  REQUIRE(first);
+  CHECK(first->merged == 1);
+  REQUIRE(app.builders.held() == 1);
+  CHECK(app.builders.module_calls.back() == std::vector<std::string>{"label.js", "word.js"});
+  app.builders.release();
+  app.drain();
+  REQUIRE(second);
+  REQUIRE(third);
+  CHECK(second->build == "4");
+  CHECK(third->build == "4");
+  CHECK(third->merged == 2);
+  CHECK(app.builders.module_calls.size() == 3);  // cold start, first run, merged run
+  CHECK(app.publisher.served("/word.js").find("\"three\"") != std::string::npos);
+}
+
+TEST_CASE(
+    "a module that fails to compile keeps its last good code and the overlay stands until "
+    "the fix") {
+  App app;
+  app.start();
+  app.write("word.js", "export const word = SYNTAX ERROR;\n");
+  auto r = app.recompile({"word.js"});
+  CHECK(r.exit_code() == 1);
+  REQUIRE(r.errors.size() == 1);
+  CHECK(r.errors[0].location->file == "word.js");
+  CHECK(app.last_push().at("type") == "error");
+  CHECK(app.publisher.served("/word.js").find("\"one\"") != std::string::npos);
+
+  // A page that connects now gets the overlay at once.
+  app.pipeline->on_client_connect(7);
+  REQUIRE(app.publisher.sent.size() == 1);
+  CHECK(app.publisher.sent[0].second.find("\"type\":\"error\"") != std::string::npos);
+
+  // An unrelated recompile builds the broken module again and still reports it.
+  app.write("style.css", "body { color: blue }\n");
+  r = app.recompile({"style.css"});
+  CHECK(app.builders.module_calls.back() == std::vector<std::string>{"word.js"});
+  CHECK(r.exit_code() == 1);
+
+  app.write("word.js", "export const word = \"fixed\";\n");
+  r = app.recompile({"word.js"});
+  CHECK(r.exit_code() == 0);
+  CHECK(r.action == graph::Action::js_update);
+  CHECK(app.last_push().at("type") == "update");
+  CHECK(app.publisher.served("/word.js").find("\"fixed\"") != std::string::npos);
+  app.pipeline->on_client_connect(8);
+  CHECK(app.publisher.sent.size() == 1);  // no overlay for the new page
+}
+
+TEST_CASE("a fix that changes nothing else still clears the overlay") {
+  App app;
+  app.start();
+  app.write("word.js", "export const word = SYNTAX ERROR;\n");
+  app.recompile({"word.js"});
+  app.write("word.js", "export const word = \"one\";\n");
+  const auto r = app.recompile({"word.js"});
+  CHECK(r.exit_code() == 0);
+  CHECK(app.last_push().at("type") == "update");
+}
+
+TEST_CASE("a builder that dies under a build is restarted and the build runs once more") {
+  App app;
+  app.start();
+  app.builders.crashes = 1;
+  app.write("word.js", "export const word = \"two\";\n");
+  const auto r = app.recompile({"word.js"});
+  CHECK(app.builders.restarts == 1);
+  CHECK(r.exit_code() == 0);
+  CHECK(r.action == graph::Action::js_update);
+  CHECK(app.publisher.served("/word.js").find("\"two\"") != std::string::npos);
+}
+
+TEST_CASE(
+    "a builder that cannot be restarted fails the call as the server's; the next recompile "
+    "builds the modules whatever its hint says") {
+  App app;
+  app.start();
+  app.builders.crashes = 1;
+  app.builders.restartable = false;
+  app.write("word.js", "export const word = \"two\";\n");
+  auto r = app.recompile({"word.js"});
+  CHECK(r.exit_code() == 3);
+  CHECK(!r.server_error.empty());
+  CHECK(app.publisher.served("/word.js").find("\"one\"") != std::string::npos);
+
+  app.builders.restartable = true;
+  app.builders.restart([](Result<std::string>) {});
+  r = app.recompile({});  // the compiler wrote nothing new
+  CHECK(r.exit_code() == 0);
+  CHECK(app.builders.module_calls.back() == std::vector<std::string>{"word.js"});
+  CHECK(r.action == graph::Action::js_update);
+  CHECK(app.publisher.served("/word.js").find("\"two\"") != std::string::npos);
+}
+
+TEST_CASE("a reload held back by a compile error goes out with the fix") {
+  App app;
+  app.start();
+  app.dir.write(".env", "VITE_TITLE=hello\n");
+  app.write("word.js", "export const word = SYNTAX ERROR;\n");
+  auto r = app.recompile({"word.js"});
+  CHECK(r.action == graph::Action::none);
+  CHECK(r.reason.find("the reload waits for the fix") != std::string::npos);
+  app.write("word.js", "export const word = \"two\";\n");
+  r = app.recompile({"word.js"});
+  CHECK(r.action == graph::Action::full_reload);
+  CHECK(r.reason.find("import.meta.env changed") != std::string::npos);
+  CHECK(app.last_push().at("type") == "full-reload");
+}
+
+TEST_CASE("a recompile with nothing changed builds and pushes nothing") {
+  App app;
+  app.start();
+  const auto r = app.recompile({"word.js"});
+  CHECK(r.action == graph::Action::none);
+  CHECK(app.builders.module_calls.size() == 1);
+  CHECK(app.publisher.broadcasts.empty());
+}
+
+TEST_CASE("a call waiting for pages is answered once every connected page applied the push") {
+  App app;
+  app.start();
+  app.publisher.clients = 2;
+  app.write("word.js", "export const word = \"two\";\n");
+  auto r = app.recompile({"word.js"});
+  std::optional<orch::RecompileResult> applied;
+  app.pipeline->wait_applied(r, 60000, [&](orch::RecompileResult a) { applied = std::move(a); });
+  const std::string ack = R"({"type": "hr:applied", "ok": true, "build": ")" + r.build + "\"}";
+  app.pipeline->on_client_message(1, ack);
+  app.drain();
+  CHECK_FALSE(applied);
+  app.pipeline->on_client_message(1, R"({"type": "hr:applied", "ok": true, "build": "1"})");
+  app.drain();
+  CHECK_FALSE(applied);  // an answer to an older push does not count
+  app.pipeline->on_client_message(2, ack);
+  app.drain();
+  REQUIRE(applied);
+  CHECK(applied->acknowledged == 2);
+}
