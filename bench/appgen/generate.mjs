@@ -4,8 +4,8 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
+import { parseCli, runCli, toInteger } from "../lib/cli.mjs";
 import { initialState, saveState, STATE_FILE } from "./app-state.mjs";
-import { parseArgs, runCli, toInteger } from "./cli-args.mjs";
 import { defaultPageCount, ENTRY_ID } from "./layout.mjs";
 import { buildManifest, MANIFEST_FILE, writeManifest } from "./manifest.mjs";
 import { renderAll } from "./modules.mjs";
@@ -19,12 +19,16 @@ const PINNED_PACKAGES = ["react", "react-dom", "react-refresh"];
 const GENERATED_PATHS = ["app", "app_components", "utils", "styles", "public", "index.html", "package.json",
   "node_modules", MANIFEST_FILE, STATE_FILE];
 
-const USAGE = `usage: node bench/appgen/generate.mjs --out DIR --components N [--pages P] [--seed S] [--backend URL]
-  --components N   ${MIN_COMPONENTS}..${MAX_COMPONENTS} memo components
-  --pages P        route pages (default max(3, N/50))
-  --seed S         layout seed (default 1); the same seed gives the same app
-  --backend URL    written as the manifest's "backend"
-`;
+const CLI = {
+  usage: "node bench/appgen/generate.mjs --out DIR --components N [--pages P] [--seed S] [--backend URL]",
+  options: {
+    out: { value: "DIR", help: "the folder to write the app into", required: true },
+    components: { value: "N", help: `${MIN_COMPONENTS}..${MAX_COMPONENTS} memo components`, required: true },
+    pages: { value: "P", help: "route pages (default max(3, N/50))" },
+    seed: { value: "S", help: "layout seed; the same seed gives the same app", default: 1 },
+    backend: { value: "URL", help: 'written as the manifest\'s "backend"' },
+  },
+};
 
 // Writes the app into outDir and returns { manifest, state, modules, ms }.
 export function generateApp(outDir, { components, pages, seed = 1, backend } = {}) {
@@ -83,14 +87,12 @@ export function pinnedVersions() {
 }
 
 async function main(argv) {
-  const { options } = parseArgs(argv, { flags: ["help"] });
-  if (options.help) return void process.stdout.write(USAGE);
-  if (!options.out) throw new Error("--out is required");
-  if (options.components === undefined) throw new Error("--components is required");
+  const parsed = parseCli(argv, CLI);
+  if (!parsed) return 0;
+  const options = parsed.values;
   const components = toInteger(options.components, "components", { min: MIN_COMPONENTS, max: MAX_COMPONENTS });
   const pages = options.pages === undefined ? undefined : toInteger(options.pages, "pages", { min: 1, max: components });
-  const seed = options.seed ?? 1;
-  const result = generateApp(path.resolve(options.out), { components, pages, seed, backend: options.backend });
+  const result = generateApp(path.resolve(options.out), { components, pages, seed: options.seed, backend: options.backend });
   process.stderr.write(`generated ${result.state.components} components, ${result.state.pages} pages, ` +
     `${result.modules} modules in ${path.resolve(options.out)} (${result.ms.toFixed(0)} ms)\n`);
   return 0;

@@ -6,19 +6,23 @@
 import { spawn } from "node:child_process";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseArgs, runCli } from "./cli-args.mjs";
+import { parseCli, runCli } from "../lib/cli.mjs";
 import { applyEdit, EDIT_KINDS } from "./edits.mjs";
 import { MANIFEST_FILE } from "./manifest.mjs";
 
 export { applyEdit, EDIT_KINDS };
 
-const USAGE = `usage: node bench/appgen/simulate.mjs --app DIR --edit KIND [--target ID] [--run HR_ORCHESTRATE] [-- ARGS...]
-  --app DIR        an app written by bench/appgen/generate.mjs
-  --edit KIND      one of: ${EDIT_KINDS.join(", ")}
-  --target ID      module id or short name (comp_3, widget_5, _index, page_2); default comp_1 / _index
-  --run PATH       then run PATH --manifest DIR/${MANIFEST_FILE} ARGS..., pass its output through and
-                   exit with its exit code. Without --run, the edit's result is printed as JSON on stdout.
-`;
+const CLI = {
+  usage: "node bench/appgen/simulate.mjs --app DIR --edit KIND [--target ID] [--run HR_ORCHESTRATE] [-- ARGS...]",
+  rest: true,
+  options: {
+    app: { value: "DIR", help: "an app written by bench/appgen/generate.mjs", required: true },
+    edit: { value: "KIND", help: `one of: ${EDIT_KINDS.join(", ")}`, required: true },
+    target: { value: "ID", help: "module id or short name (comp_3, widget_5, _index, page_2); default comp_1 / _index" },
+    run: { value: "PATH", help: `then run PATH --manifest DIR/${MANIFEST_FILE} ARGS..., pass its output through and
+exit with its exit code. Without --run, the edit's result is printed as JSON on stdout.` },
+  },
+};
 
 // Runs hr-orchestrate on the app's manifest as the compiler does. By default its output goes
 // straight to ours; with { capture: true } it is collected and the JSON result line parsed.
@@ -46,10 +50,9 @@ function lastJsonLine(text) {
 }
 
 async function main(argv) {
-  const { options, rest } = parseArgs(argv, { flags: ["help"] });
-  if (options.help) return void process.stdout.write(USAGE);
-  if (!options.app) throw new Error("--app is required");
-  if (!options.edit) throw new Error("--edit is required");
+  const parsed = parseCli(argv, CLI);
+  if (!parsed) return 0;
+  const { values: options, rest } = parsed;
   const appDir = path.resolve(options.app);
   const result = applyEdit(appDir, options.edit, { target: options.target });
   if (!options.run) return void process.stdout.write(JSON.stringify(result) + "\n");

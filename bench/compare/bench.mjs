@@ -12,36 +12,39 @@ import { generateApp } from "../appgen/generate.mjs";
 import { applyEdit } from "../appgen/simulate.mjs";
 import { loadState } from "../appgen/app-state.mjs";
 import { cssColor } from "../appgen/modules.mjs";
+import { cliOptions, listOf, number, numbers } from "../lib/cli.mjs";
 import { evalRetry, launch, loads, networkQuiet, setWant, waitHit } from "./lib/browser.mjs";
 import { machine } from "./lib/machine.mjs";
-import { REPO } from "./lib/paths.mjs";
+import { BIN_OPTION, REPO } from "./lib/paths.mjs";
 import { nowMs, onCleanup, sleep, stopAll } from "./lib/procs.mjs";
+import { logger, resultsFile, runBenchmark, runRounds } from "./lib/rounds.mjs";
+import { pct } from "./lib/stats.mjs";
 import { SYSTEMS, versions } from "./lib/systems.mjs";
 import { CORPUS } from "./lib/corpus.mjs";
 
 const HIT_TIMEOUT_MS = 30000;
-const log = (...a) => process.stderr.write(`[bench ${new Date().toISOString().slice(11, 19)}] ${a.join(" ")}\n`);
+const log = logger("bench");
 
-function parseArgs(argv) {
-  const o = { sizes: [200, 2000], edits: 20, rounds: 3, systems: Object.keys(SYSTEMS), accuracy: true, accuracySize: 200,
-    bin: process.env.HR_ORCHESTRATE ?? path.join(REPO, "build/release/orchestrator/hr-orchestrate"), out: path.join(REPO, "build/compare/results.json"),
-    buildEdits: 8 };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i], v = () => argv[++i];
-    if (a === "--sizes") o.sizes = v().split(",").map(Number);
-    else if (a === "--edits") o.edits = Number(v());
-    else if (a === "--build-edits") o.buildEdits = Number(v());
-    else if (a === "--rounds") o.rounds = Number(v());
-    else if (a === "--systems") o.systems = v().split(",");
-    else if (a === "--bin") o.bin = path.resolve(v());
-    else if (a === "--out") o.out = path.resolve(v());
-    else if (a === "--accuracy-size") o.accuracySize = Number(v());
-    else if (a === "--no-accuracy") o.accuracy = false;
-    else throw new Error(`unknown argument ${a}`);
-  }
-  for (const s of o.systems) if (!SYSTEMS[s]) throw new Error(`unknown system ${s} (one of ${Object.keys(SYSTEMS).join(", ")})`);
+const CLI = {
+  usage: "node bench/compare/bench.mjs [options]  (bash bench/compare/run.sh passes its options here)",
+  options: {
+    sizes: { value: "LIST", help: "app sizes in components, comma-separated", default: [200, 2000], parse: numbers },
+    edits: { value: "N", help: "component edits per run (CSS edits: N/4, at least 3)", default: 20, parse: number },
+    "build-edits": { value: "N", help: "cap on the edits for `vite build` (each is a full build)", default: 8, parse: number },
+    rounds: { value: "R", help: "rounds of every system at every size", default: 3, parse: number },
+    systems: { value: "LIST", help: "systems to run, comma-separated", default: Object.keys(SYSTEMS), parse: listOf(Object.keys(SYSTEMS)) },
+    bin: BIN_OPTION,
+    out: { value: "FILE", help: "where the raw results go", default: path.join(REPO, "build/compare/results.json"),
+      shown: "build/compare/results.json", parse: (p) => path.resolve(p) },
+    "accuracy-size": { value: "N", help: "app size of the detection-accuracy corpus", default: 200, parse: number },
+    "no-accuracy": { help: "skip the detection-accuracy corpus" },
+  },
+};
+
+function options() {
+  const { noAccuracy, ...o } = cliOptions(CLI);
   if (o.systems.some((s) => s.startsWith("hr")) && !fs.existsSync(o.bin)) throw new Error(`no hr-orchestrate binary at ${o.bin} (--bin)`);
-  return o;
+  return { ...o, accuracy: !noAccuracy };
 }
 
 // A fresh work folder with the app generated into WORK/app (same seed: same files for every system).
@@ -64,8 +67,7 @@ async function coldStart(sysName, size, opts) {
   try {
     handle = await SYSTEMS[sysName].start({ app, work, bin: opts.bin });
   } catch (e) {
-    await browser.close();
-    dispose();
+    await closeRun({ browser, dispose });
     throw e;
   }
   const ready = nowMs();
@@ -80,13 +82,25 @@ async function coldStart(sysName, size, opts) {
     return { work, app, dispose, browser, page, tap, handle, cold: { serverReadyMs: ready - t0, firstRenderMs: first - t0, pageLoadMs: first - navStart,
       requests: tap.requests.length, rssAfterLoadKb: handle.rssKb() } };
   } catch (e) {
-    await handle.stop();
-    await browser.close();
-    dispose();
+    await closeRun({ handle, browser, dispose });
     throw e;
   }
 }
 
+// Stops the system (if it started), closes the browser and removes the work folder.
+async function closeRun({ handle, browser, dispose }) {
+  await handle?.stop();
+  await browser.close();
+  dispose();
+}
+
+// What the page shows where a missed edit should have shown: the text, or the style property.
+function seenNow(page, want) {
+  return evalRetry(page, (w) => {
+    const el = document.querySelector(w.selector);
+    return el ? (w.prop ? getComputedStyle(el)[w.prop] : el.textContent) : "(missing)";
+  }, want).catch((e) => String(e));
+}
 
 // Marker on window + counter clicked twice: both survive a hot update, neither survives a reload.
 async function armState(page) {
@@ -127,7 +141,7 @@ async function timedEdit(ctx, kind, target, want) {
   const details = await handle.afterEdit(edit, page);
   const hit = await waitHit(page, want.id, HIT_TIMEOUT_MS);
   let seen;
-  if (!hit) seen = await evalRetry(page, (w) => { const el = document.querySelector(w.selector); return el ? (w.prop ? getComputedStyle(el)[w.prop] : el.textContent) : "(missing)"; }, want).catch((e) => String(e));
+  if (!hit) seen = await seenNow(page, want);
   await sleep(60);
   const reloaded = (await loads(page)) > loadsBefore;
   const kept = await stateKept(page);
@@ -171,17 +185,9 @@ async function measure(sysName, size, round, opts) {
       `css p50 ${pct(out.css.map((e) => e.ms).filter((x) => x != null), 50)?.toFixed(0)} ms, rss ${(out.rssAfterEditsKb / 1024).toFixed(0)} MB, ` +
       `reloads ${out.edits.filter((e) => e.reloaded).length}/${out.edits.length}, missed ${out.edits.filter((e) => e.ms == null).length}`);
   } finally {
-    await ctx.handle.stop();
-    await ctx.browser.close();
-    ctx.dispose();
+    await closeRun(ctx);
   }
   return out;
-}
-
-export function pct(values, p) {
-  if (!values.length) return undefined;
-  const s = [...values].sort((a, b) => a - b);
-  return s[Math.min(s.length - 1, Math.max(0, Math.ceil((p / 100) * s.length) - 1))];
 }
 
 // Detection accuracy: each labelled edit, what the browser was sent / did, and whether it showed.
@@ -203,7 +209,7 @@ async function accuracy(sysName, size, opts) {
       const edit = applyEdit(app, item.kind, { target: item.target });
       const details = await handle.afterEdit(edit, page);
       const shown = want ? (await waitHit(page, want.id, 15000)) != null : null;
-      const seen = shown === false ? await evalRetry(page, (w) => { const el = document.querySelector(w.selector); return el ? (w.prop ? getComputedStyle(el)[w.prop] : el.textContent) : "(missing)"; }, want).catch((e) => String(e)) : undefined;
+      const seen = shown === false ? await seenNow(page, want) : undefined;
       await sleep(item.expect === "none" ? 1500 : 700);
       const reloaded = (await loads(page)) > loadsBefore || tap.frames.some((f) => f.type === "full-reload");
       const updates = tap.frames.filter((f) => f.type === "update").flatMap((f) => f.updates ?? []);
@@ -228,54 +234,34 @@ async function accuracy(sysName, size, opts) {
         `${details.action ? ` (decided ${details.action})` : ""}, shown ${shown}, requests ${reqs.length}${fp ? " FP" : ""}${fn ? " FN" : ""}`);
     }
   } finally {
-    await ctx.handle.stop();
-    await ctx.browser.close();
-    ctx.dispose();
+    await closeRun(ctx);
   }
   return rows;
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
-  const started = Date.now();
-  const results = { meta: { date: new Date().toISOString(), machine: machine(), versions: versions(), options: { ...opts } }, runs: [], accuracy: [] };
-  if (opts.systems.some((s) => s.startsWith("hr"))) {
-    let commit = "";
-    try { commit = execFileSync("git", ["-C", REPO, "log", "-1", "--format=%h %cI"], { encoding: "utf8" }).trim(); } catch { /* not a checkout */ }
-    results.meta.hr = { bin: opts.bin, built: fs.statSync(opts.bin).mtime.toISOString(), repoHead: commit };
-  }
-  results.meta.loadAvgStart = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
-  const save = () => {
-    results.meta.totalMs = Date.now() - started;
-    results.meta.loadAvgEnd = fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
-    fs.mkdirSync(path.dirname(opts.out), { recursive: true });
-    fs.writeFileSync(opts.out, JSON.stringify(results, null, 1) + "\n");
-  };
+  const opts = options();
+  const { results, save, minutes } = resultsFile(opts.out, { date: new Date().toISOString(), machine: machine(), versions: versions(),
+    options: { ...opts }, ...(opts.systems.some((s) => s.startsWith("hr")) ? { hr: hrBuild(opts.bin) } : {}) }, { accuracy: [] });
   try {
     if (opts.accuracy) {
       for (const s of opts.systems) results.accuracy.push(...(await accuracy(s, opts.accuracySize, opts)));
       save();
     }
-    for (const size of opts.sizes) {
-      for (let r = 1; r <= opts.rounds; r++) {
-        const order = opts.systems.map((_, i) => opts.systems[(i + r - 1) % opts.systems.length]);
-        for (const s of order) {
-          try {
-            results.runs.push(await measure(s, size, r, opts));
-          } catch (e) {
-            log(`  ${s} size ${size} round ${r} FAILED: ${e.stack ?? e}`);
-            results.runs.push({ system: s, size, round: r, failed: String(e.message ?? e).slice(0, 2000) });
-          }
-          save();
-        }
-      }
-    }
+    await runRounds({ sizes: opts.sizes, key: "size", rounds: opts.rounds, systems: opts.systems, results, save, log,
+      measure: (s, size, round) => measure(s, size, round, opts) });
   } finally {
     save();
     await stopAll();
   }
-  log(`done in ${((Date.now() - started) / 60000).toFixed(1)} min; results in ${opts.out}`);
+  log(`done in ${minutes()} min; results in ${opts.out}`);
 }
 
-for (const sig of ["SIGINT", "SIGTERM"]) process.on(sig, async () => { await stopAll(); process.exit(130); });
-main().catch(async (e) => { log(e.stack ?? String(e)); await stopAll(); process.exit(1); });
+// Which hr-orchestrate ran: the binary, when it was built, and the checkout's HEAD.
+function hrBuild(bin) {
+  let commit = "";
+  try { commit = execFileSync("git", ["-C", REPO, "log", "-1", "--format=%h %cI"], { encoding: "utf8" }).trim(); } catch { /* not a checkout */ }
+  return { bin, built: fs.statSync(bin).mtime.toISOString(), repoHead: commit };
+}
+
+runBenchmark(main, log);

@@ -9,25 +9,27 @@
 import fs from "node:fs";
 import path from "node:path";
 import { PythonDemo } from "../../tests/e2e/python_demo_fixture.mjs";
+import { cliOptions, number } from "../lib/cli.mjs";
 import { launch, setWant, waitHit, loads } from "./lib/browser.mjs";
 import { machine } from "./lib/machine.mjs";
-import { REPO } from "./lib/paths.mjs";
+import { BIN_OPTION, REPO } from "./lib/paths.mjs";
 import { nowMs, sleep, stopAll } from "./lib/procs.mjs";
+import { logger, runBenchmark } from "./lib/rounds.mjs";
 import { pct } from "./lib/stats.mjs";
 
 const FILE = "counter.py";
 const SELECTOR = '[data-testid="counter-title"]';
 
-function options(argv) {
-  const o = { edits: 20, interval: 0.05, out: path.join(REPO, "docs/benchmarks-python-demo.md"),
-    bin: process.env.HR_ORCHESTRATE ?? path.join(REPO, "build/release/orchestrator/hr-orchestrate") };
-  for (let i = 0; i < argv.length; i += 2) {
-    const [k, v] = [argv[i].replace(/^--/, ""), argv[i + 1]];
-    if (!(k in o) || v === undefined) throw new Error(`unknown or incomplete option ${argv[i]}`);
-    o[k] = typeof o[k] === "number" ? Number(v) : v;
-  }
-  return o;
-}
+const CLI = {
+  usage: "node bench/compare/python_demo.mjs [--edits 20] [--interval 0.05] [--out FILE] [--bin PATH]",
+  options: {
+    edits: { value: "N", help: "timed edits of the counter's title", default: 20, parse: number },
+    interval: { value: "S", help: "the demo watcher's polling interval in seconds", default: 0.05, parse: number },
+    out: { value: "FILE", help: "the report to write", default: path.join(REPO, "docs/benchmarks-python-demo.md"),
+      shown: "docs/benchmarks-python-demo.md" },
+    bin: BIN_OPTION,
+  },
+};
 
 // One edit: the counter's title text, saved as an editor saves it; the page's hit time and the
 // dev command's build line for it.
@@ -82,7 +84,7 @@ hr-orchestrate's answers: ${[...new Set(col("action"))].join(", ")}.
 }
 
 async function main() {
-  const o = options(process.argv.slice(2));
+  const o = cliOptions(CLI);
   const demo = await PythonDemo.start({ binary: o.bin, interval: o.interval, waitApplied: 10000 });
   const browser = await launch();
   try {
@@ -105,8 +107,4 @@ async function main() {
   }
 }
 
-main().catch(async (e) => {
-  console.error(e);
-  await stopAll();
-  process.exit(1);
-});
+runBenchmark(main, logger("python-demo"));

@@ -11,18 +11,20 @@ import { execFileSync } from "node:child_process";
 import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
+import { cliOptions, listOf, number, numbers } from "../lib/cli.mjs";
 import { BACKEND_PY, generateReflexApp } from "../reflexapp/generate.mjs";
 import { evalRetry, launch, loads, networkQuiet, setWant, waitHit } from "./lib/browser.mjs";
-import { REPO } from "./lib/paths.mjs";
+import { BIN_OPTION, REPO } from "./lib/paths.mjs";
 import { freePort, nowMs, onCleanup, sleep, start, stop, stopAll } from "./lib/procs.mjs";
 import { machine, markdown, table } from "./lib/reflex-report.mjs";
+import { logger, resultsFile, runBenchmark, runRounds } from "./lib/rounds.mjs";
 import { SYSTEMS, versions } from "./lib/systems.mjs";
 import * as rr from "./servers/vite-react-router.mjs";
 
 const HIT_TIMEOUT_MS = 30000;
 // Debian's Python has python3-socketio and python3-uvicorn; the python3 first on PATH may not.
 const PYTHON = fs.existsSync("/usr/bin/python3") ? "/usr/bin/python3" : "python3";
-const log = (...a) => process.stderr.write(`[reflex ${new Date().toISOString().slice(11, 19)}] ${a.join(" ")}\n`);
+const log = logger("reflex");
 
 // How each system is given the app: hr-orchestrate proxies the backend on its one port (the
 // manifest's `backend`, env.json relative); under react-router dev the page talks to the backend's
@@ -45,24 +47,26 @@ const REFLEX_SYSTEMS = {
   },
 };
 
-function parseArgs(argv) {
-  const o = { memos: [32, 400], edits: 20, cssEdits: 8, rounds: 3, systems: ["hr", "vite-rr"],
-    bin: process.env.HR_ORCHESTRATE ?? path.join(REPO, "build/release/orchestrator/hr-orchestrate"),
-    out: path.join(REPO, "build/compare/reflex.json"), doc: path.join(REPO, "docs/benchmarks-reflex.md") };
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i], v = () => argv[++i];
-    if (a === "--memos") o.memos = v().split(",").map(Number);
-    else if (a === "--edits") o.edits = Number(v());
-    else if (a === "--css-edits") o.cssEdits = Number(v());
-    else if (a === "--rounds") o.rounds = Number(v());
-    else if (a === "--systems") o.systems = v().split(",");
-    else if (a === "--bin") o.bin = path.resolve(v());
-    else if (a === "--out") o.out = path.resolve(v());
-    else if (a === "--doc") o.doc = path.resolve(v());
-    else if (a === "--no-doc") o.doc = null;
-    else throw new Error(`unknown argument ${a}`);
-  }
-  for (const s of o.systems) if (!REFLEX_SYSTEMS[s]) throw new Error(`unknown system ${s} (one of ${Object.keys(REFLEX_SYSTEMS).join(", ")})`);
+const CLI = {
+  usage: "node bench/compare/reflex.mjs [options]  (bash bench/compare/run.sh --reflex passes its options here)",
+  options: {
+    memos: { value: "LIST", help: "app sizes in memo components, comma-separated", default: [32, 400], parse: numbers },
+    edits: { value: "N", help: "memo edits per run", default: 20, parse: number },
+    "css-edits": { value: "N", help: "CSS edits per run", default: 8, parse: number },
+    rounds: { value: "R", help: "rounds of every system at every size", default: 3, parse: number },
+    systems: { value: "LIST", help: "systems to run, comma-separated", default: ["hr", "vite-rr"], parse: listOf(Object.keys(REFLEX_SYSTEMS)) },
+    bin: BIN_OPTION,
+    out: { value: "FILE", help: "where the raw results go", default: path.join(REPO, "build/compare/reflex.json"),
+      shown: "build/compare/reflex.json", parse: (p) => path.resolve(p) },
+    doc: { value: "FILE", help: "the report to write", default: path.join(REPO, "docs/benchmarks-reflex.md"),
+      shown: "docs/benchmarks-reflex.md", parse: (p) => path.resolve(p) },
+    "no-doc": { help: "write no report" },
+  },
+};
+
+function options() {
+  const { noDoc, ...o } = cliOptions(CLI);
+  if (noDoc) o.doc = null;
   for (const n of [...o.memos, o.edits, o.cssEdits, o.rounds]) if (!Number.isInteger(n) || n < 1 || n > 5000) throw new Error(`bad count ${n}`);
   if (o.systems.includes("hr") && !fs.existsSync(o.bin)) throw new Error(`no hr-orchestrate binary at ${o.bin} (--bin)`);
   return o;
@@ -218,34 +222,13 @@ async function measure(sysName, memos, round, opts) {
 }
 
 async function main() {
-  const opts = parseArgs(process.argv.slice(2));
-  const started = Date.now();
-  const results = { meta: { date: new Date().toISOString(), machine: machine(), versions: reflexVersions(), options: { ...opts },
-    command: `bash bench/compare/run.sh --reflex ${process.argv.slice(2).filter((a, i, all) => ![a, all[i - 1]].some((x) => ["--bin", "--out", "--doc"].includes(x))).join(" ")}`.trim(),
-    loadAvgStart: loadAvg() }, runs: [] };
-  if (opts.systems.includes("hr")) results.meta.hr = { bin: opts.bin, built: fs.statSync(opts.bin).mtime.toISOString() };
-  const save = () => {
-    results.meta.totalMs = Date.now() - started;
-    results.meta.loadAvgEnd = loadAvg();
-    fs.mkdirSync(path.dirname(opts.out), { recursive: true });
-    fs.writeFileSync(opts.out, JSON.stringify(results, null, 1) + "\n");
-  };
+  const opts = options();
+  const { results, save, minutes } = resultsFile(opts.out, { date: new Date().toISOString(), machine: machine(), versions: reflexVersions(),
+    options: { ...opts }, command: rerunCommand(process.argv.slice(2)),
+    ...(opts.systems.includes("hr") ? { hr: { bin: opts.bin, built: fs.statSync(opts.bin).mtime.toISOString() } } : {}) });
   try {
-    for (const memos of opts.memos) {
-      for (let r = 1; r <= opts.rounds; r++) {
-        // Alternate who goes first, so neither always runs on a warmer machine.
-        const order = opts.systems.map((_, i) => opts.systems[(i + r - 1) % opts.systems.length]);
-        for (const s of order) {
-          try {
-            results.runs.push(await measure(s, memos, r, opts));
-          } catch (e) {
-            log(`  ${s} memos ${memos} round ${r} FAILED: ${e.stack ?? e}`);
-            results.runs.push({ system: s, memos, round: r, failed: String(e.message ?? e).slice(0, 2000) });
-          }
-          save();
-        }
-      }
-    }
+    await runRounds({ sizes: opts.memos, key: "memos", rounds: opts.rounds, systems: opts.systems, results, save, log,
+      measure: (s, memos, round) => measure(s, memos, round, opts) });
   } finally {
     save();
     await stopAll();
@@ -256,11 +239,15 @@ async function main() {
     fs.writeFileSync(opts.doc, markdown(results, labels));
     log(`wrote ${path.relative(REPO, opts.doc)}`);
   }
-  log(`done in ${((Date.now() - started) / 60000).toFixed(1)} min; raw results in ${path.relative(REPO, opts.out)}`);
+  log(`done in ${minutes()} min; raw results in ${path.relative(REPO, opts.out)}`);
 }
 
-function loadAvg() {
-  return fs.readFileSync("/proc/loadavg", "utf8").split(" ").slice(0, 3).map(Number);
+// The command the report prints to regenerate it: this run's options without the paths run.sh
+// fills in itself (--bin, --out, --doc, in either `--flag value` or `--flag=value` form).
+function rerunCommand(argv) {
+  const paths = ["--bin", "--out", "--doc"];
+  const kept = argv.filter((a, i) => !paths.includes(a) && !paths.includes(argv[i - 1]) && !paths.some((p) => a.startsWith(p + "=")));
+  return `bash bench/compare/run.sh --reflex ${kept.join(" ")}`.trim();
 }
 
 function reflexVersions() {
@@ -274,15 +261,4 @@ function reflexVersions() {
   return v;
 }
 
-const interrupted = async (sig) => {
-  log(`${sig}: stopping everything`);
-  await stopAll();
-  process.exit(130);
-};
-process.on("SIGINT", () => interrupted("SIGINT"));
-process.on("SIGTERM", () => interrupted("SIGTERM"));
-main().catch(async (e) => {
-  log(`FAILED: ${e.stack ?? e}`);
-  await stopAll();
-  process.exit(1);
-});
+runBenchmark(main, log);

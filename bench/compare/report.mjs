@@ -5,16 +5,23 @@
 //   node bench/compare/report.mjs [--in build/compare/results.json] [--docs docs]
 import fs from "node:fs";
 import path from "node:path";
+import { cliOptions } from "../lib/cli.mjs";
 import { REPO } from "./lib/paths.mjs";
 import { pct, spread } from "./lib/stats.mjs";
 import { SYSTEMS } from "./lib/systems.mjs";
 import { latencySvg } from "./lib/svg.mjs";
 import { recommendation } from "./lib/recommend.mjs";
 
-const args = process.argv.slice(2);
-const opt = (name, dflt) => (args.includes(name) ? args[args.indexOf(name) + 1] : dflt);
-const input = path.resolve(opt("--in", path.join(REPO, "build/compare/results.json")));
-const docs = path.resolve(opt("--docs", path.join(REPO, "docs")));
+const args = cliOptions({
+  usage: "node bench/compare/report.mjs [--in FILE] [--docs DIR] [--scaling FILE]",
+  options: {
+    in: { value: "FILE", help: "bench.mjs's raw results", default: path.join(REPO, "build/compare/results.json"), shown: "build/compare/results.json" },
+    docs: { value: "DIR", help: "where benchmarks.md, benchmarks-latency.svg and recommendation.md go", default: path.join(REPO, "docs"), shown: "docs" },
+    scaling: { value: "FILE", help: "raw results of a separate scaling run (run.sh --scaling-run), if it exists" },
+  },
+});
+const input = path.resolve(args.in);
+const docs = path.resolve(args.docs);
 const R = JSON.parse(fs.readFileSync(input, "utf8"));
 const BASE = "vite-dev";
 
@@ -61,7 +68,7 @@ function aggregate(R) {
 const { agg, sizes, systems, ok } = aggregate(R);
 // An optional separate scaling run (e.g. --sizes 200,10000 --systems vite-dev,hr): its own 200 and
 // 10,000 figures, so the 10,000-vs-200 goal compares numbers of one run.
-const scalingFile = opt("--scaling", undefined);
+const scalingFile = args.scaling;
 const SC = scalingFile && fs.existsSync(scalingFile) ? JSON.parse(fs.readFileSync(scalingFile, "utf8")) : undefined;
 const scaling = SC ? { R: SC, ...aggregate(SC) } : undefined;
 

@@ -14,16 +14,19 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { cliOptions, number, numbers } from "../lib/cli.mjs";
 
 const repo = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
+const { binary, sizes, edits } = cliOptions({
+  usage: "node bench/orchestrator/push_bench.mjs [--binary PATH] [--sizes 200,2000,10000] [--edits 30]",
+  options: {
+    binary: { value: "PATH", help: "the hr-orchestrate to measure", default: path.join(repo, "build/release/orchestrator/hr-orchestrate"),
+      shown: "build/release/orchestrator/hr-orchestrate" },
+    sizes: { value: "LIST", help: "app sizes in components, comma-separated", default: [200, 2000, 10000], parse: numbers },
+    edits: { value: "N", help: "timed edits per size", default: 30, parse: number },
+  },
+});
 const { generateApp } = await import(path.join(repo, "bench/appgen/generate.mjs"));
-const arg = (name, fallback) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : fallback;
-};
-const binary = arg("binary", path.join(repo, "build/release/orchestrator/hr-orchestrate"));
-const sizes = arg("sizes", "200,2000,10000").split(",").map(Number);
-const edits = Number(arg("edits", "30"));
 
 const call = (manifest, ...args) =>
   new Promise((resolve, reject) =>

@@ -6,6 +6,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
+import { parseCli, runCli, UsageError } from "../lib/cli.mjs";
 import * as t from "./templates.mjs";
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
@@ -170,37 +171,28 @@ export function generateReflexApp(dir, { memos: memoCount = 32, backend, envBack
   return { manifest, pages, memos };
 }
 
-const USAGE = `usage: node bench/reflexapp/generate.mjs --out DIR [--memos N] [--backend URL] [--tailwind]
-  --out DIR       the .web/ folder to write
-  --memos N       memo components (default 32)
-  --backend URL   written as the manifest's "backend" (run bench/reflexapp/backend.py there)
-  --tailwind      Tailwind v4 through PostCSS, as Reflex's TailwindV4Plugin lays it out
-`;
+const CLI = {
+  usage: "node bench/reflexapp/generate.mjs --out DIR [--memos N] [--backend URL] [--tailwind]",
+  options: {
+    out: { value: "DIR", help: "the .web/ folder to write", required: true },
+    memos: { value: "N", help: "memo components", default: 32, parse: positiveInteger },
+    backend: { value: "URL", help: 'written as the manifest\'s "backend" (run bench/reflexapp/backend.py there)' },
+    tailwind: { help: "Tailwind v4 through PostCSS, as Reflex's TailwindV4Plugin lays it out" },
+  },
+};
+
+function positiveInteger(text, flag) {
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new UsageError(`${flag}: expected a positive integer, got ${text}`);
+  return n;
+}
 
 function main(argv) {
-  const opts = {};
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i];
-    if (a === "--help") return void process.stdout.write(USAGE);
-    if (a === "--tailwind") {
-      opts.tailwind = true;
-      continue;
-    }
-    if (!["--out", "--memos", "--backend"].includes(a) || i + 1 >= argv.length) throw new Error(`bad argument ${a}\n${USAGE}`);
-    opts[a.slice(2)] = argv[++i];
-  }
-  if (!opts.out) throw new Error(`--out is required\n${USAGE}`);
-  const memos = opts.memos ? Number(opts.memos) : 32;
-  if (!Number.isInteger(memos) || memos < 1) throw new Error(`--memos: expected a positive integer, got ${opts.memos}`);
-  const { manifest } = generateReflexApp(path.resolve(opts.out), { memos, backend: opts.backend, tailwind: opts.tailwind });
-  process.stdout.write(`wrote ${manifest.modules.length} modules to ${path.resolve(opts.out)}\n`);
+  const parsed = parseCli(argv, CLI);
+  if (!parsed) return;
+  const { out, memos, backend, tailwind } = parsed.values;
+  const { manifest } = generateReflexApp(path.resolve(out), { memos, backend, tailwind });
+  process.stdout.write(`wrote ${manifest.modules.length} modules to ${path.resolve(out)}\n`);
 }
 
-if (import.meta.url === pathToFileURL(process.argv[1] || "").href) {
-  try {
-    main(process.argv.slice(2));
-  } catch (e) {
-    process.stderr.write(`${e.message}\n`);
-    process.exit(2);
-  }
-}
+if (import.meta.url === pathToFileURL(process.argv[1] || "").href) runCli(main);

@@ -4,9 +4,16 @@
 import fs from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
-import { argsOf } from "./vite-config.mjs";
+import { cliOptions } from "../../lib/cli.mjs";
+import * as common from "./options.mjs";
 
-const args = argsOf(process.argv.slice(2));
+const args = cliOptions({
+  usage: "node esbuild-live.mjs --app DIR --work DIR --port N --repo DIR",
+  options: {
+    ...common,
+    repo: { value: "DIR", help: "the repository (its npm/ pins esbuild)", required: true },
+  },
+});
 const require = createRequire(path.join(args.repo, "npm", "package.json"));
 const esbuild = require("esbuild");
 const app = path.resolve(args.app);
@@ -50,7 +57,7 @@ const ctx = await esbuild.context({
   alias,
   logLevel: "warning",
 });
-const { port } = await ctx.serve({ servedir: www, host: "127.0.0.1", port: Number(args.port), fallback: path.join(www, "index.html") });
+const { port } = await ctx.serve({ servedir: www, host: "127.0.0.1", port: args.port, fallback: path.join(www, "index.html") });
 await ctx.watch();
 process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${port}/` }) + "\n");
 const close = async () => { await ctx.dispose(); process.exit(0); };

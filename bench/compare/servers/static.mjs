@@ -2,9 +2,16 @@
 import fs from "node:fs";
 import http from "node:http";
 import path from "node:path";
-import { argsOf } from "./vite-config.mjs";
+import { cliOptions } from "../../lib/cli.mjs";
+import * as common from "./options.mjs";
 
-const args = argsOf(process.argv.slice(2));
+const args = cliOptions({
+  usage: "node static.mjs --root DIR --port N",
+  options: {
+    root: { value: "DIR", help: "the folder to serve (unknown paths get its index.html)", required: true },
+    port: common.port,
+  },
+});
 const root = path.resolve(args.root);
 const TYPES = { ".html": "text/html", ".js": "text/javascript", ".css": "text/css", ".svg": "image/svg+xml", ".json": "application/json" };
 http.createServer((req, res) => {
@@ -16,4 +23,4 @@ http.createServer((req, res) => {
     res.writeHead(200, { "content-type": TYPES[path.extname(file)] ?? "application/octet-stream", "cache-control": "no-store" });
     res.end(body);
   });
-}).listen(Number(args.port), "127.0.0.1", () => process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${args.port}/` }) + "\n"));
+}).listen(args.port, "127.0.0.1", () => process.stdout.write(JSON.stringify({ url: `http://127.0.0.1:${args.port}/` }) + "\n"));

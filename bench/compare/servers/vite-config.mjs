@@ -24,9 +24,3 @@ export function viteConfig({ app, work, port }) {
     build: { outDir: path.join(work, "dist"), emptyOutDir: true, reportCompressedSize: false },
   };
 }
-
-export function argsOf(argv) {
-  const out = {};
-  for (let i = 0; i < argv.length; i += 2) out[argv[i].replace(/^--/, "")] = argv[i + 1];
-  return out;
-}
