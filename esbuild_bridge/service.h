@@ -69,6 +69,8 @@ class Service : public std::enable_shared_from_this<Service> {
   void rebuild(ContextId ctx, Callback<BuildResult> done);
   void cancel(ContextId ctx, std::function<void()> done);
   void dispose(ContextId ctx, std::function<void()> done);
+  // How many builds and contexts were asked for since the service was made (each takes a key).
+  std::uint64_t builds_requested() const { return static_cast<std::uint64_t>(next_build_key_); }
 
   // --- Transform ---
   void transform(std::string input, TransformOptions options, Callback<TransformResult> done);

@@ -5,7 +5,7 @@
 // (docs/hmr-protocol.md), and only answers for the newest push count. A call made with
 // --wait-applied is answered once as many pages as were connected when it was pushed have
 // answered, or when its time is up, with what came by then; a call whose build pushed nothing is
-// answered at once. A page's answer may carry its own marks of the update (hmr_client.js
+// answered at once. A page's answer may carry its own marks of the update (client/apply_update.js
 // UpdateMarks): they are kept for the status and give the answer its `timings.browser`.
 //
 // Needs an io_context for the timers only: no socket, no esbuild (tested alone in

@@ -39,6 +39,8 @@ class Builders {
   virtual std::uint64_t built_ahead_used() const = 0;
   // Extra esbuild flags for every module build from now on (import.meta.env's defines).
   virtual void set_defines(std::vector<std::string> flags) = 0;
+  // The persistent module cache's counts (module_cache.h); a builder without one has none.
+  virtual ModuleCacheStats module_cache_stats() const { return {}; }
 
   virtual void build_styles(std::vector<std::string> ids, esbuild::Callback<StyleBuild> done) = 0;
   // Runs stylesheets through PostCSS first from now on. Not owned.

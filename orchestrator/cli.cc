@@ -171,12 +171,38 @@ Usage:
       The same server in the foreground, for process managers.
   hr-orchestrate status --manifest M     Print the running server's status as JSON (exit 3: none).
   hr-orchestrate stop --manifest M       Stop the running server.
+  hr-orchestrate cache clear (--manifest M | --state-dir D)
+      Delete the app's persistent module cache (D/cache/modules; D is .hr beside the manifest)
+      and print what went. Safe while a server runs: it builds what it no longer finds.
+
+  The server keeps each module esbuild built in that cache, keyed by esbuild's version, the
+  build options and the module's text: a restart builds only the modules that changed. Entries
+  are checksummed (a bad one is logged, deleted and rebuilt); the least recently used go past
+  --cache-size-mb. --no-cache neither reads nor writes it.
 
 Options)";
 
-hr::orch::Config parse(int argc, char** argv, std::string& command, bool& help) {
+// The command and its subcommand ("cache clear"), and --state-dir (cache clear's other way to
+// name the app).
+struct Command {
+  std::string name, sub;
+  std::filesystem::path state_dir;
+  bool help = false;
+};
+
+// What program_options cannot check: `cache` takes `clear`, nothing else takes a second word,
+// and every command but `cache clear --state-dir D` names the manifest.
+void check_command(const Command& cmd, bool manifest_given) {
+  if (cmd.name == "cache" && cmd.sub != "clear") throw po::error("cache: expected `cache clear`");
+  if (cmd.name != "cache" && !cmd.sub.empty())
+    throw po::error("unexpected argument \"" + cmd.sub + "\"");
+  const bool needs_manifest = !(cmd.name == "cache" && !cmd.state_dir.empty());
+  if (!cmd.help && needs_manifest && !manifest_given) throw po::error("--manifest is required");
+}
+
+hr::orch::Config parse(int argc, char** argv, Command& cmd) {
   hr::orch::Config c;
-  std::string manifest;
+  std::string manifest, state_dir;
   int port = c.port;
   po::options_description opts(kUsage);
   opts.add_options()("help,h", "show this help")(
@@ -199,16 +225,28 @@ hr::orch::Config parse(int argc, char** argv, std::string& command, bool& help) 
                          "trace, debug, info, warn, error, critical or off")(
       "log-file", po::value(&c.log_file),
       "serve: write the log to this file, capped at 10 MB with one older file kept as FILE.1 "
-      "(the background server's is .hr/server.log)")(
-      "command", po::value(&command), "serve, status or stop (default: the compiler's call)");
+      "(the background server's is .hr/server.log)")("build-all", po::bool_switch(&c.build_all),
+                                                     "build every module before serving; by "
+                                                     "default the entries are built first, a "
+                                                     "module when a page first asks for it, and "
+                                                     "the rest in the background")(
+      "no-cache", po::bool_switch(), "serve without the persistent module cache")(
+      "cache-size-mb", po::value(&c.cache_size_mb)->default_value(c.cache_size_mb),
+      "the module cache's size limit in MiB; the least recently used entries go beyond it")(
+      "state-dir", po::value(&state_dir), "cache clear: the app's state folder (.web/.hr)")(
+      "command", po::value(&cmd.name),
+      "serve, status, stop or cache (default: the compiler's call)")(
+      "subcommand", po::value(&cmd.sub), "cache: clear");
   po::positional_options_description pos;
-  pos.add("command", 1);
+  pos.add("command", 1).add("subcommand", 1);
   po::variables_map vm;
   po::store(po::command_line_parser(argc, argv).options(opts).positional(pos).run(), vm);
   po::notify(vm);
-  help = vm.count("help") > 0;
-  if (help) std::cout << opts << "\n";
-  if (!help && manifest.empty()) throw po::error("--manifest is required");
+  cmd.help = vm.count("help") > 0;
+  if (cmd.help) std::cout << opts << "\n";
+  c.module_cache = !vm["no-cache"].as<bool>();
+  if (!state_dir.empty()) cmd.state_dir = std::filesystem::absolute(state_dir).lexically_normal();
+  check_command(cmd, !manifest.empty());
   if (port < 0 || port > 65535) throw po::error("--port must be 0 to 65535");
   c.port = static_cast<std::uint16_t>(port);
   if (!manifest.empty()) c.manifest = std::filesystem::absolute(manifest).lexically_normal();
@@ -218,18 +256,21 @@ hr::orch::Config parse(int argc, char** argv, std::string& command, bool& help) 
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string command;
-  bool help = false;
+  Command cmd;
   hr::orch::Config config;
   try {
-    config = parse(argc, argv, command, help);
+    config = parse(argc, argv, cmd);
   } catch (const std::exception& e) {
     std::cerr << "hr-orchestrate: " << e.what() << " (see --help)\n";
     return 2;
   }
-  if (help) return 0;
+  if (cmd.help) return 0;
   spdlog::set_level(spdlog::level::from_str(config.log_level));
+  const std::string& command = cmd.name;
   if (command.empty()) return hr::orch::run_recompile(config);
+  if (command == "cache")
+    return hr::orch::run_cache_clear(cmd.state_dir.empty() ? hr::orch::state_dir(config)
+                                                           : cmd.state_dir);
   if (command == "serve") return hr::orch::run_serve(config);
   if (command == "status") return hr::orch::run_status(config);
   if (command == "stop") return hr::orch::run_stop(config);

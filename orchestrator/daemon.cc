@@ -16,6 +16,7 @@
 #include <cstring>
 
 #include "orchestrator/control.h"
+#include "orchestrator/embedded_js.h"
 #include "orchestrator/esbuild_builders.h"
 #include "orchestrator/log_file.h"
 #include "orchestrator/manifest_watch.h"
@@ -35,6 +36,19 @@ fs::path state_dir(const Config& config) {
 }
 
 namespace {
+
+// The persistent module cache (module_cache.h) unless --no-cache; one that cannot open is logged
+// and the server builds without it.
+std::unique_ptr<ModuleCache> open_module_cache(const Config& config) {
+  if (!config.module_cache) return nullptr;
+  auto cache = ModuleCache::open(
+      {ModuleCache::dir_in(state_dir(config)), config.cache_size_mb * (std::uint64_t{1} << 20)});
+  if (!cache) {
+    spdlog::warn("{}; building without the module cache", cache.error().message);
+    return nullptr;
+  }
+  return std::move(*cache);
+}
 
 struct Daemon {
   const Config& config;
@@ -290,6 +304,7 @@ struct Daemon {
       return shutdown(1);
     }
     spdlog::info("serving {} modules at {}", modules, *url);
+    pipeline->start_background();
     watch = std::make_unique<ManifestWatch>(io, config.manifest, [this] { on_manifest_written(); });
     if (auto watching = watch->start(); !watching)
       spdlog::info("no read ahead of the manifest: {}", watching.error().message);
@@ -312,6 +327,48 @@ struct Daemon {
     return {};
   }
 
+  // The pieces joined: the pipeline builds with esbuild and publishes into the server; browsers'
+  // messages and the control socket go to it, signals to shutdown().
+  void wire() {
+    builders = std::make_unique<EsbuildBuilders>(*esbuild, open_module_cache(config));
+    publisher = std::make_unique<ServerPublisher>(*server);
+    Pipeline::Options options{config.manifest, state_dir(config), true, ""};
+    options.on_demand = !config.build_all;
+    pipeline = std::make_unique<Pipeline>(io, *builders, *publisher, options, client_js());
+    server->on_demand({[this](std::string_view path) { return pipeline->unbuilt(path); },
+                       [this](std::string path, std::function<void()> ready) {
+                         pipeline->build_on_request(std::move(path), std::move(ready));
+                       }});
+    server->on_client_message(
+        [this](std::uint64_t c, const std::string& t) { pipeline->on_client_message(c, t); });
+    server->on_client_connect([this](std::uint64_t c) { pipeline->on_client_connect(c); });
+    control = std::make_unique<ControlServer>(
+        io, [this](const std::string& l, ControlServer::Reply r) { handle(l, std::move(r)); });
+    signals.async_wait([this](auto ec, int) {
+      if (!ec) shutdown(0);
+    });
+  }
+
+  // The first build, then esbuild with Go's defaults (cold_start_env()), then serve().
+  void cold_start(graph::Manifest manifest) {
+    auto m = std::make_shared<graph::Manifest>(std::move(manifest));
+    last_read = m;
+    pipeline->cold_start(m, [this](Result<size_t> r) {
+      if (!r) {
+        spdlog::error("cold start failed: {}", r.error().message);
+        return shutdown(1);
+      }
+      esbuild->set_env({});
+      esbuild->restart([this, modules = *r](Result<std::string> ready) {
+        if (!ready) {
+          spdlog::error("cannot restart esbuild after the cold start: {}", ready.error().message);
+          return shutdown(1);
+        }
+        serve(modules);
+      });
+    });
+  }
+
   int run() {
     if (auto locked = lock_state_folder(); !locked) {
       spdlog::error("{}", locked.error().message);
@@ -328,35 +385,8 @@ struct Daemon {
       return 1;
     }
     make_server(*manifest);
-    builders = std::make_unique<EsbuildBuilders>(*esbuild);
-    publisher = std::make_unique<ServerPublisher>(*server);
-    pipeline = std::make_unique<Pipeline>(
-        io, *builders, *publisher,
-        Pipeline::Options{config.manifest, state_dir(config), true, ""}, client_js());
-    server->on_client_message(
-        [this](std::uint64_t c, const std::string& t) { pipeline->on_client_message(c, t); });
-    server->on_client_connect([this](std::uint64_t c) { pipeline->on_client_connect(c); });
-    control = std::make_unique<ControlServer>(
-        io, [this](const std::string& l, ControlServer::Reply r) { handle(l, std::move(r)); });
-    signals.async_wait([this](auto ec, int) {
-      if (!ec) shutdown(0);
-    });
-    auto m = std::make_shared<graph::Manifest>(std::move(*manifest));
-    last_read = m;
-    pipeline->cold_start(m, [this](Result<size_t> r) {
-      if (!r) {
-        spdlog::error("cold start failed: {}", r.error().message);
-        return shutdown(1);
-      }
-      esbuild->set_env({});
-      esbuild->restart([this, modules = *r](Result<std::string> ready) {
-        if (!ready) {
-          spdlog::error("cannot restart esbuild after the cold start: {}", ready.error().message);
-          return shutdown(1);
-        }
-        serve(modules);
-      });
-    });
+    wire();
+    cold_start(std::move(*manifest));
     io.run();
     return exit_code;
   }

@@ -4,6 +4,7 @@ namespace hr::orch {
 
 void EsbuildBuilders::open(const std::filesystem::path& root, BuilderHooks hooks) {
   modules_ = std::make_unique<ModuleBuilder>(service_, root, std::move(hooks));
+  modules_->use_cache(cache_.get());
   styles_ = std::make_unique<StyleBuilder>(service_, root);
 }
 
@@ -22,6 +23,11 @@ std::uint64_t EsbuildBuilders::built_ahead_used() const {
 
 void EsbuildBuilders::set_defines(std::vector<std::string> flags) {
   modules_->set_defines(std::move(flags));
+}
+
+ModuleCacheStats EsbuildBuilders::module_cache_stats() const {
+  if (modules_) return modules_->cache_stats();
+  return cache_ ? cache_->stats() : ModuleCacheStats{};
 }
 
 void EsbuildBuilders::build_styles(std::vector<std::string> ids,

@@ -110,69 +110,88 @@ esbuild::BuildOptions ModuleBuilder::options(const std::vector<std::string>& ids
   return o;
 }
 
+namespace {
+
+// "hr-module:app/x.jsx" (an entry we name) is module app/x.jsx of our namespace.
+esbuild::ResolveHook entry_in_namespace() {
+  return {"^hr-module:", "", [](const esbuild::OnResolveArgs& a) {
+            esbuild::OnResolveResult r;
+            r.path = a.path.substr(kEntryPrefix.size());
+            r.ns = kNamespace;
+            return std::optional(r);
+          }};
+}
+
+// A module of our namespace is read from its file under root, its loader said by its extension.
+esbuild::LoadHook source_from_disk(const fs::path& root) {
+  return {".*", kNamespace,
+          [root](const esbuild::OnLoadArgs& a) -> std::optional<esbuild::OnLoadResult> {
+            esbuild::OnLoadResult r;
+            auto contents = read_file(root / a.path);
+            if (!contents) {
+              r.errors.push_back(esbuild::message(contents.error().message));
+              return r;
+            }
+            r.contents = std::move(*contents);
+            r.loader = loader_for(a.path);
+            r.resolve_dir = (root / a.path).parent_path().string();
+            return r;
+          }};
+}
+
+// The import `specifier` of `importer` as the URL it becomes (external), recorded in what the
+// importer's build saw; one that does not resolve is an error at the import.
+esbuild::OnResolveResult import_url(const BuilderHooks& hooks, const std::string& specifier,
+                                    const std::string& importer, BuiltModule& record) {
+  const ImportTarget t = hooks.resolve(specifier, importer);
+  esbuild::OnResolveResult r;
+  r.external = true;
+  switch (t.kind) {
+    case ImportTarget::Kind::module:
+      r.path = hooks.module_url(t);
+      record.imports.push_back(t.id);
+      if (!t.variant.empty()) record.wrapped.emplace_back(t.id, t.variant);
+      break;
+    case ImportTarget::Kind::package:
+      r.path = hooks.package_url(t.id);
+      record.packages.push_back(t.id);
+      break;
+    case ImportTarget::Kind::not_found:
+      r.external = false;
+      r.errors.push_back(esbuild::message("Could not resolve \"" + specifier + "\" from " +
+                                          importer + ": " + t.error));
+      break;
+  }
+  return r;
+}
+
+}  // namespace
+
 // Entries live in our own namespace and their sources come from on-load: esbuild then never
 // touches the disk itself. (In the file namespace it lists the entry's folder to resolve it, which
-// costs milliseconds per one-module build when a folder holds thousands of components.)
+// costs milliseconds per one-module build when a folder holds thousands of components.) Every
+// other import is answered with its URL, marked external.
 esbuild::Plugin ModuleBuilder::plugin(std::shared_ptr<Batch> batch) const {
   esbuild::Plugin p;
-  const fs::path root = root_;
-  p.on_resolve.push_back({"^hr-module:", "", [](const esbuild::OnResolveArgs& a) {
-                            esbuild::OnResolveResult r;
-                            r.path = a.path.substr(kEntryPrefix.size());
-                            r.ns = kNamespace;
-                            return std::optional(r);
+  p.on_resolve.push_back(entry_in_namespace());
+  p.on_load.push_back(source_from_disk(root_));
+  p.on_resolve.push_back({".*", "",
+                          [batch, root = root_, hooks = hooks_](const esbuild::OnResolveArgs& a)
+                              -> std::optional<esbuild::OnResolveResult> {
+                            if (a.kind == "entry-point")
+                              return std::nullopt;  // a file entry: esbuild reads it
+                            // Importers are entries of our namespace (path = module id) or files.
+                            const std::string importer =
+                                a.ns == kNamespace ? a.importer : module_id_of(root, a.importer);
+                            return import_url(hooks, a.path, importer, batch->seen[importer]);
                           }});
-  p.on_load.push_back(
-      {".*", kNamespace,
-       [root](const esbuild::OnLoadArgs& a) -> std::optional<esbuild::OnLoadResult> {
-         esbuild::OnLoadResult r;
-         auto contents = read_file(root / a.path);
-         if (!contents) {
-           r.errors.push_back(esbuild::message(contents.error().message));
-           return r;
-         }
-         r.contents = std::move(*contents);
-         r.loader = loader_for(a.path);
-         r.resolve_dir = (root / a.path).parent_path().string();
-         return r;
-       }});
-  p.on_resolve.push_back(
-      {".*", "",
-       [batch, root, hooks = hooks_](
-           const esbuild::OnResolveArgs& a) -> std::optional<esbuild::OnResolveResult> {
-         if (a.kind == "entry-point") return std::nullopt;  // a file entry: esbuild reads it
-         // Importers are entries of our namespace (path = module id) or files.
-         const std::string importer =
-             a.ns == kNamespace ? a.importer : module_id_of(root, a.importer);
-         const ImportTarget t = hooks.resolve(a.path, importer);
-         esbuild::OnResolveResult r;
-         r.external = true;
-         BuiltModule& record = batch->seen[importer];
-         switch (t.kind) {
-           case ImportTarget::Kind::module:
-             r.path = hooks.module_url(t);
-             record.imports.push_back(t.id);
-             if (!t.variant.empty()) record.wrapped.emplace_back(t.id, t.variant);
-             break;
-           case ImportTarget::Kind::package:
-             r.path = hooks.package_url(t.id);
-             record.packages.push_back(t.id);
-             break;
-           case ImportTarget::Kind::not_found:
-             r.external = false;
-             r.errors.push_back(esbuild::message("Could not resolve \"" + a.path + "\" from " +
-                                                 importer + ": " + t.error));
-             break;
-         }
-         return r;
-       }});
   return p;
 }
 
 void ModuleBuilder::build(std::vector<std::string> ids, esbuild::Callback<ModuleBuild> done) {
   auto batch = std::make_shared<Batch>();
   batch->ids = std::move(ids);
-  batch->done = std::move(done);
+  batch->done = holding_cache(std::move(done));
   if (batch->ids.empty()) return batch->done(std::move(batch->result));
   fast(batch);
 }

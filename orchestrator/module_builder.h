@@ -18,6 +18,11 @@
 // build() that then finds a module's text unchanged takes that result instead of building again.
 // esbuild's output of one module, every import external, depends only on its id and text.
 //
+// That output persists in a ModuleCache when one is given (use_cache; module_cache.h, and
+// module_builder_cache.cc for the key): a module whose text is in the cache is taken from it and
+// only its imports are rewritten, so a restart of an unchanged app asks esbuild for nothing, and a
+// cold start sends esbuild only the modules the cache lacks. The plugin path is not cached.
+//
 // A module that fails to compile must not hold back the others: when a batch has errors, the
 // modules they name are dropped and the rest are built again, so a recompile that broke one
 // module still updates the good ones (the broken one keeps its last good output, upstream).
@@ -34,8 +39,11 @@
 
 #include "common/result.h"
 #include "esbuild_bridge/esbuild.h"
+#include "orchestrator/module_cache.h"
 
 namespace hr::orch {
+
+struct MetafileOutput;
 
 // What an import specifier written in a module names (filled by the graph's resolver).
 struct ImportTarget {
@@ -97,6 +105,11 @@ class ModuleBuilder {
   // was built ahead with the old ones is dropped.
   void set_defines(std::vector<std::string> flags);
 
+  // Takes modules from `cache` and stores what the fast path builds there from now on; null: no
+  // cache. Not owned: it outlives the builder.
+  void use_cache(ModuleCache* cache);
+  ModuleCacheStats cache_stats() const;
+
  private:
   // One module's esbuild build from its text, sent ahead of the call that needs it.
   struct Ahead {
@@ -111,13 +124,24 @@ class ModuleBuilder {
   // The fast path.
   void fast(std::shared_ptr<Batch> batch);
   void fast_files(std::shared_ptr<Batch> batch);
+  bool take_cached_files(std::shared_ptr<Batch> batch);
   void fast_one(std::shared_ptr<Batch> batch, const std::string& id);
+  void send_one(std::shared_ptr<Batch> batch, const std::string& id, std::string text);
   void take_outputs(Batch& batch, const esbuild::BuildResult& r, const std::string& stdin_id);
   std::string source_map(const esbuild::OutputFile* map) const;
   std::optional<BuiltModule> rewritten(const std::string& id, const std::string& code,
                                        const std::vector<std::string>& specifiers) const;
   void fast_done(std::shared_ptr<Batch> batch);
   esbuild::BuildOptions fast_options() const;
+  // The persistent cache (module_builder_cache.cc).
+  std::string cache_key(const std::string& id, std::string_view text) const;
+  const std::string& options_fingerprint() const;
+  bool take_cached(Batch& batch, const std::string& id, std::string_view text);
+  void cache_put(const Batch& batch, const std::string& id, const std::string& code,
+                 const std::string& map, const MetafileOutput& meta, bool from_file);
+  bool cached(const std::string& id, std::string_view text) const;
+  // `done`, and the cache's writes held until no build is under way (module_cache.h, hold).
+  esbuild::Callback<ModuleBuild> holding_cache(esbuild::Callback<ModuleBuild> done);
   // The plugin path.
   void run(std::shared_ptr<Batch> batch);
   esbuild::Plugin plugin(std::shared_ptr<Batch> batch) const;
@@ -131,6 +155,11 @@ class ModuleBuilder {
   std::vector<std::string> defines_;
   std::map<std::string, std::shared_ptr<Ahead>> ahead_;
   std::uint64_t ahead_used_ = 0;
+  ModuleCache* cache_ = nullptr;
+  int building_ = 0;                 // build() calls under way
+  std::uint64_t cache_served_ = 0;   // modules taken from the cache
+  mutable std::string fingerprint_;  // options_fingerprint(), for these defines
+  mutable std::vector<std::string> fingerprint_defines_;
 };
 
 // The module id a path names, relative to root ("app/x.jsx"), or "" when outside it.

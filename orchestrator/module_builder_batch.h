@@ -43,6 +43,10 @@ struct ModuleBuilder::Batch {
   std::vector<std::string> slow;
   std::optional<Error> unreachable;
   std::map<std::string, uint64_t> source_hashes;  // of the texts read before building
+  // The persistent cache: each module's key (of the text read), and whether the batch's modules
+  // were looked up already (a batch built again after a compile error does not look twice).
+  std::map<std::string, std::string> cache_keys;
+  bool looked_up = false;
 
   void take(BuiltModule m) {
     auto it = source_hashes.find(m.id);

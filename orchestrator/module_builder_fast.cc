@@ -23,10 +23,13 @@ esbuild::BuildOptions ModuleBuilder::fast_options() const {
 void ModuleBuilder::fast(std::shared_ptr<Batch> batch) {
   if (batch->ids.size() > kMaxInMemoryEntries) return fast_files(batch);
   batch->in_flight = batch->ids.size();
-  for (const auto& id : batch->ids) fast_one(batch, id);
+  // A copy: the last module may finish the batch at once, and the batch then reuses its ids.
+  const std::vector<std::string> ids = batch->ids;
+  for (const auto& id : ids) fast_one(batch, id);
 }
 
-// One module, its text sent inline: esbuild neither lists its folder nor calls back.
+// One module, from the cache or its text sent inline: esbuild neither lists its folder nor calls
+// back.
 void ModuleBuilder::fast_one(std::shared_ptr<Batch> batch, const std::string& id) {
   const fs::path path = root_ / id;
   auto contents = read_file(path);
@@ -36,6 +39,18 @@ void ModuleBuilder::fast_one(std::shared_ptr<Batch> batch, const std::string& id
     return;
   }
   batch->source_hashes[id] = graph::content_hash(*contents);
+  // Looked up already (built again after a compile error): only the key of this text, which is
+  // what esbuild gets.
+  if (cache_ && batch->looked_up) batch->cache_keys[id] = cache_key(id, *contents);
+  if (!batch->looked_up && take_cached(*batch, id, *contents)) {
+    if (--batch->in_flight == 0) fast_done(batch);
+    return;
+  }
+  send_one(batch, id, std::move(*contents));
+}
+
+void ModuleBuilder::send_one(std::shared_ptr<Batch> batch, const std::string& id,
+                             std::string text) {
   auto done = [this, batch, id](Result<esbuild::BuildResult> r) {
     if (!r) {
       batch->unreachable = r.error();
@@ -49,8 +64,8 @@ void ModuleBuilder::fast_one(std::shared_ptr<Batch> batch, const std::string& id
                                     r->warnings.end());
     if (--batch->in_flight == 0) fast_done(batch);
   };
-  if (take_ahead(id, *contents, done)) return;
-  service_.build(one_module_options(id, std::move(*contents)), {}, std::move(done));
+  if (take_ahead(id, text, done)) return;
+  service_.build(one_module_options(id, std::move(text)), {}, std::move(done));
 }
 
 esbuild::BuildOptions ModuleBuilder::one_module_options(const std::string& id,
@@ -69,7 +84,7 @@ void ModuleBuilder::build_ahead(const std::vector<std::string>& ids) {
   if (ids.size() > kMaxInMemoryEntries) return;
   for (const auto& id : ids) {
     auto text = read_file(root_ / id);
-    if (!text) continue;
+    if (!text || cached(id, *text)) continue;
     auto ahead = std::make_shared<Ahead>();
     ahead->text = *text;
     ahead_[id] = ahead;
@@ -100,13 +115,47 @@ bool ModuleBuilder::take_ahead(const std::string& id, const std::string& text,
   return true;
 }
 
+// Many modules: those in the cache are taken from it (true when that leaves nothing to build as
+// files: the batch is then done, or its few misses are sent inline).
+bool ModuleBuilder::take_cached_files(std::shared_ptr<Batch> batch) {
+  batch->looked_up = true;
+  std::vector<std::string> misses;
+  std::map<std::string, std::string> texts;  // of the misses, while they are few
+  for (const auto& id : batch->ids) {
+    auto text = read_file(root_ / id);
+    if (text) batch->source_hashes[id] = graph::content_hash(*text);
+    if (text && take_cached(*batch, id, *text)) continue;
+    misses.push_back(id);
+    if (text && misses.size() <= kMaxInMemoryEntries) texts[id] = std::move(*text);
+  }
+  batch->ids = std::move(misses);
+  if (batch->ids.empty()) {
+    fast_done(batch);
+    return true;
+  }
+  if (batch->ids.size() > kMaxInMemoryEntries) return false;
+  batch->in_flight = batch->ids.size();
+  const std::vector<std::string> ids = batch->ids;
+  for (const auto& id : ids) {
+    auto text = texts.find(id);
+    if (text == texts.end()) {
+      fast_one(batch, id);  // unreadable: fast_one reports it
+    } else {
+      send_one(batch, id, std::move(text->second));
+    }
+  }
+  return true;
+}
+
 // Many modules as file entry points of one build; a compile error drops the modules it names and
 // builds the rest again.
 void ModuleBuilder::fast_files(std::shared_ptr<Batch> batch) {
+  if (cache_ && !batch->looked_up && take_cached_files(batch)) return;
   esbuild::BuildOptions o = fast_options();
   for (const auto& id : batch->ids) {
     o.entry_points.emplace_back((root_ / id).string(), output_name(id));
     // esbuild reads the files itself; what it builds is this text or a newer one.
+    if (batch->source_hashes.count(id)) continue;
     if (auto text = read_file(root_ / id)) batch->source_hashes[id] = graph::content_hash(*text);
   }
   service_.build(o, {}, [this, batch](Result<esbuild::BuildResult> r) {
@@ -152,6 +201,7 @@ void ModuleBuilder::take_outputs(Batch& batch, const esbuild::BuildResult& r,
       m->exports = it->second->exports;
       auto map = maps.find(f.path);
       if (map != maps.end()) m->source_map = source_map(map->second);
+      cache_put(batch, id, f.contents, m->source_map, *it->second, stdin_id.empty());
       batch.take(std::move(*m));
     } else {
       batch.slow.push_back(id);

@@ -25,6 +25,12 @@ struct Config {
   std::string log_level = "info";
   std::string log_file;      // serve: the log's file (rotated); "" logs to stderr
   int wait_applied_ms = -1;  // the compiler's call: also wait for browsers' acknowledgements
+  // The persistent module cache in the state folder (module_cache.h): off with --no-cache.
+  bool module_cache = true;
+  std::uint64_t cache_size_mb = 256;
+  // Build every module before serving (--build-all), instead of the entries first and the rest
+  // when asked for or in the background.
+  bool build_all = false;
 };
 
 // The folder beside the manifest holding the control socket, the log and the deps cache.
@@ -34,8 +40,7 @@ int run_serve(const Config& config);      // foreground server; returns the exit
 int run_recompile(const Config& config);  // the compiler's call
 int run_status(const Config& config);
 int run_stop(const Config& config);
-
-// The HMR client, built into the binary from orchestrator/client/hmr_client.js.
-const char* client_js();
+// `hr-orchestrate cache clear`: deletes the module cache in `state_dir` and says what went.
+int run_cache_clear(const std::filesystem::path& state_dir);
 
 }  // namespace hr::orch

@@ -203,6 +203,9 @@ void Pipeline::ensure_deps(std::function<void(Result<bool>)> done) {
     return done(false);
   packages_dirty_ = false;
   auto wanted = site_.packages_in_use();
+  wanted.insert(scanned_packages_.begin(), scanned_packages_.end());
+  std::erase_if(scanned_missing_, [&](const auto& m) { return !unbuilt_.contains(m.first); });
+  for (const auto& [id, specs] : scanned_missing_) wanted.insert(specs.begin(), specs.end());
   if (fs::exists(root_ / "node_modules/react-refresh/package.json")) wanted.insert(kRefreshRuntime);
   std::vector<std::string> specs;
   missing_package_errors_.clear();
@@ -213,6 +216,9 @@ void Pipeline::ensure_deps(std::function<void(Result<bool>)> done) {
     }
     for (const auto& id : site_.importers_of_package(spec))
       missing_package_errors_.push_back(missing_package_error(root_, id, spec));
+    for (const auto& [id, specs] : scanned_missing_)
+      if (std::find(specs.begin(), specs.end(), spec) != specs.end())
+        missing_package_errors_.push_back(missing_package_error(root_, id, spec));
   }
   std::vector<std::string> have;
   for (const auto& [spec, url] : site_.deps().entry) have.push_back(spec);
@@ -272,6 +278,7 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
     }
     (is_js(id) ? cold->js : styles).push_back(id);
   }
+  defer_builds(cold->js);
   cold->tty = options_.progress_on_tty && isatty(STDERR_FILENO);
   cold->done = std::move(done);
   cold->batches_left = (cold->js.size() + kBatchSize - 1) / kBatchSize;

@@ -33,6 +33,7 @@
 #include "orchestrator/publisher.h"
 #include "orchestrator/result.h"
 #include "orchestrator/site_state.h"
+#include "orchestrator/unbuilt_modules.h"
 #include "orchestrator/warn_limiter.h"
 
 namespace hr::orch {
@@ -44,6 +45,9 @@ class Pipeline {
     std::filesystem::path state_dir;  // .web/.hr: the deps cache lives here
     bool progress_on_tty = true;
     std::string url;  // where the server listens, for status
+    // Build the entries before serving and the rest when asked for or in the background
+    // (pipeline_on_demand.cc); false builds every module before serving.
+    bool on_demand = false;
   };
 
   // The builders and the publisher must outlive the pipeline.
@@ -82,6 +86,14 @@ class Pipeline {
 
   std::string status_json() const;
 
+  // On-demand builds. Whether `path` ("/app/x.jsx") names an app module not built yet.
+  bool unbuilt(std::string_view path) const;
+  // Builds the module at `path` ahead of any background work, then the modules it imports, and
+  // calls `ready` once it is published (or failed to compile, or could not be built).
+  void build_on_request(std::string path, std::function<void()> ready);
+  // Builds the rest of the app in the background once requests go quiet; call once serving.
+  void start_background();
+
  private:
   struct Pending {
     std::shared_ptr<graph::Manifest> manifest;
@@ -117,6 +129,18 @@ class Pipeline {
   // Remembers the modules a build failed on, and forgets those that built: a module that failed is
   // built again at every recompile until it builds, so its error stands in every call's answer.
   void note_failed_modules(const ModuleBuild& build);
+  // On-demand builds (pipeline_on_demand.cc). At the cold start: keeps in `js` what is built
+  // before serving and leaves the rest unbuilt, its npm imports scanned.
+  void defer_builds(std::vector<std::string>& js);
+  void scan_packages(const std::string& id);
+  void build_unbuilt(const std::vector<std::string>& ids, bool on_request);
+  void take_unbuilt(const UnbuiltModules::Ticket& ticket, Result<ModuleBuild> r, bool on_request);
+  // Publishes modules built on demand (with the npm bundle they need), then answers `ready`.
+  void publish_built(const ModuleBuild& fresh, std::vector<std::function<void()>> ready);
+  void show_error(const esbuild::Message& e);
+  void quiet_then_background();
+  void build_in_background();
+  void report_background_progress();
   void store(const ModuleBuild& build);
   // Builds stylesheets (style_builder.h) and stores the ones that built; yields the errors and the
   // ids built. A stylesheet that failed is built again at every recompile until it builds.
@@ -203,12 +227,22 @@ class Pipeline {
   // Imports of npm packages that are not installed (missing_packages.h), as of the last bundle.
   std::vector<esbuild::Message> missing_package_errors_;
 
+  UnbuiltModules unbuilt_;
+  std::set<std::string> scanned_packages_;  // npm imports of the modules not built yet
+  // Their npm imports that are not installed, by module: errors until the module is built.
+  std::map<std::string, std::vector<std::string>> scanned_missing_;
+  size_t requests_in_flight_ = 0;  // builds a browser waits for
+  bool background_started_ = false, background_running_ = false;
+  size_t background_total_ = 0;
+  boost::asio::steady_timer background_timer_{io_};
+
   WarnLimiter client_warnings_;  // per client and kind: a flood of bad frames is a few lines
   AckTracker acks_;              // which pages applied the last push; calls waiting for them
 
   struct Counters {
     std::uint64_t recompiles = 0, updates = 0, css_updates = 0, reloads = 0, suppressed = 0,
-                  errors = 0, esbuild_restarts = 0, merged = 0, module_builds = 0, read_ahead = 0;
+                  errors = 0, esbuild_restarts = 0, merged = 0, module_builds = 0, read_ahead = 0,
+                  built_on_request = 0;
   } counters_;
   std::deque<std::string> last_decisions_;
   Timings last_timings_;

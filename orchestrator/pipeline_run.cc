@@ -106,6 +106,7 @@ void Pipeline::plan_and_build(std::shared_ptr<Run> run) {
   take_rebuilds(*run, js, styles);
   version_chains(*run);
   for (auto n : run->diff.removed) {
+    for (auto& ready : unbuilt_.removed(std::string(graph_.id(n)))) boost::asio::post(io_, ready);
     site_.remove_module(std::string(graph_.id(n)));
     style_includes_.remove(std::string(graph_.id(n)));
     packages_dirty_ = true;
@@ -129,6 +130,11 @@ void Pipeline::take_rebuilds(Run& run, std::set<std::string>& js, std::set<std::
     // Assets are served as files, not built; a module read through a wrapper is read again.
     if (is_asset(id) || site_.has_source(s)) load_source(s);
     if (is_asset(id)) return;
+    if (unbuilt_.contains(s)) {
+      // No page holds it: it is built from its new text when asked for.
+      unbuilt_.changed(s);
+      return scan_packages(s);
+    }
     (is_js(id) ? js : styles).emplace(s);
   };
   for (auto n : run.diff.changed) take(graph_.id(n));
@@ -140,7 +146,7 @@ void Pipeline::take_rebuilds(Run& run, std::set<std::string>& js, std::set<std::
   if (std::string why = reload_env(); !why.empty()) {
     for (graph::NodeId n = 0; n < graph_.node_count(); ++n)
       if (graph_.node(n).present && !is_asset(graph_.id(n)) && is_js(graph_.id(n)))
-        js.emplace(graph_.id(n));
+        take(graph_.id(n));
     run.decision.action = graph::Action::full_reload;
     run.decision.reason = std::move(why);
   }

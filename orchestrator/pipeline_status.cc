@@ -33,6 +33,12 @@ std::string Pipeline::status_json() const {
   o["deps_key"] = site_.deps().key;
   o["esbuild_pid"] = builders_.child_pid();
   o["error_standing"] = error_standing();
+  const ModuleCacheStats cache = builders_.module_cache_stats();  // module_cache.h
+  o["cache"] = json::object{
+      {"enabled", cache.enabled}, {"hits", cache.hits},       {"misses", cache.misses},
+      {"written", cache.written}, {"corrupt", cache.corrupt}, {"evicted", cache.evicted},
+      {"served", cache.served},   {"bytes", cache.bytes},     {"entries", cache.entries}};
+  o["unbuilt"] = unbuilt_.size();
   o["counters"] = json::object{{"recompiles", counters_.recompiles},
                                {"updates", counters_.updates},
                                {"css_updates", counters_.css_updates},
@@ -43,7 +49,8 @@ std::string Pipeline::status_json() const {
                                {"esbuild_restarts", counters_.esbuild_restarts},
                                {"esbuild_module_builds", counters_.module_builds},
                                {"manifests_read_ahead", counters_.read_ahead},
-                               {"modules_built_ahead", builders_.built_ahead_used()}};
+                               {"modules_built_ahead", builders_.built_ahead_used()},
+                               {"modules_built_on_request", counters_.built_on_request}};
   // The decisions are kept as the JSON lines the compiler got; spliced in as they are, since this
   // runs on every publish.
   std::string out = json::serialize(o);

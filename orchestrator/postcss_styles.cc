@@ -4,6 +4,7 @@
 
 #include "common/read_file.h"
 #include "graph/change_detector.h"
+#include "orchestrator/embedded_js.h"
 
 namespace hr::orch {
 

@@ -44,7 +44,7 @@ class PostcssWorker {
   struct Options {
     std::string node;            // the node binary (find_node())
     std::filesystem::path root;  // the app root: the config and the plugins are found there
-    std::string script;          // the worker's JavaScript (postcss_worker_js())
+    std::string script;          // the worker's JavaScript (postcss_worker_js(), embedded_js.h)
     std::chrono::milliseconds timeout{60000};  // per request
   };
 
@@ -79,8 +79,5 @@ class PostcssWorker {
   std::shared_ptr<Proc> proc_;
   std::uint64_t next_id_ = 1;
 };
-
-// The worker's JavaScript, built into the binary (embed_client.cmake).
-const char* postcss_worker_js();
 
 }  // namespace hr::orch

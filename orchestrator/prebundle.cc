@@ -265,6 +265,73 @@ void build_bundle(esbuild::Service& service, DepsRequest r, std::string key,
                  });
 }
 
+// What step 1 learnt: the wrapper module of each JS specifier, and which specifiers are CSS.
+struct Resolved {
+  std::map<std::string, std::string> wrappers;
+  std::vector<std::string> css_specs;
+};
+
+// One entry of step 1's metafile: the output's name says which specifier it is, its input file
+// whether the specifier is CSS or JS (and for JS, CommonJS or ESM).
+Result<void> take_entry(Resolved& out, const DepsRequest& r, std::string_view output,
+                        const fs::path& input) {
+  const std::string name = fs::path(std::string(output)).stem().string();
+  auto spec = std::find_if(r.specifiers.begin(), r.specifiers.end(),
+                           [&](const std::string& s) { return file_name(s) == name; });
+  if (spec == r.specifiers.end()) return {};
+  if (input.extension() == ".css") {
+    out.css_specs.push_back(*spec);
+    return {};
+  }
+  auto format = detect_module_format(input);
+  if (!format) return format.error();
+  out.wrappers[*spec] = wrapper_source(*spec, *format, read_file_or_empty(input));
+  return {};
+}
+
+// Step 1's answer read: every specifier must have come out as one entry.
+Result<Resolved> read_resolved(const std::string& metafile, const DepsRequest& r) {
+  boost::system::error_code ec;
+  json::value meta = json::parse(metafile, ec);
+  if (ec) return fail("esbuild metafile is not JSON: " + ec.message());
+  const json::object* root = meta.if_object();
+  const json::value* outputs = root ? root->if_contains("outputs") : nullptr;
+  if (!outputs || !outputs->is_object()) return fail("esbuild metafile has no outputs");
+  Resolved out;
+  for (const auto& [output, info] : outputs->get_object()) {
+    const json::object* o = info.if_object();
+    const json::value* entry = o ? o->if_contains("entryPoint") : nullptr;
+    if (!entry || !entry->is_string()) continue;
+    const fs::path input = r.root / std::string(entry->get_string());
+    if (auto taken = take_entry(out, r, output, input); !taken) return taken.error();
+  }
+  const size_t resolved = out.wrappers.size() + out.css_specs.size();
+  if (resolved != r.specifiers.size()) {
+    return fail("prebundling: esbuild resolved " + std::to_string(resolved) + " of " +
+                std::to_string(r.specifiers.size()) + " npm specifiers");
+  }
+  return out;
+}
+
+// Step 1: let esbuild resolve each specifier (no bundling: fast), to learn which file it is.
+void resolve_specifiers(esbuild::Service& service, DepsRequest r, std::string key,
+                        esbuild::Callback<DepsBundle> done) {
+  auto o = base_options(r);
+  o.metafile = true;
+  for (const auto& spec : r.specifiers) o.entry_points.emplace_back(spec, file_name(spec));
+  service.build(o, std::nullopt, [&service, r, key, done](Result<esbuild::BuildResult> built) {
+    if (!built) return done(built.error());
+    if (!built->errors.empty()) {
+      return done(
+          fail("cannot resolve npm dependency: " + esbuild::format_message(built->errors[0])));
+    }
+    auto resolved = read_resolved(built->metafile, r);
+    if (!resolved) return done(resolved.error());
+    build_bundle(service, r, key, std::move(resolved->wrappers), std::move(resolved->css_specs),
+                 done);
+  });
+}
+
 }  // namespace
 
 void prebundle(esbuild::Service& service, DepsRequest r, esbuild::Callback<DepsBundle> done) {
@@ -275,44 +342,7 @@ void prebundle(esbuild::Service& service, DepsRequest r, esbuild::Callback<DepsB
                  key);
     return done(std::move(*cached));
   }
-  // Step 1: let esbuild resolve each specifier (no bundling: fast), to learn which file it is.
-  auto o = base_options(r);
-  o.metafile = true;
-  for (const auto& spec : r.specifiers) o.entry_points.emplace_back(spec, file_name(spec));
-  service.build(o, std::nullopt, [&service, r, key, done](Result<esbuild::BuildResult> built) {
-    if (!built) return done(built.error());
-    if (!built->errors.empty()) {
-      return done(
-          fail("cannot resolve npm dependency: " + esbuild::format_message(built->errors[0])));
-    }
-    boost::system::error_code ec;
-    json::value meta = json::parse(built->metafile, ec);
-    if (ec) return done(fail("esbuild metafile is not JSON: " + ec.message()));
-    std::map<std::string, std::string> wrappers;
-    std::vector<std::string> css_specs;
-    for (const auto& [out, info] : meta.at("outputs").as_object()) {
-      const auto* entry = info.as_object().if_contains("entryPoint");
-      if (!entry) continue;
-      const fs::path input = r.root / std::string(entry->as_string());
-      const std::string name = fs::path(std::string(out)).stem().string();
-      auto spec = std::find_if(r.specifiers.begin(), r.specifiers.end(),
-                               [&](const std::string& s) { return file_name(s) == name; });
-      if (spec == r.specifiers.end()) continue;
-      if (input.extension() == ".css") {
-        css_specs.push_back(*spec);
-        continue;
-      }
-      auto format = detect_module_format(input);
-      if (!format) return done(format.error());
-      wrappers[*spec] = wrapper_source(*spec, *format, read_file_or_empty(input));
-    }
-    const size_t resolved = wrappers.size() + css_specs.size();
-    if (resolved != r.specifiers.size()) {
-      return done(fail("prebundling: esbuild resolved " + std::to_string(resolved) + " of " +
-                       std::to_string(r.specifiers.size()) + " npm specifiers"));
-    }
-    build_bundle(service, r, key, std::move(wrappers), std::move(css_specs), done);
-  });
+  resolve_specifiers(service, std::move(r), key, std::move(done));
 }
 
 }  // namespace hr::orch

@@ -59,8 +59,8 @@ struct Call {
 }
 
 // The compiler's call with the flags that matter once a server runs (--port, --host, --backend,
-// --esbuild, --allow-host, --log-level and --log-file only shape a server the call would start):
-// anything else is for the full program.
+// --esbuild, --allow-host, --log-level, --log-file, --no-cache, --cache-size-mb and --build-all
+// only shape a server the call would start): anything else is for the full program.
 std::optional<Call> parse(int argc, char** argv) {
   Call c;
   for (int i = 1; i < argc; ++i) {
@@ -80,9 +80,10 @@ std::optional<Call> parse(int argc, char** argv) {
       char* end = nullptr;
       c.wait_applied_ms = std::strtol(std::string(*w).c_str(), &end, 10);
       if (w->empty() || *end != '\0' || c.wait_applied_ms < 0) return std::nullopt;
-    } else if (!(a == "-p" ? value("-p") : value("--port")) && !value("--host") &&
+    } else if (a != "--no-cache" && a != "--build-all" &&
+               !(a == "-p" ? value("-p") : value("--port")) && !value("--host") &&
                !value("--backend") && !value("--esbuild") && !value("--allow-host") &&
-               !value("--log-level") && !value("--log-file")) {
+               !value("--log-level") && !value("--log-file") && !value("--cache-size-mb")) {
       return std::nullopt;
     }
   }

@@ -5,11 +5,10 @@
 #include <set>
 
 #include "orchestrator/assemble.h"
+#include "orchestrator/embedded_js.h"
 #include "orchestrator/prebundle.h"
 
 namespace hr::orch {
-
-const char* router_runtime_js();  // client/router_runtime.js, built in (embed_client.cmake)
 
 namespace {
 

@@ -57,6 +57,9 @@ std::vector<std::string> serve_args(const Config& c, const fs::path& log) {
   if (!c.backend.empty()) a.insert(a.end(), {"--backend", c.backend});
   if (!c.esbuild.empty()) a.insert(a.end(), {"--esbuild", c.esbuild});
   for (const auto& h : c.allowed_hosts) a.insert(a.end(), {"--allow-host", h});
+  if (!c.module_cache) a.push_back("--no-cache");
+  if (c.build_all) a.push_back("--build-all");
+  a.insert(a.end(), {"--cache-size-mb", std::to_string(c.cache_size_mb)});
   return a;
 }
 

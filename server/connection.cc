@@ -109,7 +109,26 @@ void Connection::handle(Request&& req) {
       return start_websocket(req);
     case Route::Kind::proxy:
       return start_proxy(std::move(req));
+    case Route::Kind::build:
+      return build_then_handle(std::move(req), std::move(route.path));
   }
+}
+
+void Connection::build_then_handle(Request&& req, std::string path) {
+  state_ = State::busy;
+  auto request = std::make_shared<Request>(std::move(req));
+  ctx_->on_demand.build(path, [self = shared_from_this(), request, path] {
+    if (self->state_ != State::busy) return;  // closed meanwhile
+    self->state_ = State::reading;
+    if (self->ctx_->on_demand.unbuilt(path)) {
+      // The builder could not be asked (esbuild is down): say so rather than ask again.
+      Reply r = Reply::error(503, "hr-orchestrate could not build " + path + " (see its log)");
+      fit_to_request(r, *request);
+      return self->write_reply(std::move(r));
+    }
+    // Built or failed: routed again, it is served, or falls through to what follows.
+    self->handle(std::move(*request));
+  });
 }
 
 void Connection::start_websocket(const Request& req) {

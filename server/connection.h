@@ -48,6 +48,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void handle(Request&& req);
   void start_websocket(const Request& req);
   void start_proxy(Request&& req);
+  void build_then_handle(Request&& req, std::string path);
   void write_reply(Reply reply);
   void linger_close();
   void close_now();

@@ -1,11 +1,18 @@
 // State shared by the Server object and every connection, session and proxy it spawns, kept in
-// a shared_ptr so in-flight handlers outlive neither the listener nor each other badly. Content
-// published by the orchestrator is an immutable snapshot swapped under a mutex; readers copy the
-// pointer and never block the publisher for longer than that copy.
+// a shared_ptr so in-flight handlers outlive neither the listener nor each other badly.
+//
+// Content published by the orchestrator is served from a ServedSite: an immutable snapshot, never
+// changed once shared, swapped under a mutex. Readers (the io thread's request handlers) copy the
+// pointer and keep serving the snapshot they took. publish() makes a new snapshot from a whole
+// Site (any thread); publish_changes() makes one on the io thread from the current one plus the
+// changes, sharing every unchanged part with it (AssetTable), so its cost follows the change. Both
+// swap under the same mutex, and a change is applied to the snapshot current at that moment
+// (change_site), so neither loses the other's publish.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -13,6 +20,7 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "server/asset_table.h"
 #include "server/backend_pool.h"
 #include "server/backend_url.h"
 #include "server/hmr_hub.h"
@@ -24,11 +32,13 @@ namespace hr::server {
 
 class Connection;
 
-// A published Site plus what the server derives from it once per publish.
-struct SiteState {
-  Site site;
-  std::shared_ptr<const Asset> shell;   // html with the client script injected
-  std::shared_ptr<const Asset> client;  // client_js as an asset
+// The site as served: what publish() was given, plus what the server derives from it once per
+// publish. Immutable once shared (see above).
+struct ServedSite {
+  AssetTable modules;                   // Site::modules
+  AssetTable deps;                      // Site::deps
+  std::shared_ptr<const Asset> shell;   // Site::html with the client script injected
+  std::shared_ptr<const Asset> client;  // Site::client_js as an asset
 };
 
 namespace detail {
@@ -36,9 +46,14 @@ namespace detail {
 struct Context {
   Context(boost::asio::io_context& io, Options opts);
 
-  std::shared_ptr<const SiteState> site() const;
-  void set_site(std::shared_ptr<const SiteState> s);
+  std::shared_ptr<const ServedSite> site() const;
+  void set_site(std::shared_ptr<const ServedSite> s);
+  // Replaces the site with change(current) (an empty site when none was published), holding the
+  // mutex throughout: a publish() from another thread lands before or after, never in between.
+  using SiteChange = std::function<std::shared_ptr<const ServedSite>(const ServedSite& current)>;
+  void change_site(const SiteChange& change);
   void record_requested(const std::string& path);
+  Server::OnDemand on_demand;  // set and called on the io thread
 
   boost::asio::io_context& io;
   Options options;
@@ -53,7 +68,7 @@ struct Context {
   bool stopped = false;
 
   mutable std::mutex site_mutex;
-  std::shared_ptr<const SiteState> site_;
+  std::shared_ptr<const ServedSite> site_;
   mutable std::mutex requested_mutex;
   std::unordered_set<std::string> requested;
 };

@@ -70,25 +70,26 @@ Route serve_asset(const Request& req, const std::shared_ptr<const Asset>& asset,
 std::optional<Route> serve_local(const Request& req, const std::string& path,
                                  detail::Context& ctx) {
   const Options& o = ctx.options;
-  std::shared_ptr<const SiteState> state = ctx.site();
+  std::shared_ptr<const ServedSite> site = ctx.site();
   bool forbidden_load = cross_site_no_cors(req);
-  if (state && state->client && path == o.client_path) {
+  if (site && site->client && path == o.client_path) {
     if (forbidden_load) return reply_error(403, "cross-site script load refused");
-    return serve_asset(req, state->client, "no-cache");
+    return serve_asset(req, site->client, "no-cache");
   }
-  if (state) {
-    if (auto it = state->site.modules.find(path); it != state->site.modules.end()) {
-      if (forbidden_load) return reply_error(403, "cross-site script load refused");
-      ctx.record_requested(path);
-      return serve_asset(req, it->second, "no-cache");
-    }
+  if (auto module = site ? site->modules.find(path) : nullptr) {
+    if (forbidden_load) return reply_error(403, "cross-site script load refused");
+    ctx.record_requested(path);
+    return serve_asset(req, module, "no-cache");
+  }
+  if (ctx.on_demand.unbuilt && ctx.on_demand.unbuilt(path)) {
+    if (forbidden_load) return reply_error(403, "cross-site script load refused");
+    return Route{Route::Kind::build, {}, path};
   }
   if (starts_with(path, o.deps_prefix)) {
-    if (!state) return reply_error(404, "no such dependency");
-    auto it = state->site.deps.find(path);
-    if (it == state->site.deps.end()) return reply_error(404, "no such dependency");
+    auto dep = site ? site->deps.find(path) : nullptr;
+    if (!dep) return reply_error(404, "no such dependency");
     if (forbidden_load) return reply_error(403, "cross-site script load refused");
-    return serve_asset(req, it->second, "max-age=31536000, immutable");
+    return serve_asset(req, dep, "max-age=31536000, immutable");
   }
   StaticFiles::Lookup file = ctx.statics.find(path);
   if (file.status == 403) return reply_error(403, "not allowed");
@@ -96,8 +97,8 @@ std::optional<Route> serve_local(const Request& req, const std::string& path,
     if (forbidden_load) return reply_error(403, "cross-site load refused");
     return serve_bytes(req, file.file.bytes, file.file.content_type, {}, "no-cache");
   }
-  if (state && state->shell && req.header("Accept").find("text/html") != std::string_view::npos) {
-    return serve_asset(req, state->shell, "no-cache");
+  if (site && site->shell && req.header("Accept").find("text/html") != std::string_view::npos) {
+    return serve_asset(req, site->shell, "no-cache");
   }
   return std::nullopt;
 }

@@ -15,9 +15,12 @@ struct Context;
 }
 
 struct Route {
-  enum class Kind { reply, hmr, proxy };
+  // build: a module the orchestrator builds when first asked for (Server::OnDemand); the request
+  // is routed again once it is built.
+  enum class Kind { reply, hmr, proxy, build };
   Kind kind = Kind::reply;
-  Reply reply;  // when kind == reply
+  Reply reply;       // when kind == reply
+  std::string path;  // when kind == build
 };
 
 Route route_request(const Request& req, detail::Context& ctx);

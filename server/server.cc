@@ -36,14 +36,19 @@ Context::Context(asio::io_context& io_context, Options opts)
       statics(options.public_dir),
       acceptor(io_context) {}
 
-std::shared_ptr<const SiteState> Context::site() const {
+std::shared_ptr<const ServedSite> Context::site() const {
   std::lock_guard lock(site_mutex);
   return site_;
 }
 
-void Context::set_site(std::shared_ptr<const SiteState> s) {
+void Context::set_site(std::shared_ptr<const ServedSite> s) {
   std::lock_guard lock(site_mutex);
   site_ = std::move(s);
+}
+
+void Context::change_site(const SiteChange& change) {
+  std::lock_guard lock(site_mutex);
+  site_ = change(site_ ? *site_ : ServedSite{});
 }
 
 void Context::record_requested(const std::string& path) {
@@ -146,37 +151,33 @@ void Server::stop() {
   c.hub.close_all(1001);
 }
 
+namespace {
+
+std::shared_ptr<const Asset> shell_asset(const std::string& html, const Options& options) {
+  return make_asset(inject_client(html, options.client_path), "text/html; charset=utf-8");
+}
+
+}  // namespace
+
 void Server::publish(Site site) {
-  auto state = std::make_shared<SiteState>();
-  if (!site.html.empty()) {
-    state->shell =
-        make_asset(inject_client(site.html, ctx_->options.client_path), "text/html; charset=utf-8");
-  }
-  if (!site.client_js.empty()) state->client = make_asset(site.client_js);
-  state->site = std::move(site);
-  ctx_->set_site(std::move(state));
+  auto served = std::make_shared<ServedSite>();
+  if (!site.html.empty()) served->shell = shell_asset(site.html, ctx_->options);
+  if (!site.client_js.empty()) served->client = make_asset(std::move(site.client_js));
+  served->modules = AssetTable(std::move(site.modules));
+  served->deps = AssetTable(std::move(site.deps));
+  ctx_->set_site(std::move(served));
 }
 
 void Server::publish_changes(SiteChanges changes) {
   asio::post(ctx_->io, [ctx = ctx_, changes = std::move(changes)]() mutable {
-    auto current = ctx->site();
-    if (!current) current = std::make_shared<SiteState>();
-    // Readers look assets up synchronously on this same thread and keep only the assets (by
-    // shared_ptr) across their async steps, so editing the state in place is safe here.
-    auto& state = const_cast<SiteState&>(*current);
-    for (auto& [path, asset] : changes.modules) {
-      if (asset) {
-        state.site.modules[path] = std::move(asset);
-      } else {
-        state.site.modules.erase(path);
-      }
-    }
-    if (changes.html) {
-      state.shell = make_asset(inject_client(*changes.html, ctx->options.client_path),
-                               "text/html; charset=utf-8");
-      state.site.html = std::move(*changes.html);
-    }
-    ctx->set_site(std::move(current));
+    std::shared_ptr<const Asset> shell;
+    if (changes.html) shell = shell_asset(*changes.html, ctx->options);
+    ctx->change_site([&](const ServedSite& current) {
+      auto next = std::make_shared<ServedSite>(current);  // shares every asset and table shard
+      next->modules = current.modules.with(std::move(changes.modules));
+      if (shell) next->shell = std::move(shell);
+      return next;
+    });
   });
 }
 
@@ -198,6 +199,12 @@ void Server::broadcast(std::string json) {
 void Server::send(std::uint64_t client, std::string json) {
   auto frame = std::make_shared<const std::string>(encode_ws_frame(WsOpcode::text, json));
   asio::post(ctx_->io, [ctx = ctx_, client, frame] { ctx->hub.send_to(client, frame); });
+}
+
+void Server::on_demand(OnDemand hooks) {
+  asio::post(ctx_->io, [ctx = ctx_, hooks = std::move(hooks)]() mutable {
+    ctx->on_demand = std::move(hooks);
+  });
 }
 
 void Server::on_client_connect(std::function<void(std::uint64_t)> cb) {

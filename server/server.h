@@ -65,8 +65,9 @@ struct Site {
   std::string client_js;  // served at Options::client_path
 };
 
-// A few assets changed since the last publish (the usual recompile): applied in place, so the
-// cost follows the change, not the app's size. A null asset removes its path.
+// A few assets changed since the last publish (the usual recompile): applied to a new snapshot
+// that shares every unchanged asset with the last one (asset_table.h), so the cost follows the
+// change, not the app's size. A null asset removes its path.
 struct SiteChanges {
   std::vector<std::pair<std::string, std::shared_ptr<const Asset>>> modules;
   std::optional<std::string> html;
@@ -113,6 +114,14 @@ class Server {
   void on_client_message(std::function<void(std::uint64_t client, const std::string& text)> cb);
   // Called on the io_context thread after a client connected and was sent `connected`.
   void on_client_connect(std::function<void(std::uint64_t client)> cb);
+  // Modules the orchestrator knows but builds when first asked for: `unbuilt(path)` says whether
+  // a GET for `path` names one; `build(path, ready)` builds and publishes it, then calls `ready`,
+  // and the request is served as if it had just arrived. Both run on the io_context thread.
+  struct OnDemand {
+    std::function<bool(std::string_view path)> unbuilt;
+    std::function<void(std::string path, std::function<void()> ready)> build;
+  };
+  void on_demand(OnDemand hooks);
   std::size_t client_count() const;
 
  private:

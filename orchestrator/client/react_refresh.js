@@ -1,7 +1,10 @@
 // React Fast Refresh glue of the HMR client (hmr_client.js, which comes after this file in the one
 // script embed_client.cmake concatenates): a component module's footer registers its exports as
 // refresh families and self-accepts; an accepted update schedules one refresh render. Uses the
-// client's pathOf(); its functions only run once the whole script has been evaluated.
+// client's pathOf() (hot_context.js); its functions only run once the whole script has been
+// evaluated.
+
+const REFRESH_DEBOUNCE_MS = 16; // one React refresh for modules re-run outside an update
 
 // Each component module's footer calls refreshModule with its own URL: importing that same URL
 // returns the module's own namespace, whose component exports become refresh families.

@@ -79,12 +79,14 @@ class Status:
     url: str
     pid: int
     manifest: str
-    modules: int
+    modules: int  # built and served
     clients: int
     esbuild_pid: int
     error_standing: bool
     protocol: int
     counters: Mapping[str, int]
+    # App modules not built yet: built when a page first asks for them, or in the background.
+    unbuilt: int = 0
     raw: Mapping[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
 
@@ -177,5 +179,6 @@ def status_of(reply: Mapping[str, Any], client_version: int) -> Status:
         error_standing=bool(reply.get("error_standing", False)),
         protocol=_int(reply.get("protocol"), 1),  # servers before versioning spoke version 1
         counters={k: v for k, v in counters.items() if isinstance(v, int)},
+        unbuilt=_int(reply.get("unbuilt")),
         raw=dict(reply),
     )

@@ -1,4 +1,4 @@
-// Specification of the HMR client (orchestrator/client/hmr_client.js) in headless Chromium, driven
+// Specification of the HMR client (orchestrator/client/*.js) in headless Chromium, driven
 // by a stub dev server that speaks docs/hmr-protocol.md: what the person at the browser sees after
 // each server message, and what the client tells the server.
 // Run: node --test tests/client/hmr_client.test.mjs
@@ -11,8 +11,9 @@ import { closeBrowser, launchBrowser } from "./browser.mjs";
 import { REPO_DIR } from "./react_deps.mjs";
 import { startStubServer } from "./stub_server.mjs";
 
-// The served client is these files in order (orchestrator/embed_client.cmake).
-const CLIENT_JS = ["error_overlay.js", "react_refresh.js", "hmr_client.js"].map((f) => path.join(REPO_DIR, "orchestrator", "client", f));
+// The served client is these files in order (HR_CLIENT_JS in orchestrator/CMakeLists.txt).
+const CLIENT_FILES = ["error_overlay.js", "react_refresh.js", "hot_context.js", "css_update.js", "apply_update.js", "hmr_client.js"];
+const CLIENT_JS = CLIENT_FILES.map((f) => path.join(REPO_DIR, "orchestrator", "client", f));
 const TEST_TIMEOUT_MS = 45000;
 
 let stub;

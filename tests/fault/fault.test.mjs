@@ -104,10 +104,21 @@ function serverPids(app) {
   return pids;
 }
 
+// A server started by a first call, once it has built the whole app (on demand, the first call
+// returns when the entries are built; the faults here strike the build of a module that is built).
 async function started(app) {
   const r = await call(app);
   answered(r, EXIT.applied);
-  return status(app);
+  return allBuilt(app);
+}
+
+async function allBuilt(app) {
+  for (let i = 0; i < 200; ++i) {
+    const s = status(app);
+    if (s.unbuilt === 0) return s;
+    await sleep(50);
+  }
+  assert.fail(`the background build never finished: ${JSON.stringify(status(app))}`);
 }
 
 // Freezes the app's esbuild, so the next build waits on it.
@@ -184,6 +195,7 @@ test("esbuild dead and not restartable: exit 3; once it can run, a call with not
   fs.chmodSync(bin, 0o755);
   const run = (opts = {}) => call(app, { ...opts, args: ["--esbuild", bin] });
   answered(await run(), EXIT.applied);
+  await allBuilt(app);
   const esbuild = freezeEsbuild(app);
   const edit = applyEdit(app, "component-text", { target: "comp_1" });
   const pending = run();

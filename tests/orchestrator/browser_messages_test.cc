@@ -1,4 +1,5 @@
-// The messages browsers get (docs/hmr-protocol.md), as hmr_client.js reads them.
+// The messages browsers get (docs/hmr-protocol.md), as the HMR client (orchestrator/client/)
+// reads them.
 #include "orchestrator/browser_messages.h"
 
 #include <boost/json.hpp>

@@ -317,32 +317,56 @@ test("a request of a protocol version the server does not speak gets an error na
   assert.equal(s.url, url);
 });
 
-test("a module broken at cold start is an error in every call until it is fixed", async () => {
-  const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hr-cli-broken-"));
-  const manifestFile = path.join(dir, "manifest.json");
-  const callOn = () => new Promise((resolve) => {
-    execFile(binary, ["--manifest", manifestFile, "--port", "0", "--log-level", "warn"], { timeout: 120_000 },
-      (err, stdout, stderr) => resolve({ code: err ? err.code : 0, result: JSON.parse(stdout.trim().split("\n").pop()), stderr }));
-  });
-  try {
-    generateApp(dir, { components: 60, seed: 3 });
-    const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8"));
-    const broken = manifest.modules.find((m) => m.kind === "component").id;
-    const good = fs.readFileSync(path.join(dir, broken), "utf8");
-    fs.writeFileSync(path.join(dir, broken), good + "\nexport const oops = (;\n");
-    for (const which of ["the first call (cold start)", "a later call that changed nothing"]) {
-      const r = await callOn();
-      assert.equal(r.code, 1, `${which}: ${JSON.stringify(r.result)}`);
-      assert.equal(r.result.errors[0]?.file, broken, `${which}: ${JSON.stringify(r.result.errors)}`);
+// With --build-all the cold start builds the broken module and the first call reports it; by
+// default the first call answers once the entries are built, and the broken module's error comes
+// when the background build reaches it: from then on, every call reports it until it is fixed.
+for (const buildAll of [true, false]) {
+  test(`a module broken at cold start is an error in every call until it is fixed (${buildAll ? "--build-all" : "on demand"})`, async () => {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "hr-cli-broken-"));
+    const manifestFile = path.join(dir, "manifest.json");
+    const flags = buildAll ? ["--build-all"] : [];
+    const callOn = () => new Promise((resolve) => {
+      execFile(binary, ["--manifest", manifestFile, "--port", "0", "--log-level", "warn", ...flags], { timeout: 120_000 },
+        (err, stdout, stderr) => resolve({ code: err ? err.code : 0, result: JSON.parse(stdout.trim().split("\n").pop()), stderr }));
+    });
+    try {
+      generateApp(dir, { components: 60, seed: 3 });
+      const manifest = JSON.parse(fs.readFileSync(manifestFile, "utf8"));
+      const broken = manifest.modules.find((m) => m.kind === "component").id;
+      const good = fs.readFileSync(path.join(dir, broken), "utf8");
+      fs.writeFileSync(path.join(dir, broken), good + "\nexport const oops = (;\n");
+      const first = await callOn();
+      if (!buildAll) {
+        assert.equal(first.code, 0, JSON.stringify(first.result));  // the entries built
+        await waitForStatus(manifestFile, (s) => s.unbuilt === 0);
+      }
+      for (const which of buildAll ? ["the first call (cold start)", "a later call that changed nothing"] : ["a later call that changed nothing", "another"]) {
+        const r = buildAll && which.startsWith("the first") ? first : await callOn();
+        assert.equal(r.code, 1, `${which}: ${JSON.stringify(r.result)}`);
+        assert.equal(r.result.errors[0]?.file, broken, `${which}: ${JSON.stringify(r.result.errors)}`);
+      }
+      fs.writeFileSync(path.join(dir, broken), good);
+      manifest.changed = [broken];
+      fs.writeFileSync(manifestFile, JSON.stringify(manifest));
+      const fixed = await callOn();
+      assert.equal(fixed.code, 0, JSON.stringify(fixed.result));
+      assert.deepEqual(fixed.result.errors, []);
+    } finally {
+      try { execFileSync(binary, ["stop", "--manifest", manifestFile]); } catch {}
+      fs.rmSync(dir, { recursive: true, force: true });
     }
-    fs.writeFileSync(path.join(dir, broken), good);
-    manifest.changed = [broken];
-    fs.writeFileSync(manifestFile, JSON.stringify(manifest));
-    const fixed = await callOn();
-    assert.equal(fixed.code, 0, JSON.stringify(fixed.result));
-    assert.deepEqual(fixed.result.errors, []);
-  } finally {
-    try { execFileSync(binary, ["stop", "--manifest", manifestFile]); } catch {}
-    fs.rmSync(dir, { recursive: true, force: true });
+  });
+}
+
+// Polls `hr-orchestrate status` (bounded: 10 s) until `ok(status)`.
+async function waitForStatus(manifestFile, ok) {
+  let last = null;
+  for (let i = 0; i < 100; ++i) {
+    try {
+      last = JSON.parse(execFileSync(binary, ["status", "--manifest", manifestFile], { encoding: "utf8" }));
+      if (ok(last)) return last;
+    } catch {}
+    await new Promise((r) => setTimeout(r, 100));
   }
-});
+  assert.fail(`status never got there: ${JSON.stringify(last)}`);
+}

@@ -1,123 +1,13 @@
 // The pipeline's rules, with fake builders and a fake publisher (no esbuild, no sockets): what a
 // recompile builds, what it serves and what it pushes, through bursts, compile errors, a builder
 // that crashes, and pages acknowledging.
-#include <boost/json.hpp>
-#include <map>
-#include <memory>
-#include <optional>
-#include <regex>
-
-#include "orchestrator/pipeline.h"
-#include "tests/hr_catch.h"
-#include "tests/orchestrator/fake_builders.h"
-#include "tests/orchestrator/fake_publisher.h"
-#include "tests/temp_dir.h"
+#include "tests/orchestrator/pipeline_app.h"
 
 using namespace hr;
 namespace json = boost::json;
 
-namespace {
-
-// A small app of the usual shape: an entry renders a component (the HMR boundary), which uses a
-// helper module, which uses another; a linked stylesheet; one npm package.
-class App {
- public:
-  App() {
-    dir.write("index.html",
-              "<link rel=\"stylesheet\" href=\"/style.css\">\n"
-              "<script type=\"module\" src=\"/main.jsx\"></script>\n");
-    dir.write("node_modules/react-dom/package.json", R"({"name": "react-dom"})");
-    write("main.jsx",
-          "import { createRoot } from \"react-dom/client\";\n"
-          "import { App } from \"./app.jsx\";\ncreateRoot(document.body).render(App());\n");
-    write("app.jsx",
-          "import { label } from \"./label.js\";\nexport function App() { return label; }\n");
-    write("label.js",
-          "import { word } from \"./word.js\";\nexport const label = \"label:\" + word;\n");
-    write("word.js", "export const word = \"one\";\n");
-    write("style.css", "body { color: red }\n");
-    orch::Pipeline::Options options{dir.path() / "manifest.json", dir.path() / ".hr", false, ""};
-    pipeline = std::make_unique<orch::Pipeline>(io, builders, publisher, options, "/* client */");
-  }
-
-  // Writes a module; the next manifest carries its new hash.
-  void write(const std::string& id, const std::string& text) {
-    dir.write(id, text);
-    ++versions[id];
-  }
-
-  std::shared_ptr<graph::Manifest> manifest(const std::vector<std::string>& changed) {
-    static const std::map<std::string, std::string> shape = {
-        {"main.jsx", R"("kind": "entry", "imports": ["app.jsx"])"},
-        {"app.jsx", R"("kind": "component", "imports": ["label.js"])"},
-        {"label.js", R"("imports": ["word.js"])"},
-        {"word.js", R"("imports": [])"},
-        {"style.css", R"("kind": "style")"}};
-    std::string text = R"({"version": 1, "build": ")" + std::to_string(++build) +
-                       R"(", "entries": ["main.jsx"], "changed": [)";
-    for (const auto& id : changed) text += (id == changed.front() ? "\"" : ", \"") + id + "\"";
-    text += R"(], "modules": [)";
-    for (const auto& [id, fields] : shape) {
-      text += (id == shape.begin()->first ? "" : ", ");
-      text += R"({"id": ")" + id + R"(", "hash": ")" + std::to_string(versions[id]) + "\", " +
-              fields + "}";
-    }
-    auto m = graph::parse_manifest(text + "]}", dir.path());
-    REQUIRE(m);
-    return std::make_shared<graph::Manifest>(std::move(*m));
-  }
-
-  void start() {
-    std::optional<Result<size_t>> served;
-    pipeline->cold_start(manifest({}), [&](Result<size_t> r) { served = std::move(r); });
-    drain();
-    REQUIRE(served);
-    REQUIRE(*served);
-  }
-
-  // Queues a recompile; its answer lands in `out` once the io_context gets to it.
-  void recompile_into(const std::vector<std::string>& changed,
-                      std::optional<orch::RecompileResult>& out) {
-    pipeline->recompile(manifest(changed), {std::chrono::steady_clock::now()},
-                        [&out](orch::RecompileResult r) { out = std::move(r); });
-  }
-
-  orch::RecompileResult recompile(const std::vector<std::string>& changed) {
-    std::optional<orch::RecompileResult> out;
-    recompile_into(changed, out);
-    drain();
-    REQUIRE(out);
-    return *out;
-  }
-
-  void drain() {
-    io.restart();
-    io.poll();
-  }
-
-  json::object last_push() const {
-    REQUIRE(!publisher.broadcasts.empty());
-    return json::parse(publisher.broadcasts.back()).as_object();
-  }
-
-  test::TempDir dir;
-  boost::asio::io_context io;
-  test::FakeBuilders builders{io};
-  test::FakePublisher publisher;
-  std::unique_ptr<orch::Pipeline> pipeline;
-  std::map<std::string, int> versions;
-  int build = 0;
-};
-
-// The ?t= version an import of `dep` carries in the served code of `path`, or "" without one.
-std::string version_imported(const App& app, const std::string& path, const std::string& dep) {
-  const std::string code = app.publisher.served(path);
-  std::smatch m;
-  const std::regex re("\"" + dep + "\\?t=([0-9]+)\"");
-  return std::regex_search(code, m, re) ? m[1].str() : "";
-}
-
-}  // namespace
+using test::App;
+using test::version_imported;
 
 TEST_CASE("cold start builds every module once and publishes the site; nothing is pushed") {
   App app;

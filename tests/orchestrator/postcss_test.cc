@@ -6,6 +6,7 @@
 
 #include <filesystem>
 
+#include "orchestrator/embedded_js.h"
 #include "orchestrator/postcss_styles.h"
 #include "orchestrator/style_builder.h"
 #include "tests/await_result.h"

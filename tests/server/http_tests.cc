@@ -162,6 +162,40 @@ TEST_CASE("modules: a new publish replaces the content and the ETag") {
   CHECK(r.header("etag") != etag1);
 }
 
+namespace {
+
+// publish_changes() is applied on the io thread; a request may be answered just before it.
+HttpResponse get_until(std::uint16_t port, const std::string& path, const std::string& body) {
+  HttpResponse r;
+  for (int i = 0; i < 100; ++i) {
+    r = http(port, get(path, "Accept: text/html\r\n"));
+    if (r.body.find(body) != std::string::npos) break;
+    std::this_thread::sleep_for(10ms);
+  }
+  return r;
+}
+
+}  // namespace
+
+TEST_CASE("modules: publish_changes replaces, adds and removes modules and the shell") {
+  ServerFixture s;
+  s.server().publish(small_site());
+  SiteChanges changes;
+  changes.modules.emplace_back("/app/root.jsx", make_asset("export const root = 2;\n"));
+  changes.modules.emplace_back("/app/new.jsx", make_asset("export const added = 1;\n"));
+  changes.modules.emplace_back("/styles/global.css", nullptr);
+  changes.html = "<!doctype html><html><head><title>v2</title></head></html>";
+  s.server().publish_changes(std::move(changes));
+  CHECK(get_until(s.port(), "/app/new.jsx", "export const added = 1;\n").status == 200);
+  CHECK(http(s.port(), get("/app/root.jsx")).body == "export const root = 2;\n");
+  CHECK(http(s.port(), get("/styles/global.css")).status != 200);
+  HttpResponse shell = get_until(s.port(), "/page", "<title>v2</title>");
+  CHECK(shell.body.find("<script type=\"module\" src=\"/@hr/client.js\"></script>") !=
+        std::string::npos);
+  CHECK(http(s.port(), get("/@deps/react-abc123.js")).status == 200);  // untouched
+  CHECK(http(s.port(), get("/@hr/client.js")).body == "console.log('hmr client');");
+}
+
 TEST_CASE("deps: served immutable under their prefix, 404 when unknown, never proxied") {
   ServerFixture s;
   s.server().publish(small_site());

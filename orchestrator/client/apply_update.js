@@ -1,0 +1,101 @@
+// Applying an `update` message in the HMR client (hmr_client.js hands it over): fetch the new
+// versions of the boundaries, run their dispose and accept callbacks, refresh React, swap the
+// stylesheets (css_update.js), then acknowledge the build with the page's own timings
+// (docs/hmr-protocol.md). A failed update reloads the page. Part of the client's one script
+// (orchestrator/CMakeLists.txt lists its files).
+
+// Updates: every js-update is fetched (dispose, then import with ?t=) in parallel; then the accept
+// callbacks run in the order of the message, so the order does not depend on network timing.
+async function applyUpdate(message, arrived = performance.now()) {
+  const marks = new UpdateMarks(message.build, arrived);
+  invalidatedDuringUpdate = [];
+  await notifyListeners("vite:beforeUpdate", message);
+  try {
+    const updates = message.updates || [];
+    for (const u of updates) newestTimestamp.set(u.acceptedPath || u.path, u.timestamp);
+    marks.mark("started");
+    const styles = Promise.all(updates.filter((u) => u.type === "css-update").map((u) => (typeof u.css === "string" ? replaceCssText(u) : swapStylesheet(u))));
+    const appliers = await Promise.all(updates.filter((u) => u.type === "js-update").map(fetchUpdate));
+    marks.mark("evaluated");
+    for (const apply of appliers) apply?.();
+    // Every accept callback of the update has run: refresh now, not after the debounce. React
+    // renders a refresh synchronously, so the acknowledgement below means "the page shows it".
+    flushReactRefresh();
+    marks.mark("committed");
+    await styles;
+    marks.mark("styled");
+  } catch (err) {
+    return failUpdate(message, err);
+  }
+  removeErrorOverlay();
+  acknowledge(message.build, { ok: true, timings: marks.done() });
+  notifyListeners("vite:afterUpdate", message);
+}
+
+// Where an update's time goes in the page, from the message's arrival: waiting behind earlier
+// messages (started), fetching and running the new modules (evaluated), the accept callbacks and
+// React's refresh render and commit (committed), new stylesheets loaded (styled), acknowledged.
+// Sent with the acknowledgement (docs/hmr-protocol.md) and left as performance marks named
+// "hr:<build>:<step>" and one measure "hr:update:<build>", for DevTools and tests.
+class UpdateMarks {
+  constructor(build, arrived) {
+    this.build = build;
+    this.arrived = arrived;
+    this.ms = {};
+    this.mark("arrived", arrived);
+  }
+
+  mark(step, at = performance.now()) {
+    if (step !== "arrived") this.ms[step] = +(at - this.arrived).toFixed(3);
+    try {
+      performance.mark(`hr:${this.build}:${step}`, { startTime: at });
+    } catch {} // a page that replaced performance.mark keeps working
+  }
+
+  done() {
+    this.mark("acknowledged");
+    try {
+      performance.measure(`hr:update:${this.build}`, { start: this.arrived, end: performance.now() });
+    } catch {}
+    return this.ms;
+  }
+}
+
+async function fetchUpdate({ path, acceptedPath = path, timestamp }) {
+  if (!acceptCallbacks.has(path)) return null; // the boundary is not loaded on this page
+  const chosen = acceptCallbacks.get(path).filter(({ deps }) => deps.includes(acceptedPath));
+  if (path !== acceptedPath && chosen.length === 0) return null;
+  await runDisposeCallbacks(acceptedPath);
+  let next;
+  try {
+    next = await import(withTimestamp(acceptedPath, timestamp));
+  } catch (err) {
+    throw new Error(`could not re-import ${acceptedPath}: ${err && err.message}`, { cause: err });
+  }
+  return () => {
+    for (const { deps, fn } of chosen) fn(deps.map((dep) => (dep === acceptedPath ? next : undefined)));
+    console.debug(`[hr] hot updated: ${path === acceptedPath ? path : `${acceptedPath} via ${path}`}`);
+  };
+}
+
+async function runDisposeCallbacks(path) {
+  const callbacks = disposeCallbacks.get(path) || [];
+  disposeCallbacks.delete(path); // the new version registers its own
+  for (const fn of callbacks) await fn(dataByPath.get(path));
+}
+
+// A half-applied update leaves the page inconsistent, so it reloads (Vite does the same for a
+// module in an import cycle that fails to re-import); the error is shown again once it is back.
+function failUpdate(message, err) {
+  const text = String((err && err.message) || err);
+  console.error("[hr] update failed:", err);
+  acknowledge(message.build, { ok: false, error: text });
+  rememberPendingError({ message: text, stack: err && err.cause && err.cause.stack });
+  fullReload(`update ${message.build} failed: ${text}`);
+}
+
+function acknowledge(build, result) {
+  const ack = { type: "hr:applied", build: build ?? null, ...result };
+  if (invalidatedDuringUpdate.length) ack.invalidated = invalidatedDuringUpdate;
+  sendMessage(ack);
+}

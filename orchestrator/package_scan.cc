@@ -1,0 +1,78 @@
+#include "orchestrator/package_scan.h"
+
+#include <cctype>
+
+namespace hr::orch {
+
+namespace {
+
+// `text` with comments blanked out; strings and template literals are kept as they are.
+std::string without_comments(std::string_view text) {
+  std::string out(text);
+  for (size_t i = 0; i < out.size(); ++i) {
+    const char c = out[i];
+    if (c == '"' || c == '\'' || c == '`') {
+      for (++i; i < out.size() && out[i] != c && out[i] != '\n'; ++i)
+        if (out[i] == '\\') ++i;
+    } else if (c == '/' && i + 1 < out.size() && out[i + 1] == '/') {
+      for (; i < out.size() && out[i] != '\n'; ++i) out[i] = ' ';
+    } else if (c == '/' && i + 1 < out.size() && out[i + 1] == '*') {
+      const size_t end = out.find("*/", i + 2);
+      const size_t stop = end == std::string::npos ? out.size() : end + 2;
+      for (; i < stop; ++i)
+        if (out[i] != '\n') out[i] = ' ';
+      --i;
+    }
+  }
+  return out;
+}
+
+bool is_bare(std::string_view spec) {
+  if (spec.empty() || spec[0] == '.' || spec[0] == '/') return false;
+  return spec.find("://") == std::string_view::npos && !spec.starts_with("data:");
+}
+
+// The quoted string that starts at `at` (after spaces and an opening parenthesis), or "".
+std::string_view quoted_at(std::string_view s, size_t at) {
+  while (at < s.size() && (std::isspace(static_cast<unsigned char>(s[at])) || s[at] == '(')) ++at;
+  if (at >= s.size() || (s[at] != '"' && s[at] != '\'')) return {};
+  const size_t end = s.find(s[at], at + 1);
+  return end == std::string_view::npos ? std::string_view{} : s.substr(at + 1, end - at - 1);
+}
+
+bool word_at(std::string_view s, size_t at, std::string_view word) {
+  if (s.substr(at, word.size()) != word) return false;
+  const auto ident = [](char c) {
+    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$';
+  };
+  return (at == 0 || !ident(s[at - 1])) &&
+         (at + word.size() >= s.size() || !ident(s[at + word.size()]));
+}
+
+}  // namespace
+
+std::vector<std::string> bare_imports(std::string_view text) {
+  const std::string code = without_comments(text);
+  const std::string_view s = code;
+  std::vector<std::string> found;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {  // a keyword inside a string is no keyword
+      const size_t end = s.find(s[i], i + 1);
+      if (end == std::string_view::npos) break;
+      i = end;
+      continue;
+    }
+    size_t after = 0;
+    if (word_at(s, i, "from"))
+      after = i + 4;
+    else if (word_at(s, i, "import"))
+      after = i + 6;
+    else
+      continue;
+    const std::string_view spec = quoted_at(s, after);
+    if (is_bare(spec)) found.emplace_back(spec);
+  }
+  return found;
+}
+
+}  // namespace hr::orch

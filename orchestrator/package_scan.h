@@ -1,0 +1,21 @@
+// The npm packages a module's text imports, found without building it.
+//
+// With on-demand builds most modules are not built when the dependency bundle is first made, so
+// the bundle cannot come from what the builds saw alone: a package first met in a module built
+// later would change the bundle, and every page would reload (Vite scans the app for the same
+// reason). This reads the bare specifiers of `import ... from "x"`, `import "x"`, `import("x")`
+// and `export ... from "x"`, comments skipped; the caller keeps those that name an installed
+// package. A miss costs one reload later; a specifier found in a string that is not an import
+// costs one package prebundled for nothing.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace hr::orch {
+
+// The bare specifiers (not "./x", "../x", "/x", or a URL) imported by JavaScript `text`, in order.
+std::vector<std::string> bare_imports(std::string_view text);
+
+}  // namespace hr::orch

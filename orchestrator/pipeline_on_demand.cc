@@ -1,0 +1,181 @@
+// On-demand builds (Options::on_demand): the cold start builds the entries (in framework mode the
+// routes too, whose exports make the route table), prebundles every npm package the app's text
+// imports (package_scan.h), and serves. A request for a module not built yet builds it at once,
+// and the modules it imports right after, since the page asks for them next; once requests go
+// quiet the rest is built in the background, one batch at a time, pausing while a request waits.
+// unbuilt_modules.h keeps the books: a module changed while unbuilt is built from its new text.
+#include <spdlog/spdlog.h>
+#include <unistd.h>
+
+#include <boost/asio/post.hpp>
+
+#include "common/read_file.h"
+#include "orchestrator/missing_packages.h"
+#include "orchestrator/package_scan.h"
+#include "orchestrator/pipeline.h"
+
+namespace hr::orch {
+
+namespace {
+// Modules per background build: small enough that a request meets little competition for the
+// cores, large enough that esbuild works in parallel.
+constexpr size_t kBackgroundBatch = 128;
+// How long requests must stay quiet before the background build starts or goes on.
+constexpr auto kQuietBeforeBackground = std::chrono::milliseconds(200);
+}  // namespace
+
+bool Pipeline::unbuilt(std::string_view path) const {
+  return path.size() > 1 && path[0] == '/' && unbuilt_.contains(path.substr(1));
+}
+
+void Pipeline::build_on_request(std::string path, std::function<void()> ready) {
+  if (!unbuilt(path)) return ready();
+  const std::string id = path.substr(1);
+  unbuilt_.wait(id, std::move(ready));
+  ++counters_.built_on_request;
+  build_unbuilt({id}, true);
+}
+
+void Pipeline::defer_builds(std::vector<std::string>& js) {
+  if (!options_.on_demand) return;
+  std::set<std::string, std::less<>> now(current_->entries.begin(), current_->entries.end());
+  if (!current_->router_root.empty()) {
+    now.emplace(current_->router_root);
+    for (const graph::ModuleSpec& spec : current_->modules)
+      if (spec.kind == graph::Kind::page) now.emplace(spec.id);
+  }
+  std::vector<std::string> kept;
+  for (auto& id : js) {
+    if (now.count(id)) {
+      kept.push_back(std::move(id));
+      continue;
+    }
+    scan_packages(id);
+    unbuilt_.add(id);
+  }
+  js = std::move(kept);
+}
+
+void Pipeline::scan_packages(const std::string& id) {
+  if (scanned_missing_.erase(id)) packages_dirty_ = true;
+  for (const auto& spec : bare_imports(read_file_or_empty(root_ / id))) {
+    if (resolver_.resolve(spec, id).target != graph::Resolver::Target::package) continue;
+    if (!package_installed(root_, package_name(spec))) {
+      // An error now, as a build would report it, rather than when a page asks for the module.
+      scanned_missing_[id].push_back(spec);
+      packages_dirty_ = true;
+    } else if (scanned_packages_.insert(spec).second) {
+      packages_dirty_ = true;
+    }
+  }
+}
+
+void Pipeline::build_unbuilt(const std::vector<std::string>& ids, bool on_request) {
+  auto ticket = std::make_shared<UnbuiltModules::Ticket>(unbuilt_.start(ids));
+  if (ticket->generations.empty()) return;
+  std::vector<std::string> todo;
+  for (const auto& [id, generation] : ticket->generations) todo.push_back(id);
+  if (on_request) ++requests_in_flight_;
+  build_modules(todo, [this, ticket, on_request](Result<ModuleBuild> r) {
+    if (on_request) --requests_in_flight_;
+    take_unbuilt(*ticket, std::move(r), on_request);
+    if (requests_in_flight_ == 0 && background_started_) quiet_then_background();
+  });
+}
+
+void Pipeline::take_unbuilt(const UnbuiltModules::Ticket& ticket, Result<ModuleBuild> r,
+                            bool on_request) {
+  std::set<std::string> built;
+  if (r) {
+    for (const auto& m : r->modules) built.insert(m.id);
+  } else {
+    spdlog::warn("building {} modules on demand failed: {}", ticket.generations.size(),
+                 r.error().message);
+  }
+  auto out = unbuilt_.finish(ticket, built, !r);
+  ModuleBuild fresh;
+  if (r) {
+    for (auto& m : r->modules)
+      if (out.fresh.count(m.id)) fresh.modules.push_back(std::move(m));
+    store(fresh);
+    if (!r->errors.empty()) show_error(r->errors.front());
+  }
+  if (!out.stale.empty()) build_unbuilt(out.stale, on_request);
+  if (on_request) {
+    std::vector<std::string> next;  // what the page asks for next
+    for (const auto& m : fresh.modules)
+      for (const auto& dep : m.imports)
+        if (unbuilt_.contains(dep)) next.push_back(dep);
+    build_unbuilt(next, true);
+  }
+  publish_built(fresh, std::move(out.ready));
+}
+
+void Pipeline::publish_built(const ModuleBuild& fresh, std::vector<std::function<void()>> ready) {
+  auto answer = [this, ready = std::move(ready)] {
+    publish();
+    // After the publish, which the server applies in order: the requests find their modules.
+    for (const auto& r : ready) boost::asio::post(io_, r);
+  };
+  bool new_packages = false;
+  for (const auto& m : fresh.modules)
+    for (const auto& p : m.packages) new_packages |= !site_.deps().entry.count(p);
+  if (!new_packages) return answer();
+  // The scan missed a package (an import it cannot see): the bundle changes, pages reload.
+  ensure_deps([this, answer](Result<bool> changed) {
+    if (!changed) spdlog::error("{}", changed.error().message);
+    answer();
+    if (changed && *changed) {
+      ++counters_.reloads;
+      publisher_.broadcast(full_reload_message(
+          "a module built on demand imports an npm package the bundle did not have"));
+    }
+  });
+}
+
+void Pipeline::show_error(const esbuild::Message& e) {
+  spdlog::error("{}", esbuild::format_message(e));
+  site_.set_standing_error(error_message("", e));
+  publisher_.broadcast(site_.standing_error());
+}
+
+void Pipeline::start_background() {
+  if (!options_.on_demand || background_started_) return;
+  background_started_ = true;
+  background_total_ = unbuilt_.size();
+  quiet_then_background();
+}
+
+void Pipeline::quiet_then_background() {
+  background_timer_.expires_after(kQuietBeforeBackground);
+  background_timer_.async_wait([this](boost::system::error_code ec) {
+    if (!ec) build_in_background();
+  });
+}
+
+void Pipeline::build_in_background() {
+  if (background_running_ || requests_in_flight_ > 0) return;
+  const auto ids = unbuilt_.next(kBackgroundBatch);
+  if (ids.empty()) return;
+  background_running_ = true;
+  auto ticket = std::make_shared<UnbuiltModules::Ticket>(unbuilt_.start(ids));
+  build_modules(ids, [this, ticket](Result<ModuleBuild> r) {
+    background_running_ = false;
+    const bool ok = static_cast<bool>(r);
+    take_unbuilt(*ticket, std::move(r), false);
+    report_background_progress();
+    if (!ok) return;  // esbuild is gone even after a restart: requests still build, one by one
+    if (requests_in_flight_ == 0) build_in_background();
+  });
+}
+
+void Pipeline::report_background_progress() {
+  const size_t left = unbuilt_.size();
+  if (options_.progress_on_tty && isatty(STDERR_FILENO))
+    std::fprintf(stderr, "\r[hr] building in the background %zu/%zu%s",
+                 background_total_ - std::min(left, background_total_), background_total_,
+                 left == 0 ? "\n" : "");
+  if (left == 0) spdlog::info("every module is built ({} in the background)", background_total_);
+}
+
+}  // namespace hr::orch

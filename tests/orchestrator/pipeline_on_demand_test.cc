@@ -1,0 +1,122 @@
+// On-demand builds (pipeline_on_demand.cc), with fake builders and a fake publisher: what is built
+// before serving, what a request builds, and a module that changes while nobody holds it.
+#include "tests/orchestrator/pipeline_app.h"
+
+using namespace hr;
+using test::App;
+
+namespace {
+
+bool served_has(const App& app, const std::string& path, const std::string& text) {
+  return app.publisher.served(path).find(text) != std::string::npos;
+}
+
+// Asks for `path` as a browser's request does; yields whether the answer came.
+bool request(App& app, const std::string& path) {
+  bool ready = false;
+  app.pipeline->build_on_request(path, [&] { ready = true; });
+  app.drain();
+  return ready;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "on demand, the cold start builds the entries alone and bundles the packages the rest "
+    "imports") {
+  App app(true);
+  app.write("word.js",
+            "import \"react-dom/server\";\n// import \"not-installed\";\n"
+            "export const word = \"one\";\n");
+  app.start();
+  REQUIRE(app.builders.module_calls.size() == 1);
+  CHECK(app.builders.module_calls[0] == std::vector<std::string>{"main.jsx"});
+  CHECK(app.pipeline->unbuilt("/app.jsx"));
+  CHECK(app.pipeline->unbuilt("/word.js"));
+  CHECK_FALSE(app.pipeline->unbuilt("/main.jsx"));
+  CHECK(app.publisher.served("/app.jsx").empty());
+  CHECK(app.publisher.site.deps.count("/@deps/react-dom/server.js"));
+  CHECK(app.publisher.site.deps.count("/@deps/react-dom/client.js"));
+  CHECK(app.publisher.site.deps.size() == 2);  // the commented-out import is no import
+}
+
+TEST_CASE("a request for a module not built yet builds it, then what it imports") {
+  App app(true);
+  app.start();
+  CHECK(request(app, "/app.jsx"));
+  CHECK(served_has(app, "/app.jsx", "export function App"));
+  // The page asks for label.js next, then word.js: they are built before it does.
+  CHECK(served_has(app, "/label.js", "label:"));
+  CHECK(served_has(app, "/word.js", "\"one\""));
+  CHECK(app.builders.module_calls.size() == 4);
+  CHECK(request(app, "/app.jsx"));  // built: answered at once, nothing built
+  CHECK(app.builders.module_calls.size() == 4);
+}
+
+TEST_CASE(
+    "a module edited before anyone asked for it is not built by the recompile; asked for, "
+    "it has its new text") {
+  App app(true);
+  app.start();
+  app.publisher.all_requested = false;
+  app.publisher.requested = {"/main.jsx"};
+  app.write("word.js", "export const word = \"two\";\n");
+  const auto r = app.recompile({"word.js"});
+  CHECK(r.exit_code() == 0);
+  CHECK(r.action == graph::Action::none);
+  CHECK(app.builders.module_calls.size() == 1);
+  CHECK(request(app, "/word.js"));
+  CHECK(served_has(app, "/word.js", "\"two\""));
+}
+
+TEST_CASE(
+    "a module that changes while its requested build is in flight is built again before "
+    "the request is answered") {
+  App app(true);
+  app.start();
+  app.publisher.all_requested = false;
+  app.builders.hold = true;
+  bool ready = false;
+  app.pipeline->build_on_request("/word.js", [&] { ready = true; });
+  app.drain();
+  REQUIRE(app.builders.held() == 1);
+  app.write("word.js", "export const word = \"two\";\n");
+  std::optional<orch::RecompileResult> r;
+  app.recompile_into({"word.js"}, r);
+  app.drain();
+  REQUIRE(r);
+  app.builders.release();  // the build of the old text: stale
+  app.drain();
+  CHECK_FALSE(ready);
+  CHECK(app.publisher.served("/word.js").empty());
+  REQUIRE(app.builders.held() == 1);
+  app.builders.release();
+  app.drain();
+  CHECK(ready);
+  CHECK(served_has(app, "/word.js", "\"two\""));
+}
+
+TEST_CASE("a module that fails to compile on request answers the request and shows the overlay") {
+  App app(true);
+  app.start();
+  app.write("word.js", "export const word = SYNTAX ERROR;\n");
+  CHECK(request(app, "/word.js"));
+  CHECK_FALSE(app.pipeline->unbuilt("/word.js"));
+  CHECK(app.last_push().at("type") == "error");
+  app.write("word.js", "export const word = \"fixed\";\n");
+  const auto r = app.recompile({"word.js"});  // a failed module is built at every recompile
+  CHECK(r.exit_code() == 0);
+  CHECK(served_has(app, "/word.js", "\"fixed\""));
+}
+
+TEST_CASE("once requests are quiet, the rest of the app is built in the background") {
+  App app(true);
+  app.start();
+  app.pipeline->start_background();
+  app.io.restart();
+  app.io.run_for(std::chrono::seconds(2));
+  CHECK_FALSE(app.pipeline->unbuilt("/word.js"));
+  CHECK(served_has(app, "/word.js", "\"one\""));
+  CHECK(served_has(app, "/app.jsx", "export function App"));
+  CHECK(app.builders.module_calls.size() == 2);  // the entry, then one background batch
+}
