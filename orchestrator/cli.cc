@@ -120,24 +120,28 @@ int run_recompile(const Config& c) {
   return exit_code_of(*reply);
 }
 
-int run_status(const Config& c) {
-  auto reply = control_call(state_files(c).control_socket, command_request("status"),
+namespace {
+
+// `status` and `stop`: the server's answer, or nothing (said on stderr) when none runs.
+std::optional<std::string> ask_server(const Config& c, const char* command) {
+  auto reply = control_call(state_files(c).control_socket, command_request(command),
                             std::chrono::seconds(10));
-  if (!reply) {
-    std::cerr << "hr-orchestrate: no server runs for " << c.manifest.string() << "\n";
-    return 3;
-  }
+  if (reply) return *reply;
+  std::cerr << "hr-orchestrate: no server runs for " << c.manifest.string() << "\n";
+  return std::nullopt;
+}
+
+}  // namespace
+
+int run_status(const Config& c) {
+  auto reply = ask_server(c, "status");
+  if (!reply) return 3;
   std::cout << *reply << std::endl;
   return 0;
 }
 
 int run_stop(const Config& c) {
-  auto reply = control_call(state_files(c).control_socket, command_request("stop"),
-                            std::chrono::seconds(10));
-  if (!reply) {
-    std::cerr << "hr-orchestrate: no server runs for " << c.manifest.string() << "\n";
-    return 0;
-  }
+  if (!ask_server(c, "stop")) return 0;
   for (int i = 0; i < 250 && control_alive(state_files(c).control_socket); ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(20));
   wait_for_dying_server(state_files(c));
@@ -200,16 +204,33 @@ void check_command(const Command& cmd, bool manifest_given) {
   if (!cmd.help && needs_manifest && !manifest_given) throw po::error("--manifest is required");
 }
 
-hr::orch::Config parse(int argc, char** argv, Command& cmd) {
-  hr::orch::Config c;
+// Where the strings of the command line go before they are checked.
+struct Raw {
   std::string manifest, state_dir;
-  int port = c.port;
+  int port = 3000;
+};
+
+po::options_description call_options(hr::orch::Config& c, Raw& raw, Command& cmd) {
   po::options_description opts(kUsage);
   opts.add_options()("help,h", "show this help")(
-      "manifest,m", po::value(&manifest),
+      "manifest,m", po::value(&raw.manifest),
       "the compiler's manifest (manifest v1), e.g. .web/manifest.json")(
-      "port,p", po::value(&port)->default_value(3000),
-      "port the dev server listens on (0: any free port)")(
+      "wait-applied", po::value(&c.wait_applied_ms)->implicit_value(10000),
+      "also wait (up to MS, default 10000) until every connected browser applied the update; adds "
+      "timings.applied")("log-level", po::value(&c.log_level)->default_value("info"),
+                         "trace, debug, info, warn, error, critical or off")(
+      "state-dir", po::value(&raw.state_dir), "cache clear: the app's state folder (.web/.hr)")(
+      "command", po::value(&cmd.name),
+      "serve, status, stop or cache (default: the compiler's call)")(
+      "subcommand", po::value(&cmd.sub), "cache: clear");
+  return opts;
+}
+
+// What shapes a server: the one `serve` runs, or the one the compiler's call starts.
+po::options_description server_options(hr::orch::Config& c, Raw& raw) {
+  po::options_description opts("The server (serve, or the one the compiler's call starts)");
+  opts.add_options()("port,p", po::value(&raw.port)->default_value(3000),
+                     "port the dev server listens on (0: any free port)")(
       "host", po::value(&c.host)->default_value("127.0.0.1"),
       "address to listen on; keep loopback unless you need otherwise")(
       "backend", po::value(&c.backend),
@@ -219,10 +240,6 @@ hr::orch::Config parse(int argc, char** argv, Command& cmd) {
       "repeatable")(
       "esbuild", po::value(&c.esbuild),
       "esbuild binary to run (default: $ESBUILD_BINARY_PATH, else the pinned npm package's)")(
-      "wait-applied", po::value(&c.wait_applied_ms)->implicit_value(10000),
-      "also wait (up to MS, default 10000) until every connected browser applied the update; adds "
-      "timings.applied")("log-level", po::value(&c.log_level)->default_value("info"),
-                         "trace, debug, info, warn, error, critical or off")(
       "log-file", po::value(&c.log_file),
       "serve: write the log to this file, capped at 10 MB with one older file kept as FILE.1 "
       "(the background server's is .hr/server.log)")("build-all", po::bool_switch(&c.build_all),
@@ -232,11 +249,15 @@ hr::orch::Config parse(int argc, char** argv, Command& cmd) {
                                                      "the rest in the background")(
       "no-cache", po::bool_switch(), "serve without the persistent module cache")(
       "cache-size-mb", po::value(&c.cache_size_mb)->default_value(c.cache_size_mb),
-      "the module cache's size limit in MiB; the least recently used entries go beyond it")(
-      "state-dir", po::value(&state_dir), "cache clear: the app's state folder (.web/.hr)")(
-      "command", po::value(&cmd.name),
-      "serve, status, stop or cache (default: the compiler's call)")(
-      "subcommand", po::value(&cmd.sub), "cache: clear");
+      "the module cache's size limit in MiB; the least recently used entries go beyond it");
+  return opts;
+}
+
+hr::orch::Config parse(int argc, char** argv, Command& cmd) {
+  hr::orch::Config c;
+  Raw raw;
+  po::options_description opts = call_options(c, raw, cmd);
+  opts.add(server_options(c, raw));
   po::positional_options_description pos;
   pos.add("command", 1).add("subcommand", 1);
   po::variables_map vm;
@@ -245,11 +266,13 @@ hr::orch::Config parse(int argc, char** argv, Command& cmd) {
   cmd.help = vm.count("help") > 0;
   if (cmd.help) std::cout << opts << "\n";
   c.module_cache = !vm["no-cache"].as<bool>();
-  if (!state_dir.empty()) cmd.state_dir = std::filesystem::absolute(state_dir).lexically_normal();
-  check_command(cmd, !manifest.empty());
-  if (port < 0 || port > 65535) throw po::error("--port must be 0 to 65535");
-  c.port = static_cast<std::uint16_t>(port);
-  if (!manifest.empty()) c.manifest = std::filesystem::absolute(manifest).lexically_normal();
+  if (!raw.state_dir.empty())
+    cmd.state_dir = std::filesystem::absolute(raw.state_dir).lexically_normal();
+  check_command(cmd, !raw.manifest.empty());
+  if (raw.port < 0 || raw.port > 65535) throw po::error("--port must be 0 to 65535");
+  c.port = static_cast<std::uint16_t>(raw.port);
+  if (!raw.manifest.empty())
+    c.manifest = std::filesystem::absolute(raw.manifest).lexically_normal();
   return c;
 }
 

@@ -8,12 +8,7 @@
 #include <optional>
 #include <utility>
 
-#include <fcntl.h>
-#include <sys/file.h>
 #include <unistd.h>
-
-#include <cerrno>
-#include <cstring>
 
 #include "orchestrator/control.h"
 #include "orchestrator/embedded_js.h"
@@ -310,23 +305,6 @@ struct Daemon {
       spdlog::info("no read ahead of the manifest: {}", watching.error().message);
   }
 
-  // One server per state folder, for as long as it runs: a second one (a `serve` typed twice, a
-  // start that raced) stops before its cold build rather than after, when it cannot listen.
-  Result<void> lock_state_folder() {
-    const StateFiles files = state_files(config);
-    std::error_code ec;
-    fs::create_directories(files.dir, ec);
-    if (ec)
-      return fail("cannot create the state folder " + files.dir.string() + ": " + ec.message());
-    lock_fd = ::open(files.server_lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-    if (lock_fd < 0)
-      return fail("cannot create " + files.server_lock.string() + ": " + std::strerror(errno));
-    if (::flock(lock_fd, LOCK_EX | LOCK_NB) != 0)
-      return fail("another hr-orchestrate already serves this app (it holds " +
-                  files.server_lock.string() + ")");
-    return {};
-  }
-
   // The pieces joined: the pipeline builds with esbuild and publishes into the server; browsers'
   // messages and the control socket go to it, signals to shutdown().
   void wire() {
@@ -370,10 +348,12 @@ struct Daemon {
   }
 
   int run() {
-    if (auto locked = lock_state_folder(); !locked) {
+    auto locked = lock_state_folder(state_files(config));
+    if (!locked) {
       spdlog::error("{}", locked.error().message);
       return 1;
     }
+    lock_fd = *locked;
     auto manifest = graph::read_manifest(config.manifest);
     if (!manifest) {
       spdlog::error("{}", manifest.error().message);

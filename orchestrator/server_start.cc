@@ -151,4 +151,19 @@ Result<bool> ensure_server(const Config& config) {
   return start(config, files);
 }
 
+Result<int> lock_state_folder(const StateFiles& files) {
+  std::error_code ec;
+  fs::create_directories(files.dir, ec);
+  if (ec) return fail("cannot create the state folder " + files.dir.string() + ": " + ec.message());
+  const int fd = ::open(files.server_lock.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return fail("cannot create " + files.server_lock.string() + ": " + std::strerror(errno));
+  if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+    ::close(fd);
+    return fail("another hr-orchestrate already serves this app (it holds " +
+                files.server_lock.string() + ")");
+  }
+  return fd;
+}
+
 }  // namespace hr::orch

@@ -25,6 +25,11 @@ struct StateFiles {
 };
 StateFiles state_files(const Config& config);
 
+// One server per state folder, for as long as it runs: a second one (a `serve` typed twice, a
+// start that raced) stops before its cold build rather than after, when it cannot listen. Creates
+// the folder and takes server.lock; yields the descriptor that holds it (released at exit).
+Result<int> lock_state_folder(const StateFiles& files);
+
 // Makes sure a server answers for `config`'s manifest: yields true when this call started it,
 // false when one answered already or another caller started it meanwhile.
 Result<bool> ensure_server(const Config& config);
