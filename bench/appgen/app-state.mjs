@@ -7,12 +7,14 @@ import path from "node:path";
 
 export const STATE_FILE = ".appgen.json";
 
-export function initialState({ components, pages, seed, backend }) {
+export function initialState({ components, pages, seed, backend, shape = "all", shared }) {
   return {
     version: 1,
     seed,
     components,
     pages,
+    shape, // layout.mjs SHAPES; absent in apps written before shapes existed: "all"
+    ...(shape === "slice" ? { shared } : {}),
     backend: backend ?? null,
     build: 1,
     edits: 0, // every applied edit bumps this; labels carry it so each edit shows new text

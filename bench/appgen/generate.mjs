@@ -4,9 +4,9 @@
 import fs from "node:fs";
 import path from "node:path";
 import { pathToFileURL } from "node:url";
-import { parseCli, runCli, toInteger } from "../lib/cli.mjs";
+import { parseCli, runCli, toInteger, UsageError } from "../lib/cli.mjs";
 import { initialState, saveState, STATE_FILE } from "./app-state.mjs";
-import { defaultPageCount, ENTRY_ID } from "./layout.mjs";
+import { DEFAULT_SHAPE, defaultPageCount, defaultSharedCount, ENTRY_ID, SHAPES } from "./layout.mjs";
 import { buildManifest, MANIFEST_FILE, writeManifest } from "./manifest.mjs";
 import { renderAll } from "./modules.mjs";
 import { NODE_MODULES_DIR, NPM_DIR } from "./paths.mjs";
@@ -20,21 +20,27 @@ const GENERATED_PATHS = ["app", "app_components", "utils", "styles", "public", "
   "node_modules", MANIFEST_FILE, STATE_FILE];
 
 const CLI = {
-  usage: "node bench/appgen/generate.mjs --out DIR --components N [--pages P] [--seed S] [--backend URL]",
+  usage: "node bench/appgen/generate.mjs --out DIR --components N [--shape all|slice] [--pages P] [--shared K] [--seed S] [--backend URL]",
   options: {
     out: { value: "DIR", help: "the folder to write the app into", required: true },
     components: { value: "N", help: `${MIN_COMPONENTS}..${MAX_COMPONENTS} memo components`, required: true },
-    pages: { value: "P", help: "route pages (default max(3, N/50))" },
+    shape: { value: "SHAPE", help: `${SHAPES.join(" or ")}: "all" imports every page statically from the root (the
+first page loads the whole app); "slice": each page renders the shared components
+plus its own run of the others, and the root imports pages lazily`, default: DEFAULT_SHAPE },
+    pages: { value: "P", help: "route pages (default max(3, N/50); slice: max(3, N/20))" },
+    shared: { value: "K", help: "slice: components 0..K-1 are on every page (default min(70, N/4))" },
     seed: { value: "S", help: "layout seed; the same seed gives the same app", default: 1 },
     backend: { value: "URL", help: 'written as the manifest\'s "backend"' },
   },
 };
 
 // Writes the app into outDir and returns { manifest, state, modules, ms }.
-export function generateApp(outDir, { components, pages, seed = 1, backend } = {}) {
+export function generateApp(outDir, { components, pages, seed = 1, backend, shape = DEFAULT_SHAPE, shared } = {}) {
   const started = performance.now();
   checkSize(components);
-  const state = initialState({ components, pages: pages ?? defaultPageCount(components), seed, backend });
+  if (!SHAPES.includes(shape)) throw new Error(`unknown shape "${shape}" (one of: ${SHAPES.join(", ")})`);
+  if (shape === "slice") shared ??= defaultSharedCount(components);
+  const state = initialState({ components, pages: pages ?? defaultPageCount(components, shape), seed, backend, shape, shared });
   const records = renderAll(state);
   prepareDir(outDir);
   writeModules(outDir, records);
@@ -92,8 +98,13 @@ async function main(argv) {
   const options = parsed.values;
   const components = toInteger(options.components, "components", { min: MIN_COMPONENTS, max: MAX_COMPONENTS });
   const pages = options.pages === undefined ? undefined : toInteger(options.pages, "pages", { min: 1, max: components });
-  const result = generateApp(path.resolve(options.out), { components, pages, seed: options.seed, backend: options.backend });
-  process.stderr.write(`generated ${result.state.components} components, ${result.state.pages} pages, ` +
+  if (!SHAPES.includes(options.shape)) throw new UsageError(`--shape: unknown "${options.shape}" (one of ${SHAPES.join(", ")})`);
+  if (options.shared !== undefined && options.shape !== "slice") throw new UsageError("--shared is for --shape slice");
+  const shared = options.shared === undefined ? undefined : toInteger(options.shared, "shared", { min: 0, max: components });
+  const result = generateApp(path.resolve(options.out), { components, pages, seed: options.seed, backend: options.backend,
+    shape: options.shape, shared });
+  process.stderr.write(`generated ${result.state.components} components, ${result.state.pages} pages` +
+    `${options.shape === "slice" ? ` (slice shape, ${result.state.shared} shared)` : ""}, ` +
     `${result.modules} modules in ${path.resolve(options.out)} (${result.ms.toFixed(0)} ms)\n`);
   return 0;
 }

@@ -16,7 +16,7 @@ const layoutCache = new Map();
 
 // The layout for an app's parameters; cached because a burst of edits reuses it.
 export function layoutFor(state) {
-  const key = `${state.components}/${state.pages}/${state.seed}`;
+  const key = `${state.components}/${state.pages}/${state.seed}/${state.shape ?? "all"}/${state.shared}`;
   if (!layoutCache.has(key)) layoutCache.set(key, indexLayout(buildLayout(state)));
   return layoutCache.get(key);
 }
@@ -54,7 +54,7 @@ export function renderModule(state, id) {
   const { kind, spec } = describe(state, id);
   switch (kind) {
     case "entry":
-      return { id, kind, imports: [ROOT_ID], source: T.renderEntry({ rootSpecifier: "./root.jsx" }) };
+      return { id, kind, imports: [ROOT_ID], source: T.renderEntry({ rootSpecifier: "./root.jsx", lazy: state.shape === "slice" }) };
     case "root":
       return renderRootModule(state);
     case "state":
@@ -96,6 +96,7 @@ function pagesOf(state) {
 function renderRootModule(state) {
   const pages = pagesOf(state).map((p) => ({ ...p, specifier: relativeSpecifier(ROOT_ID, p.id) }));
   const source = T.renderRoot({
+    lazy: state.shape === "slice",
     stateSpecifier: aliasSpecifier(STATE_ID),
     cssSpecifier: relativeSpecifier(ROOT_ID, CSS_ID),
     pages,

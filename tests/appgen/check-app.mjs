@@ -11,6 +11,7 @@ export const esbuild = createRequire(import.meta.url)(path.join(REPO_DIR, "npm",
 
 const EXTENSIONS = [".js", ".jsx", ".ts", ".tsx", ".mjs"]; // the manifest's default resolve.extensions
 const IMPORT_LINE = /^import\s+(?:[^"']*?\s+from\s+)?"([^"]+)";$/gm;
+const DYNAMIC_IMPORT = /\bimport\("([^"]+)"\)/g; // lazy(() => import("./routes/page_3.jsx"))
 
 export function readManifest(appDir) {
   return JSON.parse(fs.readFileSync(path.join(appDir, "manifest.json"), "utf8"));
@@ -24,8 +25,13 @@ export function sha1Prefix(bytes) {
   return crypto.createHash("sha1").update(bytes).digest("hex").slice(0, 16);
 }
 
+// Static and dynamic import specifiers, in that order.
 export function specifiersOf(source) {
-  return [...source.matchAll(IMPORT_LINE)].map((m) => m[1]);
+  return [...source.matchAll(IMPORT_LINE), ...source.matchAll(DYNAMIC_IMPORT)].map((m) => m[1]);
+}
+
+export function dynamicSpecifiersOf(source) {
+  return [...source.matchAll(DYNAMIC_IMPORT)].map((m) => m[1]);
 }
 
 // What a specifier written in module `fromId` refers to: { app: id } or { bare: package } or { missing }.

@@ -72,11 +72,11 @@ export function serverLogTail(dir, lines = 40) {
 
 // One app in a temporary folder and the dev server the compiler's calls start for it.
 export class App {
-  constructor({ binary, components = 200, port }) {
+  constructor({ binary, components = 200, port, shape }) {
     this.binary = binary;
     this.port = port;
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "hr-e2e-app-"));
-    generateApp(this.dir, { components });
+    generateApp(this.dir, { components, shape });
     this.manifest = path.join(this.dir, "manifest.json");
     this.calls = []; // every compiler call: { edit, result, code, stderr }
   }
