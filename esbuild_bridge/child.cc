@@ -2,6 +2,8 @@
 
 #include <signal.h>
 
+#include <fcntl.h>
+#include <linux/close_range.h>
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 #include <algorithm>
@@ -23,6 +25,24 @@ namespace asio = boost::asio;
 namespace bp = boost::process::v2;
 
 namespace {
+
+// Marks every descriptor above stdio close-on-exec in the forked child. Boost.Process 1.81 means
+// to close them, but its Linux close_all() (close_handles.ipp) compares each whitelisted fd with
+// itself and so closes only those above the last one it keeps (its own error pipe): a child
+// started after the server listens (esbuild restarted while serving) inherited the HTTP and
+// control sockets, and held them after the server died. Close-on-exec rather than close keeps
+// Boost's error pipe working until the exec.
+struct CloseOnExec {
+  template <class Launcher>
+  boost::system::error_code on_exec_setup(Launcher&, const bp::filesystem::path&,
+                                          const char* const*&) {
+    if (::close_range(3, ~0U, CLOSE_RANGE_CLOEXEC) != 0) {
+      const long max = std::min(::sysconf(_SC_OPEN_MAX), 65536L);
+      for (int fd = 3; fd < max; ++fd) ::fcntl(fd, F_SETFD, FD_CLOEXEC);
+    }
+    return {};
+  }
+};
 
 // This process's environment with `overrides` ("NAME=value") replacing or adding entries.
 std::vector<std::string> with_overrides(const std::vector<std::string>& overrides) {
@@ -76,7 +96,7 @@ Result<std::shared_ptr<Child>> Child::spawn(asio::io_context& io, const std::str
   try {
     child->process_ = std::make_unique<bp::basic_process<asio::any_io_executor>>(
         io.get_executor(), binary, args, environment,
-        bp::process_stdio{child->stdin_, child->stdout_, child->stderr_});
+        bp::process_stdio{child->stdin_, child->stdout_, child->stderr_}, CloseOnExec{});
   } catch (const boost::system::system_error& e) {
     // Boost.Process reports a failed exec as an exception; this is the edge where it becomes a
     // value.

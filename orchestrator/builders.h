@@ -51,6 +51,9 @@ class Builders {
   // The child doing the builds: its pid (0 when none runs) and a restart after it died.
   virtual int child_pid() const = 0;
   virtual void restart(esbuild::Callback<std::string> ready) = 0;
+  // Replaces a child that is fine but grew large (the app is built) by a fresh one with default
+  // settings; builds asked for meanwhile go to the new child.
+  virtual void renew(esbuild::Callback<std::string> ready) { restart(std::move(ready)); }
 };
 
 }  // namespace hr::orch

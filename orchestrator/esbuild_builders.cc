@@ -51,4 +51,9 @@ void EsbuildBuilders::restart(esbuild::Callback<std::string> ready) {
   service_.restart(std::move(ready));
 }
 
+void EsbuildBuilders::renew(esbuild::Callback<std::string> ready) {
+  service_.set_env({});  // Go's defaults: the cold start's settings (daemon.cc) are for bulk builds
+  service_.restart(std::move(ready));
+}
+
 }  // namespace hr::orch

@@ -27,6 +27,7 @@ class EsbuildBuilders : public Builders {
   void bundle_deps(DepsRequest request, esbuild::Callback<DepsBundle> done) override;
   int child_pid() const override;
   void restart(esbuild::Callback<std::string> ready) override;
+  void renew(esbuild::Callback<std::string> ready) override;
 
  private:
   esbuild::Service& service_;

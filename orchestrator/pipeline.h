@@ -141,6 +141,8 @@ class Pipeline {
   void quiet_then_background();
   void build_in_background();
   void report_background_progress();
+  std::vector<std::string> static_imports_unbuilt(const ModuleBuild& build) const;
+  void renew_builders();
   void store(const ModuleBuild& build);
   // Builds stylesheets (style_builder.h) and stores the ones that built; yields the errors and the
   // ids built. A stylesheet that failed is built again at every recompile until it builds.
@@ -232,7 +234,8 @@ class Pipeline {
   // Their npm imports that are not installed, by module: errors until the module is built.
   std::map<std::string, std::vector<std::string>> scanned_missing_;
   size_t requests_in_flight_ = 0;  // builds a browser waits for
-  bool background_started_ = false, background_running_ = false;
+  bool background_started_ = false, background_running_ = false, all_built_ = false,
+       renewed_ = false;
   size_t background_total_ = 0;
   boost::asio::steady_timer background_timer_{io_};
 

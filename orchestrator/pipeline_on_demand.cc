@@ -10,6 +10,7 @@
 #include <boost/asio/post.hpp>
 
 #include "common/read_file.h"
+#include "orchestrator/assemble.h"
 #include "orchestrator/missing_packages.h"
 #include "orchestrator/package_scan.h"
 #include "orchestrator/pipeline.h"
@@ -71,7 +72,7 @@ void Pipeline::scan_packages(const std::string& id) {
 }
 
 void Pipeline::build_unbuilt(const std::vector<std::string>& ids, bool on_request) {
-  auto ticket = std::make_shared<UnbuiltModules::Ticket>(unbuilt_.start(ids));
+  auto ticket = std::make_shared<UnbuiltModules::Ticket>(unbuilt_.start(ids, on_request));
   if (ticket->generations.empty()) return;
   std::vector<std::string> todo;
   for (const auto& [id, generation] : ticket->generations) todo.push_back(id);
@@ -101,14 +102,26 @@ void Pipeline::take_unbuilt(const UnbuiltModules::Ticket& ticket, Result<ModuleB
     if (!r->errors.empty()) show_error(r->errors.front());
   }
   if (!out.stale.empty()) build_unbuilt(out.stale, on_request);
-  if (on_request) {
-    std::vector<std::string> next;  // what the page asks for next
-    for (const auto& m : fresh.modules)
-      for (const auto& dep : m.imports)
-        if (unbuilt_.contains(dep)) next.push_back(dep);
-    build_unbuilt(next, true);
-  }
+  if (on_request) build_unbuilt(static_imports_unbuilt(fresh), true);
   publish_built(fresh, std::move(out.ready));
+  if (unbuilt_.empty() && !all_built_) {
+    all_built_ = true;
+    spdlog::info("every module is built ({} in the background)", background_total_);
+    if (background_started_) quiet_then_background();  // then a fresh esbuild (renew_builders)
+  }
+}
+
+std::vector<std::string> Pipeline::static_imports_unbuilt(const ModuleBuild& build) const {
+  std::vector<std::string> next;
+  for (const auto& m : build.modules) {
+    for (const auto& dep : m.imports) {
+      // A dynamic import (a lazy route) loads when the page decides to: not now. esbuild prints
+      // it as import("<url>"), the URL starting as import_url() writes it.
+      const bool dynamic = m.code.find("import(\"" + import_url(dep, "")) != std::string::npos;
+      if (!dynamic && unbuilt_.contains(dep)) next.push_back(dep);
+    }
+  }
+  return next;
 }
 
 void Pipeline::publish_built(const ModuleBuild& fresh, std::vector<std::function<void()>> ready) {
@@ -156,7 +169,7 @@ void Pipeline::quiet_then_background() {
 void Pipeline::build_in_background() {
   if (background_running_ || requests_in_flight_ > 0) return;
   const auto ids = unbuilt_.next(kBackgroundBatch);
-  if (ids.empty()) return;
+  if (ids.empty()) return renew_builders();
   background_running_ = true;
   auto ticket = std::make_shared<UnbuiltModules::Ticket>(unbuilt_.start(ids));
   build_modules(ids, [this, ticket](Result<ModuleBuild> r) {
@@ -175,7 +188,18 @@ void Pipeline::report_background_progress() {
     std::fprintf(stderr, "\r[hr] building in the background %zu/%zu%s",
                  background_total_ - std::min(left, background_total_), background_total_,
                  left == 0 ? "\n" : "");
-  if (left == 0) spdlog::info("every module is built ({} in the background)", background_total_);
+}
+
+// The child that built the app holds the memory it grew to (the cold start runs it with garbage
+// collection near a limit only): once every module is built and nothing is under way, a fresh
+// child with Go's defaults takes over, as after a --build-all cold start.
+void Pipeline::renew_builders() {
+  if (renewed_ || !unbuilt_.empty()) return;
+  if (busy_ || requests_in_flight_ > 0) return quiet_then_background();
+  renewed_ = true;
+  builders_.renew([](Result<std::string> ready) {
+    if (!ready) spdlog::warn("could not start a fresh esbuild: {}", ready.error().message);
+  });
 }
 
 }  // namespace hr::orch

@@ -12,10 +12,15 @@ std::vector<UnbuiltModules::Ready> UnbuiltModules::removed(const std::string& id
   return ready;
 }
 
-UnbuiltModules::Ticket UnbuiltModules::start(const std::vector<std::string>& ids) {
+UnbuiltModules::Ticket UnbuiltModules::start(const std::vector<std::string>& ids, bool urgent) {
   Ticket t;
+  t.urgent = urgent;
   for (const auto& id : ids) {
-    if (!unbuilt_.count(id) || !in_flight_.insert(id).second) continue;
+    if (!unbuilt_.count(id)) continue;
+    auto it = in_flight_.find(id);
+    if (it != in_flight_.end() && (!urgent || urgent_.count(id))) continue;
+    ++in_flight_[id];
+    if (urgent) urgent_.insert(id);
     t.generations[id] = generation_[id];
   }
   return t;
@@ -35,8 +40,9 @@ UnbuiltModules::Outcome UnbuiltModules::finish(const Ticket& ticket,
                                                bool could_not_build) {
   Outcome out;
   for (const auto& [id, generation] : ticket.generations) {
-    in_flight_.erase(id);
-    if (!unbuilt_.count(id)) continue;  // removed meanwhile
+    if (--in_flight_[id] == 0) in_flight_.erase(id);
+    if (ticket.urgent) urgent_.erase(id);
+    if (!unbuilt_.count(id)) continue;  // removed meanwhile, or another build of it ended first
     if (generation_[id] != generation) {
       out.stale.push_back(id);
       continue;

@@ -42,9 +42,12 @@ class UnbuiltModules {
 
   struct Ticket {
     std::map<std::string, std::uint64_t> generations;  // the ids this build took
+    bool urgent = false;
   };
-  // Takes the ids of `ids` that are unbuilt and not being built already.
-  Ticket start(const std::vector<std::string>& ids);
+  // Takes the ids of `ids` that are unbuilt and not being built already. An urgent build (a page
+  // waits) also takes those a background batch is building: the page does not wait for the whole
+  // batch, and whichever build ends first is stored.
+  Ticket start(const std::vector<std::string>& ids, bool urgent = false);
   // Up to `n` unbuilt ids that no build has taken, in id order.
   std::vector<std::string> next(size_t n) const;
 
@@ -61,7 +64,8 @@ class UnbuiltModules {
 
  private:
   std::set<std::string, std::less<>> unbuilt_;
-  std::set<std::string> in_flight_;
+  std::map<std::string, int> in_flight_;  // builds under way, by id
+  std::set<std::string> urgent_;          // ids an urgent build has taken
   std::map<std::string, std::uint64_t> generation_;
   std::map<std::string, std::vector<Ready>> waiting_;
 };

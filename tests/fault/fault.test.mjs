@@ -303,6 +303,25 @@ test("the background server holds none of the caller's descriptors", { timeout: 
   assert.ok(fs.readlinkSync(`/proc/${s.pid}/fd/2`).endsWith(".hr/server.log"));
 });
 
+// Found with on-demand builds, which restart esbuild while serving: the child inherited the
+// HTTP and control sockets, so a server killed with its esbuild stopped left a socket nobody
+// answered, and the next call hung.
+test("an esbuild started while the server serves holds none of its sockets", { timeout: 60_000 }, async () => {
+  const app = newApp();
+  const s = await started(app);
+  kill(s.esbuild_pid, "SIGKILL");  // the server starts another, listening all along
+  let pid = 0;
+  for (let i = 0; i < 100 && !(pid > 0 && pid !== s.esbuild_pid); ++i) {
+    await sleep(50);
+    pid = status(app).esbuild_pid;
+  }
+  assert.ok(pid > 0 && pid !== s.esbuild_pid, `a new esbuild: ${pid}`);
+  const fds = fs.readdirSync(`/proc/${pid}/fd`).map((fd) => {
+    try { return fs.readlinkSync(`/proc/${pid}/fd/${fd}`); } catch { return ""; }
+  });
+  assert.deepEqual(fds.filter((l) => l.startsWith("socket:")), [], `esbuild's descriptors: ${fds}`);
+});
+
 test("12 first calls at once start one server, and every call gets its answer", { timeout: 180_000 }, async () => {
   const app = newApp();
   const results = await Promise.all(Array.from({ length: 12 }, () => call(app)));

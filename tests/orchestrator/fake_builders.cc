@@ -40,6 +40,13 @@ void FakeBuilders::release() {
   answer(std::move(f));
 }
 
+void FakeBuilders::release_newest() {
+  REQUIRE(!held_.empty());
+  auto f = std::move(held_.back());
+  held_.pop_back();
+  answer(std::move(f));
+}
+
 orch::ModuleBuild FakeBuilders::build_now(const std::vector<std::string>& ids) const {
   orch::ModuleBuild build;
   for (const auto& id : ids) {

@@ -31,8 +31,9 @@ class FakeBuilders : public orch::Builders {
   bool restartable = true;  // whether restart() brings a child back
 
   size_t held() const { return held_.size(); }
-  // Answers the oldest held build.
+  // Answers the oldest held build, or the newest.
   void release();
+  void release_newest();
 
   void open(const std::filesystem::path& root, orch::BuilderHooks hooks) override;
   void build_modules(std::vector<std::string> ids,

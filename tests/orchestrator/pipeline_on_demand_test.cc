@@ -120,3 +120,51 @@ TEST_CASE("once requests are quiet, the rest of the app is built in the backgrou
   CHECK(served_has(app, "/app.jsx", "export function App"));
   CHECK(app.builders.module_calls.size() == 2);  // the entry, then one background batch
 }
+
+TEST_CASE("a request builds the static imports ahead of the page, not the dynamic ones") {
+  App app(true);
+  app.write("app.jsx",
+            "import { label } from \"./label.js\";\n"
+            "export const later = () => import(\"./word.js\");\n"
+            "export function App() { return label; }\n");
+  app.write("label.js", "export const label = \"label\";\n");
+  app.start();
+  CHECK(request(app, "/app.jsx"));
+  CHECK(served_has(app, "/label.js", "\"label\""));
+  CHECK(app.pipeline->unbuilt("/word.js"));  // loaded when the page calls later()
+  CHECK(request(app, "/word.js"));
+  CHECK(served_has(app, "/word.js", "\"one\""));
+}
+
+TEST_CASE("a request does not wait for the background batch that holds its module") {
+  App app(true);
+  app.start();
+  app.builders.hold = true;
+  app.pipeline->start_background();
+  app.io.restart();
+  app.io.run_for(std::chrono::milliseconds(400));
+  REQUIRE(app.builders.held() == 1);  // the background batch, every module
+  bool ready = false;
+  app.pipeline->build_on_request("/word.js", [&] { ready = true; });
+  app.drain();
+  REQUIRE(app.builders.held() == 2);
+  CHECK(app.builders.module_calls.back() == std::vector<std::string>{"word.js"});
+  app.builders.hold = false;
+  app.builders.release_newest();
+  app.drain();
+  CHECK(ready);
+  CHECK(served_has(app, "/word.js", "\"one\""));
+  app.builders.release();
+  app.drain();
+  CHECK_FALSE(app.pipeline->unbuilt("/app.jsx"));
+}
+
+TEST_CASE("once every module is built and nothing is under way, esbuild is renewed once") {
+  App app(true);
+  app.start();
+  app.pipeline->start_background();
+  app.io.restart();
+  app.io.run_for(std::chrono::seconds(1));
+  CHECK_FALSE(app.pipeline->unbuilt("/word.js"));
+  CHECK(app.builders.restarts == 1);
+}

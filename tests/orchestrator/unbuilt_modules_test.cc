@@ -64,3 +64,24 @@ TEST_CASE("a removed module answers its waiters and is built no more") {
   CHECK(out.stale.empty());
   CHECK(!u.contains("a.js"));
 }
+
+TEST_CASE("an urgent build takes a module a background batch holds; the first to end is stored") {
+  UnbuiltModules u;
+  u.add("a.js");
+  u.add("b.js");
+  auto batch = u.start({"a.js", "b.js"});
+  CHECK(u.start({"a.js"}).generations.empty());  // another background build: no
+  auto urgent = u.start({"a.js"}, true);
+  CHECK(urgent.generations.count("a.js"));
+  CHECK(u.start({"a.js"}, true).generations.empty());  // one urgent build at a time
+  int answered = 0;
+  u.wait("a.js", [&] { ++answered; });
+  auto out = u.finish(urgent, {"a.js"});
+  CHECK(out.fresh.count("a.js"));
+  for (auto& r : out.ready) r();
+  CHECK(answered == 1);
+  out = u.finish(batch, {"a.js", "b.js"});
+  CHECK(out.fresh == std::set<std::string>{"b.js"});  // a.js was stored already
+  CHECK(u.empty());
+  CHECK(u.in_flight() == 0);
+}
