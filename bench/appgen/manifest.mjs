@@ -98,3 +98,18 @@ function indexOf(modules) {
   if (!indexes.has(modules)) indexes.set(modules, new Map(modules.map((m, i) => [m.id, i])));
   return indexes.get(modules);
 }
+
+// The modules a browser loads for one page: the entries' closure without the other pages (a
+// slice-shaped root reaches them only through import(), which runs for the page being shown).
+export function pageModules(manifest, pageId) {
+  const byId = new Map(manifest.modules.map((m) => [m.id, m]));
+  const seen = new Set();
+  const stack = [...manifest.entries, pageId];
+  while (stack.length) {
+    const id = stack.pop();
+    if (seen.has(id)) continue;
+    seen.add(id);
+    for (const dep of byId.get(id)?.imports ?? []) if (byId.get(dep)?.kind !== "page" || dep === pageId) stack.push(dep);
+  }
+  return seen;
+}

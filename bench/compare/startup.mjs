@@ -12,6 +12,7 @@ import fs from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { generateApp } from "../appgen/generate.mjs";
+import { pageModules } from "../appgen/manifest.mjs";
 import { cliOptions, listOf, number, numbers } from "../lib/cli.mjs";
 import { launch, networkQuiet } from "./lib/browser.mjs";
 import { machine } from "./lib/machine.mjs";
@@ -57,27 +58,12 @@ function appFor(system, size) {
     const page = manifest.modules.find((m) => m.route === "/");
     const last = Number(/_(\d+)\.jsx$/.exec(page.imports.at(-1))[1]);
     const info = { modules: manifest.modules.length, pages: manifest.modules.filter((m) => m.kind === "page").length,
-      modulesOnFirstPage: pageClosure(manifest, page.id).size };
+      modulesOnFirstPage: pageModules(manifest, page.id).size };
     // The first page shows its content once its last component is in the DOM (React commits the
     // lazily loaded page at once).
     apps.set(key, { work, app, info, manifest: path.join(app, "manifest.json"), selector: `section[data-route="/"] [data-testid="comp-${last}"]` });
   }
   return apps.get(key);
-}
-
-// The modules a browser loads for one page: the entry's closure, other pages left out (the root
-// imports them with import(), run only for the page shown).
-function pageClosure(manifest, pageId) {
-  const byId = new Map(manifest.modules.map((m) => [m.id, m]));
-  const seen = new Set();
-  const stack = [...manifest.entries, pageId];
-  while (stack.length) {
-    const id = stack.pop();
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const dep of byId.get(id)?.imports ?? []) if (byId.get(dep)?.kind !== "page" || dep === pageId) stack.push(dep);
-  }
-  return seen;
 }
 
 // ---- servers ------------------------------------------------------------------------------------

@@ -11,20 +11,14 @@ import { generateApp } from "../../bench/appgen/generate.mjs";
 import { applyEdit, EDIT_KINDS, runOrchestrator } from "../../bench/appgen/simulate.mjs";
 import {
   bundleApp, consistencyProblems, hashesById, parseModule, readManifest, reachableIds, REPO_DIR, sha1Prefix, specifiersOf,
+  tempApps,
 } from "./check-app.mjs";
 
 const GENERATE = path.join(REPO_DIR, "bench", "appgen", "generate.mjs");
 const SIMULATE = path.join(REPO_DIR, "bench", "appgen", "simulate.mjs");
 const COMP_1 = "app_components/comp_1.jsx";
-const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), "appgen-test-"));
+const { tempRoot, freshApp } = tempApps("appgen-test-");
 after(() => fs.rmSync(tempRoot, { recursive: true, force: true }));
-
-let dirCount = 0;
-function freshApp(components, options = {}) {
-  const dir = path.join(tempRoot, `app${++dirCount}`);
-  generateApp(dir, { components, ...options });
-  return dir;
-}
 
 function read(appDir, id) {
   return fs.readFileSync(path.join(appDir, id), "utf8");

@@ -2,9 +2,11 @@
 // back and verify them without using the generator's own layout or resolver code.
 import crypto from "node:crypto";
 import fs from "node:fs";
+import os from "node:os";
 import path from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { generateApp } from "../../bench/appgen/generate.mjs";
 
 export const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 export const esbuild = createRequire(import.meta.url)(path.join(REPO_DIR, "npm", "node_modules", "esbuild"));
@@ -111,4 +113,16 @@ export function bundleApp(appDir, { jsx = "transform" } = {}) {
 // Throws esbuild's error (with .errors) if the module does not parse.
 export function parseModule(appDir, id) {
   return esbuild.transformSync(fs.readFileSync(path.join(appDir, id), "utf8"), { loader: "jsx", sourcefile: id });
+}
+
+// A temporary folder for a test file's apps, and freshApp(components, options): a new app in it.
+export function tempApps(prefix) {
+  const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+  let count = 0;
+  const freshApp = (components, options = {}) => {
+    const dir = path.join(tempRoot, `app${++count}`);
+    generateApp(dir, { components, ...options });
+    return dir;
+  };
+  return { tempRoot, freshApp };
 }

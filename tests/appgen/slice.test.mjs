@@ -12,41 +12,21 @@ import path from "node:path";
 import { after, before, describe, it } from "node:test";
 import { generateApp } from "../../bench/appgen/generate.mjs";
 import { applyEdit } from "../../bench/appgen/simulate.mjs";
+import { pageModules } from "../../bench/appgen/manifest.mjs";
 import {
   bundleApp, consistencyProblems, dynamicSpecifiersOf, esbuild, hashesById, parseModule, readManifest, reachableIds,
   REPO_DIR, specifiersOf,
+  tempApps,
 } from "./check-app.mjs";
 
 const GENERATE = path.join(REPO_DIR, "bench", "appgen", "generate.mjs");
 const ENTRY = "app/entry.client.jsx";
 const ROOT = "app/root.jsx";
 const INDEX = "app/routes/_index.jsx";
-const tempRoot = fs.mkdtempSync(path.join(os.tmpdir(), "appgen-slice-test-"));
+const { tempRoot, freshApp } = tempApps("appgen-slice-test-");
 after(() => fs.rmSync(tempRoot, { recursive: true, force: true }));
 
-let dirCount = 0;
-function freshApp(components, options = {}) {
-  const dir = path.join(tempRoot, `app${++dirCount}`);
-  generateApp(dir, { components, ...options });
-  return dir;
-}
-
 const read = (dir, id) => fs.readFileSync(path.join(dir, id), "utf8");
-
-// The modules a browser loads for one page: the entry's closure without the other pages (the root
-// reaches them only through import(), which runs for the page being shown).
-function pageModules(manifest, pageId) {
-  const byId = new Map(manifest.modules.map((m) => [m.id, m]));
-  const seen = new Set();
-  const stack = [...manifest.entries, pageId];
-  while (stack.length) {
-    const id = stack.pop();
-    if (seen.has(id)) continue;
-    seen.add(id);
-    for (const dep of byId.get(id).imports ?? []) if (byId.get(dep).kind !== "page" || dep === pageId) stack.push(dep);
-  }
-  return seen;
-}
 
 function componentNumber(id) {
   return Number(/_(\d+)\.jsx$/.exec(id)[1]);
