@@ -51,10 +51,10 @@ bool word_at(std::string_view s, size_t at, std::string_view word) {
 
 }  // namespace
 
-std::vector<std::string> bare_imports(std::string_view text) {
+std::vector<ScannedImport> scan_imports(std::string_view text) {
   const std::string code = without_comments(text);
   const std::string_view s = code;
-  std::vector<std::string> found;
+  std::vector<ScannedImport> found;
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '"' || s[i] == '\'' || s[i] == '`') {  // a keyword inside a string is no keyword
       const size_t end = s.find(s[i], i + 1);
@@ -70,9 +70,20 @@ std::vector<std::string> bare_imports(std::string_view text) {
     else
       continue;
     const std::string_view spec = quoted_at(s, after);
-    if (is_bare(spec)) found.emplace_back(spec);
+    if (spec.empty()) continue;
+    const size_t open = s.find_first_not_of(" \t\r\n", after);
+    const bool dynamic =
+        s.substr(i, 6) == "import" && open != std::string_view::npos && s[open] == '(';
+    found.push_back({std::string(spec), dynamic});
   }
   return found;
+}
+
+std::vector<std::string> bare_imports(std::string_view text) {
+  std::vector<std::string> bare;
+  for (auto& i : scan_imports(text))
+    if (is_bare(i.specifier)) bare.push_back(std::move(i.specifier));
+  return bare;
 }
 
 }  // namespace hr::orch

@@ -1,4 +1,5 @@
-// The npm packages a module's text imports, found without building it.
+// The npm packages a module's text imports, and the modules it imports statically, found without
+// building it.
 //
 // With on-demand builds most modules are not built when the dependency bundle is first made, so
 // the bundle cannot come from what the builds saw alone: a package first met in a module built
@@ -14,6 +15,14 @@
 #include <vector>
 
 namespace hr::orch {
+
+// Every specifier `text` imports, in order: `dynamic` for import("x"), which runs when the code
+// decides to (a lazy route), not when the module loads.
+struct ScannedImport {
+  std::string specifier;
+  bool dynamic = false;
+};
+std::vector<ScannedImport> scan_imports(std::string_view text);
 
 // The bare specifiers (not "./x", "../x", "/x", or a URL) imported by JavaScript `text`, in order.
 std::vector<std::string> bare_imports(std::string_view text);

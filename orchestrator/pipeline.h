@@ -132,7 +132,10 @@ class Pipeline {
   // On-demand builds (pipeline_on_demand.cc). At the cold start: keeps in `js` what is built
   // before serving and leaves the rest unbuilt, its npm imports scanned.
   void defer_builds(std::vector<std::string>& js);
-  void scan_packages(const std::string& id);
+  // Reads an unbuilt module's imports: its npm packages (for the bundle) and the modules it
+  // imports statically (unbuilt_closure).
+  void scan_module(const std::string& id);
+  std::vector<std::string> unbuilt_closure(const std::string& id) const;
   void build_unbuilt(const std::vector<std::string>& ids, bool on_request);
   void take_unbuilt(const UnbuiltModules::Ticket& ticket, Result<ModuleBuild> r, bool on_request);
   // Publishes modules built on demand (with the npm bundle they need), then answers `ready`.
@@ -231,6 +234,7 @@ class Pipeline {
 
   UnbuiltModules unbuilt_;
   std::set<std::string> scanned_packages_;  // npm imports of the modules not built yet
+  std::map<std::string, std::vector<std::string>> static_deps_;  // their static imports
   // Their npm imports that are not installed, by module: errors until the module is built.
   std::map<std::string, std::vector<std::string>> scanned_missing_;
   size_t requests_in_flight_ = 0;  // builds a browser waits for

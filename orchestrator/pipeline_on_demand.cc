@@ -34,7 +34,25 @@ void Pipeline::build_on_request(std::string path, std::function<void()> ready) {
   const std::string id = path.substr(1);
   unbuilt_.wait(id, std::move(ready));
   ++counters_.built_on_request;
-  build_unbuilt({id}, true);
+  build_unbuilt(unbuilt_closure(id), true);
+}
+
+// `id` and the unbuilt modules its static imports reach through unbuilt modules (as scanned):
+// what the page asks for next, built in one go rather than a build per level of imports.
+std::vector<std::string> Pipeline::unbuilt_closure(const std::string& id) const {
+  std::vector<std::string> closure, stack{id};
+  std::set<std::string> seen{id};
+  while (!stack.empty()) {
+    std::string m = std::move(stack.back());
+    stack.pop_back();
+    if (!unbuilt_.contains(m)) continue;
+    closure.push_back(m);
+    auto it = static_deps_.find(m);
+    if (it == static_deps_.end()) continue;
+    for (const auto& dep : it->second)
+      if (seen.insert(dep).second) stack.push_back(dep);
+  }
+  return closure;
 }
 
 void Pipeline::defer_builds(std::vector<std::string>& js) {
@@ -51,16 +69,22 @@ void Pipeline::defer_builds(std::vector<std::string>& js) {
       kept.push_back(std::move(id));
       continue;
     }
-    scan_packages(id);
+    scan_module(id);
     unbuilt_.add(id);
   }
   js = std::move(kept);
 }
 
-void Pipeline::scan_packages(const std::string& id) {
+void Pipeline::scan_module(const std::string& id) {
   if (scanned_missing_.erase(id)) packages_dirty_ = true;
-  for (const auto& spec : bare_imports(read_file_or_empty(root_ / id))) {
-    if (resolver_.resolve(spec, id).target != graph::Resolver::Target::package) continue;
+  auto& deps = static_deps_[id];
+  deps.clear();
+  for (const auto& import : scan_imports(read_file_or_empty(root_ / id))) {
+    const std::string& spec = import.specifier;
+    const auto target = resolver_.resolve(spec, id);
+    if (target.target == graph::Resolver::Target::module && !import.dynamic)
+      deps.emplace_back(target.id);
+    if (target.target != graph::Resolver::Target::package) continue;
     if (!package_installed(root_, package_name(spec))) {
       // An error now, as a build would report it, rather than when a page asks for the module.
       scanned_missing_[id].push_back(spec);

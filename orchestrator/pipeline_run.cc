@@ -133,7 +133,7 @@ void Pipeline::take_rebuilds(Run& run, std::set<std::string>& js, std::set<std::
     if (unbuilt_.contains(s)) {
       // No page holds it: it is built from its new text when asked for.
       unbuilt_.changed(s);
-      return scan_packages(s);
+      return scan_module(s);
     }
     (is_js(id) ? js : styles).emplace(s);
   };

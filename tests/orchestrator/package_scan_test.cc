@@ -29,3 +29,17 @@ const fromage = "from"; important("not-an-import");
 )";
   CHECK(bare_imports(text) == V{"after-string"});
 }
+
+TEST_CASE("every import is found, dynamic ones marked") {
+  const auto found = hr::orch::scan_imports(
+      "import a from \"./a.js\";\nexport * from '../b';\nimport \"./c.css\";\n"
+      "const d = () => import ( \"./d.jsx\");\nimport React from \"react\";\n");
+  REQUIRE(found.size() == 5);
+  CHECK(found[0].specifier == "./a.js");
+  CHECK_FALSE(found[0].dynamic);
+  CHECK(found[1].specifier == "../b");
+  CHECK(found[2].specifier == "./c.css");
+  CHECK(found[3].specifier == "./d.jsx");
+  CHECK(found[3].dynamic);
+  CHECK_FALSE(found[4].dynamic);
+}
