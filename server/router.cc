@@ -10,7 +10,7 @@ namespace hr::server {
 namespace {
 
 Route reply(Reply r) {
-  return Route{Route::Kind::reply, std::move(r)};
+  return Route{Route::Kind::reply, std::move(r), {}};
 }
 Route reply_error(int status, std::string_view detail) {
   return reply(Reply::error(status, detail));
@@ -133,16 +133,16 @@ Route route_request(const Request& req, detail::Context& ctx) {
   }
   const Options& o = ctx.options;
   if (checked.path == o.hmr_path) {
-    if (upgrade) return Route{Route::Kind::hmr, {}};
+    if (upgrade) return Route{Route::Kind::hmr, {}, {}};
     Route r = reply_error(426, "the HMR endpoint speaks WebSocket only");
     r.reply.add("Upgrade", "websocket");
     return r;
   }
-  if (upgrade || is_backend_path(checked.path, o)) return Route{Route::Kind::proxy, {}};
+  if (upgrade || is_backend_path(checked.path, o)) return Route{Route::Kind::proxy, {}, {}};
   if (req.method == "GET" || req.method == "HEAD") {
     if (auto local = serve_local(req, checked.path, ctx)) return std::move(*local);
   }
-  return Route{Route::Kind::proxy, {}};
+  return Route{Route::Kind::proxy, {}, {}};
 }
 
 }  // namespace hr::server
