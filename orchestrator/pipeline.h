@@ -144,7 +144,6 @@ class Pipeline {
   void quiet_then_background();
   void build_in_background();
   void report_background_progress();
-  std::vector<std::string> static_imports_unbuilt(const ModuleBuild& build) const;
   void renew_builders();
   void store(const ModuleBuild& build);
   // Builds stylesheets (style_builder.h) and stores the ones that built; yields the errors and the

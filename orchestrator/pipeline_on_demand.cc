@@ -1,8 +1,9 @@
 // On-demand builds (Options::on_demand): the cold start builds the entries (in framework mode the
 // routes too, whose exports make the route table), prebundles every npm package the app's text
 // imports (package_scan.h), and serves. A request for a module not built yet builds it at once,
-// and the modules it imports right after, since the page asks for them next; once requests go
-// quiet the rest is built in the background, one batch at a time, pausing while a request waits.
+// in one build with the unbuilt modules its static imports reach (as scanned), since the page asks
+// for them next; once requests go quiet the rest is built in the background, one batch at a time,
+// never holding up a request.
 // unbuilt_modules.h keeps the books: a module changed while unbuilt is built from its new text.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -10,7 +11,6 @@
 #include <boost/asio/post.hpp>
 
 #include "common/read_file.h"
-#include "orchestrator/assemble.h"
 #include "orchestrator/missing_packages.h"
 #include "orchestrator/package_scan.h"
 #include "orchestrator/pipeline.h"
@@ -118,6 +118,8 @@ void Pipeline::take_unbuilt(const UnbuiltModules::Ticket& ticket, Result<ModuleB
                  r.error().message);
   }
   auto out = unbuilt_.finish(ticket, built, !r);
+  for (const auto& [id, generation] : ticket.generations)
+    if (!unbuilt_.contains(id)) static_deps_.erase(id);  // only unbuilt modules' are walked
   ModuleBuild fresh;
   if (r) {
     for (auto& m : r->modules)
@@ -126,26 +128,12 @@ void Pipeline::take_unbuilt(const UnbuiltModules::Ticket& ticket, Result<ModuleB
     if (!r->errors.empty()) show_error(r->errors.front());
   }
   if (!out.stale.empty()) build_unbuilt(out.stale, on_request);
-  if (on_request) build_unbuilt(static_imports_unbuilt(fresh), true);
   publish_built(fresh, std::move(out.ready));
   if (unbuilt_.empty() && !all_built_) {
     all_built_ = true;
     spdlog::info("every module is built ({} in the background)", background_total_);
     if (background_started_) quiet_then_background();  // then a fresh esbuild (renew_builders)
   }
-}
-
-std::vector<std::string> Pipeline::static_imports_unbuilt(const ModuleBuild& build) const {
-  std::vector<std::string> next;
-  for (const auto& m : build.modules) {
-    for (const auto& dep : m.imports) {
-      // A dynamic import (a lazy route) loads when the page decides to: not now. esbuild prints
-      // it as import("<url>"), the URL starting as import_url() writes it.
-      const bool dynamic = m.code.find("import(\"" + import_url(dep, "")) != std::string::npos;
-      if (!dynamic && unbuilt_.contains(dep)) next.push_back(dep);
-    }
-  }
-  return next;
 }
 
 void Pipeline::publish_built(const ModuleBuild& fresh, std::vector<std::function<void()>> ready) {

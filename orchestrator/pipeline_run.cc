@@ -107,6 +107,7 @@ void Pipeline::plan_and_build(std::shared_ptr<Run> run) {
   version_chains(*run);
   for (auto n : run->diff.removed) {
     for (auto& ready : unbuilt_.removed(std::string(graph_.id(n)))) boost::asio::post(io_, ready);
+    static_deps_.erase(std::string(graph_.id(n)));
     site_.remove_module(std::string(graph_.id(n)));
     style_includes_.remove(std::string(graph_.id(n)));
     packages_dirty_ = true;
