@@ -15,42 +15,78 @@ std::string json_string(std::string_view s) {
 
 namespace {
 
-std::string replace_all(std::string_view text, std::string_view from, std::string_view to) {
-  std::string out;
-  out.reserve(text.size());
+// Fills the placeholders of built code: the deps key, and each `"/id?t=__HR_T__"` with that id's
+// version (or nothing, for version 0). Appends to `out`; with `url_starts`, records where in `out`
+// each of those import URLs begins, and returns false when one's opening quote is not found.
+bool fill_placeholders(std::string& out, std::string_view code, std::string_view deps_key,
+                       const VersionOf& version_of, std::vector<size_t>* url_starts) {
+  bool all_found = true;
   size_t pos = 0;
-  for (size_t at; (at = text.find(from, pos)) != std::string_view::npos; pos = at + from.size()) {
-    out.append(text.substr(pos, at - pos));
-    out.append(to);
-  }
-  out.append(text.substr(pos));
-  return out;
-}
-
-// Replaces each `"/id?t=__HR_T__"` with that id's version (or nothing, for version 0).
-std::string fill_versions(std::string_view code, const VersionOf& version_of) {
-  std::string out;
-  out.reserve(code.size());
-  size_t pos = 0;
-  for (size_t at; (at = code.find(kVersionPlaceholder, pos)) != std::string_view::npos;
-       pos = at + kVersionPlaceholder.size()) {
-    out.append(code.substr(pos, at - pos));
-    // The URL starts after the quote that opens it: "/" + id.
+  for (;;) {
+    const size_t dep = code.find(kDepsKeyPlaceholder, pos);
+    const size_t ver = code.find(kVersionPlaceholder, pos);
+    const size_t at = std::min(dep, ver);
+    if (at == std::string_view::npos) break;
+    const bool is_version = at == ver;
+    // The URL starts after the quote that opens it: "/" + id, or "/@deps/…".
     const size_t quote = code.find_last_of("\"'`", at);
-    const std::uint64_t v =
-        version_of && quote != std::string_view::npos && quote + 2 <= at
-            ? version_of(id_of_import_path(code.substr(quote + 1, at - quote - 1)))
-            : 0;
-    if (v) out += "?t=" + std::to_string(v);
+    const bool quoted = quote != std::string_view::npos && quote >= pos && quote + 2 <= at;
+    out.append(code.substr(pos, at - pos));
+    if (url_starts) {
+      const bool path = quoted && code[quote + 1] == '/';
+      if (path) url_starts->push_back(out.size() - (at - quote - 1));
+      all_found = all_found && path;
+    }
+    if (is_version) {
+      const std::uint64_t v =
+          version_of && quoted
+              ? version_of(id_of_import_path(code.substr(quote + 1, at - quote - 1)))
+              : 0;
+      if (v) out += "?t=" + std::to_string(v);
+      pos = at + kVersionPlaceholder.size();
+    } else {
+      out.append(deps_key);
+      pos = at + kDepsKeyPlaceholder.size();
+    }
   }
   out.append(code.substr(pos));
-  return out;
+  return all_found;
 }
 
+constexpr std::string_view kClientUrl = "/@hr/client.js";
+
 std::string hmr_header(std::string_view url_path) {
-  return "import { createHotContext as __hr_hot } from \"/@hr/client.js\";\n"
-         "import.meta.hot = __hr_hot(" +
-         json_string(url_path) + ");\n";
+  return "import { createHotContext as __hr_hot } from \"" + std::string(kClientUrl) +
+         "\";\nimport.meta.hot = __hr_hot(" + json_string(url_path) + ");\n";
+}
+
+// Appends the served module to `out`; see assemble_js_module_parts() for `url_starts`.
+bool assemble_into(std::string& out, const ModuleShape& shape, std::string_view built_code,
+                   std::string_view deps_key, const VersionOf& version_of,
+                   std::vector<size_t>* url_starts) {
+  out = hmr_header(shape.url_path);
+  if (url_starts) url_starts->push_back(out.find(kClientUrl));
+  bool ok = fill_placeholders(out, built_code, deps_key, version_of, url_starts);
+  if (shape.refresh_boundary) {
+    out += "\nwindow.__hr_refresh_module?.(import.meta.url, import.meta.hot, " +
+           json_string(hooks_signature(built_code)) + ");\n";
+  }
+  if (!shape.source_map.empty()) {
+    if (!out.ends_with('\n')) out += '\n';
+    out.append(shape.source_map);
+    out += '\n';
+  }
+  return ok;
+}
+
+// Whether built code means the same evaluated from a data: URL as from its own: it reads
+// import.meta only for `hot`, and every dynamic import names a URL path the assembly prefixes.
+bool location_independent(std::string_view code) {
+  for (size_t at = 0; (at = code.find("import.meta", at)) != std::string_view::npos; ++at)
+    if (code.substr(at + 11, 4) != ".hot") return false;
+  for (size_t at = 0; (at = code.find("import(", at)) != std::string_view::npos; ++at)
+    if (code.substr(at + 7, 2) != "\"/") return false;
+  return true;
 }
 
 }  // namespace
@@ -87,18 +123,29 @@ std::string assemble_wrapper(std::string_view variant, std::string_view url, std
 
 std::string assemble_js_module(const ModuleShape& shape, std::string_view built_code,
                                std::string_view deps_key, const VersionOf& version_of) {
-  std::string out = hmr_header(shape.url_path);
-  out += fill_versions(replace_all(built_code, kDepsKeyPlaceholder, deps_key), version_of);
-  if (shape.refresh_boundary) {
-    out += "\nwindow.__hr_refresh_module?.(import.meta.url, import.meta.hot, " +
-           json_string(hooks_signature(built_code)) + ");\n";
-  }
-  if (!shape.source_map.empty()) {
-    if (!out.ends_with('\n')) out += '\n';
-    out.append(shape.source_map);
-    out += '\n';
-  }
+  std::string out;
+  assemble_into(out, shape, built_code, deps_key, version_of, nullptr);
   return out;
+}
+
+std::vector<std::string> assemble_js_module_parts(const ModuleShape& shape,
+                                                  std::string_view built_code,
+                                                  std::string_view deps_key,
+                                                  const VersionOf& version_of) {
+  if (!location_independent(built_code)) return {};
+  std::string code;
+  std::vector<size_t> starts;
+  if (!assemble_into(code, shape, built_code, deps_key, version_of, &starts)) return {};
+  if (code.size() > kInlineCodeMax) return {};
+  std::sort(starts.begin(), starts.end());
+  std::vector<std::string> parts;
+  size_t pos = 0;
+  for (size_t at : starts) {
+    parts.emplace_back(code.substr(pos, at - pos));
+    pos = at;
+  }
+  parts.emplace_back(code.substr(pos));
+  return parts;
 }
 
 std::string served_source_map(std::string_view map_json) {

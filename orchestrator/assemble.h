@@ -12,6 +12,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace hr::orch {
 
@@ -26,7 +27,7 @@ inline constexpr std::string_view kVersionPlaceholder = "?t=__HR_T__";
 struct ModuleShape {
   std::string_view url_path;  // "/app_components/comp_1.jsx"
   bool refresh_boundary = false;
-  std::string_view source_map;  // the module's last line: served_source_map(), or "" for none
+  std::string_view source_map = {};  // the module's last line: served_source_map(), or "" for none
 };
 
 // The current version of a module id (0: never hot-updated).
@@ -49,6 +50,17 @@ std::string assemble_wrapper(std::string_view variant, std::string_view url, std
 // modules it imports filled in, refresh footer, source map comment.
 std::string assemble_js_module(const ModuleShape& shape, std::string_view built_code,
                                std::string_view deps_key, const VersionOf& version_of = {});
+
+// The same module split where each import URL begins ("/@hr/client.js", "/@deps/…", "/" + id), so
+// that joining the parts with the page's origin gives a module that imports the same instances
+// from a data: URL: the update message carries it (docs/hmr-protocol.md), and the page evaluates
+// it without a request. Empty when the module is over kInlineCodeMax bytes or its code depends on
+// its own URL (import.meta other than `hot`, a dynamic import of a computed specifier).
+inline constexpr size_t kInlineCodeMax = 64 * 1024;
+std::vector<std::string> assemble_js_module_parts(const ModuleShape& shape,
+                                                  std::string_view built_code,
+                                                  std::string_view deps_key,
+                                                  const VersionOf& version_of = {});
 
 // The comment that ends a served app module: `map_json`, esbuild's source map of its built code,
 // moved below the HMR header (source_map_comment()). "" for "".

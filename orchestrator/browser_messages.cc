@@ -16,6 +16,7 @@ std::string update_message(std::string_view build, const std::vector<UpdateEntry
                    {"acceptedPath", "/" + e.id},
                    {"timestamp", e.timestamp}};
     if (e.css) u["css"] = *e.css;
+    if (!e.code.empty()) u["code"] = json::array(e.code.begin(), e.code.end());
     updates.push_back(std::move(u));
   }
   return json::serialize(

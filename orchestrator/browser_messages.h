@@ -16,12 +16,15 @@ namespace hr::orch {
 
 // One entry of an update: module `id` re-imported (js-update) or its stylesheet swapped
 // (css-update), at version `timestamp`; `css`, when given, is the stylesheet's new text, sent
-// along so the page needs no request (css_travels_inline).
+// along so the page needs no request (css_travels_inline); `code`, when not empty, is a
+// js-update's module as served at that version, split where its import URLs begin
+// (assemble_js_module_parts()), so the page evaluates it without a request.
 struct UpdateEntry {
   enum class Type { js, css } type = Type::js;
   std::string id;
   std::uint64_t timestamp = 0;
   const std::string* css = nullptr;
+  std::vector<std::string> code = {};
 };
 
 std::string update_message(std::string_view build, const std::vector<UpdateEntry>& entries);

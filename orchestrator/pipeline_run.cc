@@ -233,7 +233,8 @@ std::vector<UpdateEntry> Pipeline::update_entries(Run& run) const {
                            [&](const auto& id) { return run.failing.count(id); });
       });
       if (blocked) continue;  // its module did not compile: the overlay says so
-      updates.push_back({UpdateEntry::Type::js, u.boundary, run.timestamp});
+      updates.push_back({UpdateEntry::Type::js, u.boundary, run.timestamp, nullptr,
+                         site_.module_parts(u.boundary)});
       res.boundaries.push_back(u.boundary);
     }
   }

@@ -134,6 +134,14 @@ const SiteState::Module* SiteState::module(const std::string& id) const {
   return it == modules_.end() ? nullptr : &it->second;
 }
 
+std::vector<std::string> SiteState::module_parts(const std::string& id) const {
+  const Module* m = module(id);
+  if (!m || m->is_style) return {};
+  const std::string path = "/" + id;
+  return assemble_js_module_parts({path, m->refresh_boundary, m->source_map}, m->code, deps_.key,
+                                  [this](std::string_view dep) { return version(dep); });
+}
+
 void SiteState::assemble(const std::string& id) {
   Module& m = modules_.at(id);
   const std::string path = "/" + id;

@@ -51,6 +51,9 @@ class SiteState {
   void set_versions(const std::set<std::string>& ids, std::uint64_t version);
   std::uint64_t version(std::string_view id) const;
   const Module* module(const std::string& id) const;
+  // JS module `id` as served now, split where its import URLs begin, for the update message
+  // (assemble_js_module_parts()); empty for a style, an unknown id, or a module that cannot travel.
+  std::vector<std::string> module_parts(const std::string& id) const;
   size_t module_count() const { return modules_.size(); }
 
   void set_deps(DepsBundle deps);

@@ -4,7 +4,8 @@
 // (docs/hmr-protocol.md). A failed update reloads the page. Part of the client's one script
 // (orchestrator/CMakeLists.txt lists its files).
 
-// Updates: every js-update is fetched (dispose, then import with ?t=) in parallel; then the accept
+// Updates: every js-update is fetched (dispose, then import with ?t=; evaluated from the message
+// when it carries the code: inline_module.js) in parallel; then the accept
 // callbacks run in the order of the message, so the order does not depend on network timing.
 async function applyUpdate(message, arrived = performance.now()) {
   const marks = new UpdateMarks(message.build, arrived);
@@ -18,6 +19,7 @@ async function applyUpdate(message, arrived = performance.now()) {
     const appliers = await Promise.all(updates.filter((u) => u.type === "js-update").map(fetchUpdate));
     marks.mark("evaluated");
     for (const apply of appliers) apply?.();
+    marks.mark("accepted");
     // Every accept callback of the update has run: refresh now, not after the debounce. React
     // renders a refresh synchronously, so the acknowledgement below means "the page shows it".
     flushReactRefresh();
@@ -33,8 +35,9 @@ async function applyUpdate(message, arrived = performance.now()) {
 }
 
 // Where an update's time goes in the page, from the message's arrival: waiting behind earlier
-// messages (started), fetching and running the new modules (evaluated), the accept callbacks and
-// React's refresh render and commit (committed), new stylesheets loaded (styled), acknowledged.
+// messages (started), fetching and running the new modules (evaluated), their accept callbacks
+// (accepted), React's refresh render and commit (committed), new stylesheets loaded (styled),
+// acknowledged.
 // Sent with the acknowledgement (docs/hmr-protocol.md) and left as performance marks named
 // "hr:<build>:<step>" and one measure "hr:update:<build>", for DevTools and tests.
 class UpdateMarks {
@@ -61,14 +64,16 @@ class UpdateMarks {
   }
 }
 
-async function fetchUpdate({ path, acceptedPath = path, timestamp }) {
+async function fetchUpdate({ path, acceptedPath = path, timestamp, code }) {
   if (!acceptCallbacks.has(path)) return null; // the boundary is not loaded on this page
   const chosen = acceptCallbacks.get(path).filter(({ deps }) => deps.includes(acceptedPath));
   if (path !== acceptedPath && chosen.length === 0) return null;
   await runDisposeCallbacks(acceptedPath);
+  const url = withTimestamp(acceptedPath, timestamp);
+  if (acceptedPath === path) mapToInlineCode(url, code);
   let next;
   try {
-    next = await import(withTimestamp(acceptedPath, timestamp));
+    next = await import(url);
   } catch (err) {
     throw new Error(`could not re-import ${acceptedPath}: ${err && err.message}`, { cause: err });
   }

@@ -21,7 +21,9 @@ function refreshModule(url, hot, hooksSignature) {
   }
   // Accept right away, so an update that lands before the import below resolves still finds the
   // boundary; until then the new exports are compared with themselves.
-  const path = pathOf(url);
+  // The hot context's path, not pathOf(url): a version evaluated from the update message has a
+  // data: URL (inline_module.js).
+  const path = hot.ownerPath;
   // The newest version's footer runs before the old version's accept callback gets its exports,
   // so this is the signature of the version being accepted.
   signatureByPath.set(path, hooksSignature);
@@ -37,7 +39,7 @@ function refreshModule(url, hot, hooksSignature) {
   });
   import(url).then((exports) => {
     current = exports;
-    registerComponents(runtime, pathOf(url), exports, hooksSignature);
+    registerComponents(runtime, path, exports, hooksSignature);
   });
 }
 

@@ -12,7 +12,7 @@ import { REPO_DIR } from "./react_deps.mjs";
 import { startStubServer } from "./stub_server.mjs";
 
 // The served client is these files in order (HR_CLIENT_JS in orchestrator/CMakeLists.txt).
-const CLIENT_FILES = ["error_overlay.js", "react_refresh.js", "hot_context.js", "css_update.js", "apply_update.js", "hmr_client.js"];
+const CLIENT_FILES = ["error_overlay.js", "react_refresh.js", "hot_context.js", "css_update.js", "inline_module.js", "apply_update.js", "hmr_client.js"];
 const CLIENT_JS = CLIENT_FILES.map((f) => path.join(REPO_DIR, "orchestrator", "client", f));
 const TEST_TIMEOUT_MS = 45000;
 
@@ -106,7 +106,7 @@ describe("the HMR client in Chromium", () => {
     assert.equal(await text(page, "#inc"), "count 3");
 
     // The acknowledgement carries the page's marks, in order, from the message's arrival...
-    const steps = ["started", "evaluated", "committed", "styled", "acknowledged"];
+    const steps = ["started", "evaluated", "accepted", "committed", "styled", "acknowledged"];
     assert.deepEqual(Object.keys(timings).sort(), [...steps].sort(), JSON.stringify(timings));
     steps.slice(1).forEach((step, i) => assert.ok(timings[steps[i]] <= timings[step], JSON.stringify(timings)));
     // ...and they agree with what a MutationObserver saw: the new text appeared after the message

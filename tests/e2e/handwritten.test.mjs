@@ -146,6 +146,37 @@ describe("hot reload of a hand-written React app (hr-orchestrate + Chromium)", (
     expect: { "lazy-note": "lazy v2" },
   });
 
+  // The update message carries the module's code (inline_module.js): the page evaluates it without
+  // a request, and a module loaded afterwards that imports the new version (what App.jsx, as now
+  // served, imports) gets the instance the page runs, not a second one.
+  hotUpdate("Greeting.jsx edit: evaluated from the message, no request; later importers get the same instance", {
+    id: "src/components/Greeting.jsx",
+    from: "note v1",
+    to: "note v2",
+    expect: { "greeting-note": "note v2" },
+    check: {
+      before: async (tab) => ({ runs: await tab.page.evaluate(() => globalThis.__greetingEvaluations), from: tab.requests.length }),
+      after: async (tab, failures, before) => {
+        await waitForTexts(tab, { "greeting-note": "note v2" });
+        const fetched = tab.requests.slice(before.from).filter((u) => new URL(u).pathname === "/src/components/Greeting.jsx");
+        if (fetched.length) failures.push(`the page fetched the updated module: ${JSON.stringify(fetched)}`);
+        const runs = await tab.page.evaluate(() => globalThis.__greetingEvaluations);
+        if (runs !== before.runs + 1) failures.push(`Greeting.jsx ran ${runs - before.runs} more times for one update, expected 1`);
+        const later = await tab.page.evaluate(async () => {
+          const app = await (await fetch("/src/App.jsx")).text();
+          const url = app.match(/"(\/src\/components\/Greeting\.jsx\?t=\d+)"/)?.[1];
+          if (!url) return { url: null };
+          const mod = await import(url);
+          return { url, runs: globalThis.__greetingEvaluations, isComponent: typeof mod.default === "function" };
+        });
+        if (!later.url) failures.push("App.jsx as served does not import a versioned Greeting.jsx");
+        else if (later.runs !== runs || !later.isComponent) {
+          failures.push(`importing ${later.url}, as a module loaded later does, ran Greeting.jsx again (runs ${runs} → ${later.runs}): a second instance`);
+        }
+      },
+    },
+  });
+
   hotUpdate("logo.svg edit: the img gets a new URL serving the new colour", {
     id: "src/assets/logo.svg",
     from: 'fill="#2563eb"',

@@ -72,3 +72,47 @@ TEST_CASE("a stylesheet travels inline only when small and with no relative url(
   CHECK_FALSE(css_travels_inline("@import url(more.css);"));
   CHECK_FALSE(css_travels_inline(std::string(hr::orch::kInlineCssMax + 1, ' ')));
 }
+
+namespace {
+
+std::string join(const std::vector<std::string>& parts, std::string_view with) {
+  std::string out;
+  for (size_t i = 0; i < parts.size(); ++i) out += (i ? std::string(with) : "") + parts[i];
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE(
+    "a module travels in parts split at its import URLs: joined with an origin, each is absolute") {
+  const std::string built =
+      "import { jsx } from \"/@deps/react_jsx-runtime.js?v=__HR_DEPS_KEY__\";\n"
+      "import { s } from \"/utils/state.js?t=__HR_T__\";\n"
+      "const lazy = () => import(\"/pages/p.jsx?t=__HR_T__\");\n"
+      "const text = \"/not/an/import\";\n";
+  const hr::orch::ModuleShape shape{"/a.jsx", true};
+  const auto version = [](std::string_view id) {
+    return id == "utils/state.js" ? std::uint64_t{7} : std::uint64_t{0};
+  };
+  const auto parts = hr::orch::assemble_js_module_parts(shape, built, "K1", version);
+  REQUIRE(parts.size() == 5);  // the client, the npm package, two app modules
+  // Joined with nothing it is the module as served; with an origin, every import is absolute.
+  CHECK(join(parts, "") == assemble_js_module(shape, built, "K1", version));
+  const std::string absolute = join(parts, "http://h:1");
+  CHECK_THAT(absolute, Catch::Contains("from \"http://h:1/@hr/client.js\""));
+  CHECK_THAT(absolute, Catch::Contains("from \"http://h:1/@deps/react_jsx-runtime.js?v=K1\""));
+  CHECK_THAT(absolute, Catch::Contains("from \"http://h:1/utils/state.js?t=7\""));
+  CHECK_THAT(absolute, Catch::Contains("import(\"http://h:1/pages/p.jsx\")"));
+  CHECK_THAT(absolute, Catch::Contains("\"/not/an/import\""));
+}
+
+TEST_CASE("a module whose code depends on its own URL, or is too big, does not travel") {
+  using hr::orch::assemble_js_module_parts;
+  const hr::orch::ModuleShape shape{"/a.jsx", false};
+  CHECK_FALSE(assemble_js_module_parts(shape, "import.meta.hot.accept();", "").empty());
+  CHECK(assemble_js_module_parts(shape, "new URL(\"./x.png\", import.meta.url);", "").empty());
+  CHECK(assemble_js_module_parts(shape, "import.meta.resolve(\"./x.js\");", "").empty());
+  CHECK(assemble_js_module_parts(shape, "const m = import(`./pages/${name}.js`);", "").empty());
+  CHECK(assemble_js_module_parts(shape, "import(\"./rel.js?t=__HR_T__\");", "").empty());
+  CHECK(assemble_js_module_parts(shape, std::string(hr::orch::kInlineCodeMax, ' '), "").empty());
+}

@@ -28,6 +28,18 @@ TEST_CASE("an update lists its entries in order, a stylesheet's text only when i
   CHECK_FALSE(u[2].as_object().contains("css"));
 }
 
+TEST_CASE("a js-update carries its module's code parts when it has them") {
+  const json::value m = json::parse(update_message(
+      "3", {{UpdateEntry::Type::js, "a.jsx", 5, nullptr, {"import x from \"", "/b.js\";"}},
+            {UpdateEntry::Type::js, "big.jsx", 5}}));
+  const auto& u = m.at("updates").as_array();
+  REQUIRE(u.size() == 2);
+  const auto& code = u[0].at("code").as_array();
+  REQUIRE(code.size() == 2);
+  CHECK(code[1] == "/b.js\";");
+  CHECK_FALSE(u[1].as_object().contains("code"));
+}
+
 TEST_CASE("a full reload says why, and names its build when a build caused it") {
   const json::value with = json::parse(full_reload_message("the route table changed", "3"));
   CHECK(with.at("type") == "full-reload");

@@ -1,0 +1,44 @@
+// A js-update that carries its module's code (`code`, docs/hmr-protocol.md) is evaluated without a
+// request: the page maps the version's URL to a data: URL holding that code with an import map, so
+// importing the URL (now, or later from a module loaded on demand) gives one instance, as if it had
+// been fetched. The server splits the code where each import URL begins; joined with the page's
+// origin, the module imports the very instances the page already holds. Browsers that cannot add
+// import maps after modules loaded (Chromium before 133) fetch the URL as before. Part of the
+// client's one script (orchestrator/CMakeLists.txt lists its files).
+
+let addedImportMaps = null; // whether this browser merges import maps added late; tried once
+
+// Maps `url` to its code; returns whether the import of `url` will now evaluate that code.
+function mapToInlineCode(url, parts) {
+  if (!Array.isArray(parts) || !canAddImportMaps()) return false;
+  const absolute = new URL(url, location.href).href;
+  const code = `${parts.join(location.origin)}\n//# sourceURL=${absolute}\n`;
+  const data = `data:text/javascript;charset=utf-8,${encodeURIComponent(code)}`;
+  addImportMap({ [absolute]: data });
+  // A URL the page already resolved keeps its old meaning (a route module that raced the
+  // update imported it): the import then fetches it, which is just as right.
+  return import.meta.resolve(absolute) === data;
+}
+
+function canAddImportMaps() {
+  if (addedImportMaps === null) {
+    const probe = `hr-import-map-probe:${Date.now()}`;
+    const target = "data:text/javascript,";
+    try {
+      addImportMap({ [probe]: target });
+      addedImportMaps = import.meta.resolve(probe) === target;
+    } catch {
+      addedImportMaps = false;
+    }
+  }
+  return addedImportMaps;
+}
+
+// The rules stay in the document's import map once merged; the element itself is not needed.
+function addImportMap(imports) {
+  const script = document.createElement("script");
+  script.type = "importmap";
+  script.textContent = JSON.stringify({ imports });
+  document.head.append(script);
+  script.remove();
+}
