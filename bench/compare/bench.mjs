@@ -140,6 +140,7 @@ async function timedEdit(ctx, kind, target, want) {
   const editMs = nowMs() - t0;
   const details = await handle.afterEdit(edit, page);
   const hit = await waitHit(page, want.id, HIT_TIMEOUT_MS);
+  const pageParts = hit && details?.build ? await pageMarks(page, details.build, hit) : undefined;
   let seen;
   if (!hit) seen = await seenNow(page, want);
   await sleep(60);
@@ -147,7 +148,24 @@ async function timedEdit(ctx, kind, target, want) {
   const kept = await stateKept(page);
   const lost = !kept.markerKept || !kept.counterKept;
   if (lost) await armState(page);
-  return { kind, target, ms: hit ? hit - t0 : null, editMs, reloaded, lostState: lost, ...pick(details), ...(hit ? {} : { expected: want.text ?? want.value, seen, frames: ctx.tap.frames.map((f) => JSON.stringify(f).slice(0, 200)), requests: ctx.tap.requests.slice(0, 10), errors: ctx.tap.errors }) };
+  return { kind, target, ms: hit ? hit - t0 : null, editMs, reloaded, lostState: lost, ...pick(details), ...(pageParts ? { page: pageParts } : {}), ...(hit ? {} : { expected: want.text ?? want.value, seen, frames: ctx.tap.frames.map((f) => JSON.stringify(f).slice(0, 200)), requests: ctx.tap.requests.slice(0, 10), errors: ctx.tap.errors }) };
+}
+
+// hr-orchestrate's page marks of the update of `build` (ms from the message's arrival, as the
+// client reports them) and `dom`: the page's own MutationObserver hit, from the same arrival. The
+// client's marks are checked against what the page showed.
+async function pageMarks(page, build, hit) {
+  return page.evaluate(({ build, hit }) => {
+    const at = (step) => performance.getEntriesByName(`hr:${build}:${step}`)[0]?.startTime;
+    const arrived = at("arrived");
+    if (arrived === undefined) return undefined;
+    const out = { dom: +(hit - performance.timeOrigin - arrived).toFixed(3) };
+    for (const step of ["evaluated", "accepted", "committed", "acknowledged"]) {
+      const t = at(step);
+      if (t !== undefined) out[step] = +(t - arrived).toFixed(3);
+    }
+    return out;
+  }, { build, hit }).catch(() => undefined);
 }
 
 function pick(d) {

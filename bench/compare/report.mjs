@@ -11,6 +11,7 @@ import { pct, spread } from "./lib/stats.mjs";
 import { SYSTEMS } from "./lib/systems.mjs";
 import { latencySvg } from "./lib/svg.mjs";
 import { recommendation } from "./lib/recommend.mjs";
+import { breakdownSection, medianParts } from "./lib/breakdown.mjs";
 
 const args = cliOptions({
   usage: "node bench/compare/report.mjs [--in FILE] [--docs DIR] [--scaling FILE]",
@@ -169,6 +170,7 @@ function goals() {
     const l1 = a("hr", "p50", top), l0 = a("hr", "p50", bot);
     rows.push(["hr-orchestrate edit → DOM at 10,000 within 1.5× of 200", `10,000 not in this run (opt-in: \`--sizes 200,2000,10000\`)${l1 != null && l0 != null && top !== bot ? `; ${top} vs ${bot}: ${(l1 / l0).toFixed(2)}×` : ""}`, "not measured"]);
   }
+  rows.push(...latencyFloorGoals(big, a));
   const r1 = a("hr", "rss"), r0 = a(BASE, "rss");
   rows.push(["server RSS at " + big + " ≤ 1/4 of Vite's", r1 != null && r0 != null ? `${num(r1)} MB vs ${num(r0)} MB = ${(r1 / r0).toFixed(2)}× (goal ≤ 0.25×)` : "not measured",
     r1 != null && r0 != null ? (r1 <= r0 / 4 ? "met" : "**missed**") : "–"]);
@@ -176,6 +178,24 @@ function goals() {
   rows.push(["hr-orchestrate: 0 false positives, 0 false negatives on the corpus", h ? `${h.fp} FP, ${h.fn} FN over ${h.scored} scored edits` : "not measured",
     h ? (h.fp === 0 && h.fn === 0 ? "met" : "**missed**") : "–"]);
   return ["| goal | measured | |", "|---|---|---|", ...rows.map((r) => `| ${r.join(" | ")} |`)].join("\n");
+}
+
+// Issue 17's goals: CSS at half of Vite's at every size, and the page's part of a component update.
+function latencyFloorGoals(big, a) {
+  const rows = [];
+  for (const n of sizes) {
+    for (const s of ["hr", "hr-py"]) {
+      const v = a(s, "css", n), vite = a(BASE, "css", n);
+      if (v == null || vite == null) continue;
+      rows.push([`CSS edit → applied p50 at ${n.toLocaleString("en")}, ${SYSTEMS[s].short}, ≤ 1/2 of Vite's`, `${num(v)} ms vs ${num(vite)} ms = ${(v / vite).toFixed(2)}× (goal ≤ 0.50×)`, v <= vite / 2 ? "met" : "**missed**"]);
+    }
+  }
+  const p = medianParts(R, "hr", big);
+  if (p.dom != null) {
+    rows.push([`the page's part of a component update at ${big.toLocaleString("en")} (message → DOM) ≤ 5 ms p50`,
+      `${num(p.dom)} ms by the page's MutationObserver; ${num(p.committed)} ms to React's commit by the client's marks (${p.count} edits)`, p.dom <= 5 && p.committed <= 5 ? "met" : "**missed**"]);
+  }
+  return rows;
 }
 
 function buildTable() {
@@ -215,6 +235,7 @@ ${sizes.map((n) => `## ${n.toLocaleString("en")} components\n\n${sizeTable(n)}\n
 
 ![edit → DOM p50 against app size](benchmarks-latency.svg)
 
+${breakdownSection(R, sizes, num)}
 ${scalingSection()}## \`vite build\` after each edit against Vite's HMR (question 1 of the investigation)
 
 ${buildTable()}

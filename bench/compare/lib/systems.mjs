@@ -128,7 +128,7 @@ async function hrHandle({ app, bin, call, stopCalls }) {
     url: status.url.endsWith("/") ? status.url : status.url + "/",
     async afterEdit() {
       const r = await call("--wait-applied=10000");
-      return { code: r.code, action: r.action, reason: r.reason, timings: r.timings, callMs: r.callMs };
+      return { code: r.code, build: r.build, action: r.action, reason: r.reason, timings: r.timings, callMs: r.callMs };
     },
     rssKb: () => treeRssKb(...pids),
     // Where the memory is: the C++ server itself and its esbuild child.

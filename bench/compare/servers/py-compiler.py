@@ -28,6 +28,7 @@ def answer(client: Client, request: dict) -> dict:
         return {"error": f"{type(e).__name__}: {e}", "callMs": (time.perf_counter() - started) * 1000}
     return {
         "callMs": (time.perf_counter() - started) * 1000,
+        "build": r.build,
         "action": r.action,
         "reason": r.reason,
         "errors": [str(e) for e in r.errors],
