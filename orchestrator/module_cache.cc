@@ -117,6 +117,13 @@ std::optional<std::string> ModuleCache::get(std::string_view key) {
   auto bytes = read_all(options_.dir / name);
   if (!bytes) {
     ++misses_;
+    // An entry the running total counts was deleted (`cache clear`): the total forgets it.
+    bool counted = false;
+    {
+      std::lock_guard l(mu_);
+      counted = known_.count(name) > 0;
+    }
+    if (counted) enqueue({Job::Kind::forget, name, "", "", {}});
     return std::nullopt;
   }
   auto payload = decode_entry(*bytes, key);
@@ -225,7 +232,9 @@ void ModuleCache::run(Job& job) {
     case Job::Kind::touch:
       return touch(job.name);
     case Job::Kind::forget:
-      return forget(job.name);
+      // Only a file that is gone: a write of the same entry may have been queued before.
+      if (!fs::exists(options_.dir / job.name)) forget(job.name);
+      return;
   }
 }
 
@@ -262,6 +271,11 @@ void ModuleCache::write(Job& job) {
   if (!ok && errno == ENOENT) {  // the folder was cleared under us (`cache clear`)
     std::error_code ec;
     fs::create_directories(options_.dir, ec);
+    {
+      std::lock_guard l(mu_);  // every entry it counted went with the folder
+      known_.clear();
+      total_ = 0;
+    }
     ok = write_all(temp, bytes, ns);
   }
   if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {

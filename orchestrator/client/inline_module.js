@@ -8,16 +8,14 @@
 
 let addedImportMaps = null; // whether this browser merges import maps added late; tried once
 
-// Maps `url` to its code; returns whether the import of `url` will now evaluate that code.
+// Maps `url` to its code. A URL the page already resolved keeps its meaning (a module loaded on
+// demand that raced the update imported it): the import then fetches it, which is just as right.
+// Every version stays in the map (a few KiB each) for modules that import it later.
 function mapToInlineCode(url, parts) {
-  if (!Array.isArray(parts) || !canAddImportMaps()) return false;
+  if (!Array.isArray(parts) || !canAddImportMaps()) return;
   const absolute = new URL(url, location.href).href;
   const code = `${parts.join(location.origin)}\n//# sourceURL=${absolute}\n`;
-  const data = `data:text/javascript;charset=utf-8,${encodeURIComponent(code)}`;
-  addImportMap({ [absolute]: data });
-  // A URL the page already resolved keeps its old meaning (a route module that raced the
-  // update imported it): the import then fetches it, which is just as right.
-  return import.meta.resolve(absolute) === data;
+  addImportMap({ [absolute]: `data:text/javascript;charset=utf-8,${encodeURIComponent(code)}` });
 }
 
 function canAddImportMaps() {

@@ -240,5 +240,24 @@ TEST_CASE("cache clear removes the folder and says what it removed; a cache in u
   cache->put("a", "A2");  // the running server writes on: the folder comes back
   cache->flush();
   CHECK(cache->get("a") == "A2");
+  // The running total counts what is on disk now: "a" alone, not "b" any more.
+  const auto stats = cache->stats();
+  CHECK(stats.entries == 1);
+  CHECK(stats.bytes == fs::file_size(cache->path_of("a")));
   REQUIRE(clear_module_cache(d.path / "none"));
+}
+
+TEST_CASE("an entry deleted under a running cache leaves its running total") {
+  Dir d;
+  auto cache = open_cache(d.path);
+  cache->put("a", "A");
+  cache->put("b", "B");
+  cache->flush();
+  REQUIRE(cache->stats().entries == 2);
+  fs::remove(cache->path_of("b"));
+  CHECK_FALSE(cache->get("b"));
+  cache->flush();
+  const auto stats = cache->stats();
+  CHECK(stats.entries == 1);
+  CHECK(stats.bytes == fs::file_size(cache->path_of("a")));
 }
