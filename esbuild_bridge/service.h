@@ -35,7 +35,8 @@ using Callback = std::function<void(Result<T>)>;
 struct ServiceOptions {
   std::string binary;            // the esbuild executable (see find_esbuild_binary)
   std::string expected_version;  // the handshake must report exactly this
-  std::vector<std::string> env;  // "NAME=value" set for the child on top of ours (e.g. GOGC=off)
+  std::vector<std::string> env =
+      {};  // "NAME=value" set for the child on top of ours (e.g. GOGC=off)
 };
 
 // An incremental build context on the service (esbuild's `context()`).

@@ -34,10 +34,12 @@ namespace {
 
 // The persistent module cache (module_cache.h) unless --no-cache; one that cannot open is logged
 // and the server builds without it.
-std::unique_ptr<ModuleCache> open_module_cache(const Config& config) {
+// Its writes wait while a page loads from `server`.
+std::unique_ptr<ModuleCache> open_module_cache(const Config& config, const server::Server& server) {
   if (!config.module_cache) return nullptr;
   auto cache = ModuleCache::open(
-      {ModuleCache::dir_in(state_dir(config)), config.cache_size_mb * (std::uint64_t{1} << 20)});
+      {ModuleCache::dir_in(state_dir(config)), config.cache_size_mb * (std::uint64_t{1} << 20),
+       [&server] { return server.served_module_within(std::chrono::milliseconds(200)); }});
   if (!cache) {
     spdlog::warn("{}; building without the module cache", cache.error().message);
     return nullptr;
@@ -313,7 +315,7 @@ struct Daemon {
   // The pieces joined: the pipeline builds with esbuild and publishes into the server; browsers'
   // messages and the control socket go to it, signals to shutdown().
   void wire() {
-    builders = std::make_unique<EsbuildBuilders>(*esbuild, open_module_cache(config));
+    builders = std::make_unique<EsbuildBuilders>(*esbuild, open_module_cache(config, *server));
     publisher = std::make_unique<ServerPublisher>(*server);
     Pipeline::Options options{config.manifest, state_dir(config), true, ""};
     options.on_demand = !config.build_all;

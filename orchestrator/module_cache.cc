@@ -188,6 +188,12 @@ bool ModuleCache::may_work() const {
   return !held_ || stopping_ || flushing_ > 0 || queued_bytes_ > kMaxHeldBytes;
 }
 
+// With mu_ held. Only work nobody waits for is deferred.
+bool ModuleCache::deferred() const {
+  const bool waited_for = stopping_ || flushing_ > 0 || queued_bytes_ > kMaxHeldBytes;
+  return !waited_for && options_.defer && options_.defer();
+}
+
 ModuleCacheStats ModuleCache::stats() const {
   ModuleCacheStats s;
   s.enabled = true;
@@ -211,6 +217,10 @@ void ModuleCache::work() {
   for (;;) {
     cv_.wait(l, [this] { return (stopping_ && jobs_.empty()) || may_work(); });
     if (jobs_.empty()) return;
+    if (deferred()) {
+      cv_.wait_for(l, std::chrono::milliseconds(50));
+      continue;
+    }
     Job job = std::move(jobs_.front());
     jobs_.pop_front();
     queued_bytes_ -= job.key.size() + job.payload.size();

@@ -10,6 +10,7 @@
 // (change_site), so neither loses the other's publish.
 #pragma once
 
+#include <atomic>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
 #include <functional>
@@ -70,6 +71,8 @@ struct Context {
   mutable std::mutex site_mutex;
   std::shared_ptr<const ServedSite> site_;
   mutable std::mutex requested_mutex;
+  // When the last app module was requested (steady clock, ns): read from any thread.
+  std::atomic<std::int64_t> last_module_request_ns{0};
   std::unordered_set<std::string> requested;
 };
 

@@ -52,6 +52,8 @@ void Context::change_site(const SiteChange& change) {
 }
 
 void Context::record_requested(const std::string& path) {
+  last_module_request_ns.store(std::chrono::steady_clock::now().time_since_epoch().count(),
+                               std::memory_order_relaxed);
   std::lock_guard lock(requested_mutex);
   requested.insert(path);
 }
@@ -184,6 +186,12 @@ void Server::publish_changes(SiteChanges changes) {
 bool Server::was_requested(std::string_view path) const {
   std::lock_guard lock(ctx_->requested_mutex);
   return ctx_->requested.count(std::string(path)) > 0;
+}
+
+bool Server::served_module_within(std::chrono::milliseconds window) const {
+  const std::int64_t last = ctx_->last_module_request_ns.load(std::memory_order_relaxed);
+  const std::int64_t now = std::chrono::steady_clock::now().time_since_epoch().count();
+  return last != 0 && now - last < std::chrono::nanoseconds(window).count();
 }
 
 std::unordered_set<std::string> Server::requested_modules() const {

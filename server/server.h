@@ -103,6 +103,9 @@ class Server {
   std::unordered_set<std::string> requested_modules() const;
   // Whether a browser has requested this module path: a lookup, where requested_modules() copies.
   bool was_requested(std::string_view path) const;
+  // Whether a browser requested an app module within the last `window` (a page is loading);
+  // callable from any thread.
+  bool served_module_within(std::chrono::milliseconds window) const;
 
   // --- HMR channel ---------------------------------------------------------------------------
   // Sends a text message (Vite's message set: connected, update, full-reload, prune, error,

@@ -247,6 +247,25 @@ TEST_CASE("cache clear removes the folder and says what it removed; a cache in u
   REQUIRE(clear_module_cache(d.path / "none"));
 }
 
+TEST_CASE("while its owner defers (a page loads), nothing is written; a flush writes anyway") {
+  Dir d;
+  std::atomic<bool> page_loading{true};
+  auto opened = ModuleCache::open({d.path, 1 << 20, [&] { return page_loading.load(); }});
+  REQUIRE(opened);
+  auto& cache = *opened;
+  cache->put("a", "A");
+  std::this_thread::sleep_for(std::chrono::milliseconds(150));
+  CHECK_FALSE(fs::exists(cache->path_of("a")));
+  page_loading = false;
+  for (int i = 0; i < 100 && !fs::exists(cache->path_of("a")); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  CHECK(fs::exists(cache->path_of("a")));
+  page_loading = true;
+  cache->put("b", "B");
+  cache->flush();  // waited for: not deferred
+  CHECK(cache->get("b") == "B");
+}
+
 TEST_CASE("an entry deleted under a running cache leaves its running total") {
   Dir d;
   auto cache = open_cache(d.path);
