@@ -1,5 +1,10 @@
 #include "orchestrator/package_scan.h"
 
+#include <algorithm>
+#include <thread>
+
+#include "common/read_file.h"
+
 #include <cctype>
 
 namespace hr::orch {
@@ -77,6 +82,22 @@ std::vector<ScannedImport> scan_imports(std::string_view text) {
     found.push_back({std::string(spec), dynamic});
   }
   return found;
+}
+
+std::vector<std::vector<ScannedImport>> scan_files(const std::filesystem::path& root,
+                                                   const std::vector<std::string>& ids) {
+  std::vector<std::vector<ScannedImport>> out(ids.size());
+  const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
+  const size_t per = (ids.size() + threads - 1) / threads;
+  auto scan_range = [&](size_t from, size_t to) {
+    for (size_t i = from; i < to; ++i) out[i] = scan_imports(read_file_or_empty(root / ids[i]));
+  };
+  std::vector<std::thread> workers;
+  for (size_t from = per; from < ids.size(); from += per)
+    workers.emplace_back(scan_range, from, std::min(ids.size(), from + per));
+  scan_range(0, std::min(ids.size(), per));
+  for (auto& w : workers) w.join();
+  return out;
 }
 
 std::vector<std::string> bare_imports(std::string_view text) {

@@ -10,6 +10,7 @@
 // costs one package prebundled for nothing.
 #pragma once
 
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,13 @@ struct ScannedImport {
   bool dynamic = false;
 };
 std::vector<ScannedImport> scan_imports(std::string_view text);
+
+// scan_imports() of the files `root / id`, in the order of `ids` (a file that cannot be read has
+// none). Read and scanned on up to 4 threads: a cold start scans every module of the app, and on a
+// restart with the module cache warm that scan was the largest part of the time to serve (2,000
+// modules: 24 of 30 ms reading and scanning).
+std::vector<std::vector<ScannedImport>> scan_files(const std::filesystem::path& root,
+                                                   const std::vector<std::string>& ids);
 
 // The bare specifiers (not "./x", "../x", "/x", or a URL) imported by JavaScript `text`, in order.
 std::vector<std::string> bare_imports(std::string_view text);

@@ -29,6 +29,7 @@
 #include "orchestrator/app_env.h"
 #include "orchestrator/browser_messages.h"
 #include "orchestrator/builders.h"
+#include "orchestrator/package_scan.h"
 #include "orchestrator/postcss_styles.h"
 #include "orchestrator/publisher.h"
 #include "orchestrator/result.h"
@@ -135,6 +136,10 @@ class Pipeline {
   // Reads an unbuilt module's imports: its npm packages (for the bundle) and the modules it
   // imports statically (unbuilt_closure).
   void scan_module(const std::string& id);
+  // The same with its imports already scanned; `installed` remembers which packages are installed
+  // for the length of one scan of many modules (nullptr: asks the disk).
+  void take_scan(const std::string& id, const std::vector<ScannedImport>& imports,
+                 std::map<std::string, bool, std::less<>>* installed = nullptr);
   std::vector<std::string> unbuilt_closure(const std::string& id) const;
   void build_unbuilt(const std::vector<std::string>& ids, bool on_request);
   void take_unbuilt(const UnbuiltModules::Ticket& ticket, Result<ModuleBuild> r, bool on_request);

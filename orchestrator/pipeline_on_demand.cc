@@ -63,29 +63,39 @@ void Pipeline::defer_builds(std::vector<std::string>& js) {
     for (const graph::ModuleSpec& spec : current_->modules)
       if (spec.kind == graph::Kind::page) now.emplace(spec.id);
   }
-  std::vector<std::string> kept;
-  for (auto& id : js) {
-    if (now.count(id)) {
-      kept.push_back(std::move(id));
-      continue;
-    }
-    scan_module(id);
-    unbuilt_.add(id);
+  std::vector<std::string> kept, deferred;
+  for (auto& id : js) (now.count(id) ? kept : deferred).push_back(std::move(id));
+  const auto scans = scan_files(root_, deferred);
+  std::map<std::string, bool, std::less<>> installed;
+  for (size_t i = 0; i < deferred.size(); ++i) {
+    take_scan(deferred[i], scans[i], &installed);
+    unbuilt_.add(deferred[i]);
   }
   js = std::move(kept);
 }
 
 void Pipeline::scan_module(const std::string& id) {
+  take_scan(id, scan_imports(read_file_or_empty(root_ / id)));
+}
+
+void Pipeline::take_scan(const std::string& id, const std::vector<ScannedImport>& imports,
+                         std::map<std::string, bool, std::less<>>* installed) {
   if (scanned_missing_.erase(id)) packages_dirty_ = true;
   auto& deps = static_deps_[id];
   deps.clear();
-  for (const auto& import : scan_imports(read_file_or_empty(root_ / id))) {
+  const auto is_installed = [&](std::string_view name) {
+    if (!installed) return package_installed(root_, name);
+    auto [it, fresh] = installed->try_emplace(std::string(name), false);
+    if (fresh) it->second = package_installed(root_, name);
+    return it->second;
+  };
+  for (const auto& import : imports) {
     const std::string& spec = import.specifier;
     const auto target = resolver_.resolve(spec, id);
     if (target.target == graph::Resolver::Target::module && !import.dynamic)
       deps.emplace_back(target.id);
     if (target.target != graph::Resolver::Target::package) continue;
-    if (!package_installed(root_, package_name(spec))) {
+    if (!is_installed(package_name(spec))) {
       // An error now, as a build would report it, rather than when a page asks for the module.
       scanned_missing_[id].push_back(spec);
       packages_dirty_ = true;

@@ -2,6 +2,11 @@
 #include "orchestrator/package_scan.h"
 #include "tests/hr_catch.h"
 
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+
 using hr::orch::bare_imports;
 using V = std::vector<std::string>;
 
@@ -42,4 +47,29 @@ TEST_CASE("every import is found, dynamic ones marked") {
   CHECK(found[3].specifier == "./d.jsx");
   CHECK(found[3].dynamic);
   CHECK_FALSE(found[4].dynamic);
+}
+
+TEST_CASE("scan_files scans many files in the order asked, an unreadable one as having none") {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("hr-scan-files-" + std::to_string(::getpid()));
+  fs::create_directories(root / "c");
+  std::vector<std::string> ids;
+  for (int i = 0; i < 50; ++i) {
+    ids.push_back("c/m" + std::to_string(i) + ".js");
+    std::ofstream(root / ids.back())
+        << "import x from \"pkg-" << i << "\";\nimport(\"./lazy.js\");\n";
+  }
+  ids.insert(ids.begin() + 7, "c/missing.js");
+  const auto scans = hr::orch::scan_files(root, ids);
+  REQUIRE(scans.size() == ids.size());
+  CHECK(scans[7].empty());
+  for (size_t i = 0; i < ids.size(); ++i) {
+    if (i == 7) continue;
+    const int n = static_cast<int>(i < 7 ? i : i - 1);
+    REQUIRE(scans[i].size() == 2);
+    CHECK(scans[i][0].specifier == "pkg-" + std::to_string(n));
+    CHECK_FALSE(scans[i][0].dynamic);
+    CHECK(scans[i][1].dynamic);
+  }
+  fs::remove_all(root);
 }
