@@ -261,7 +261,7 @@ async function servingPart(opts, results, save) {
   results.serving = rec;
   log(`hr ${size}: cold start (filling the cache)`);
   clearCaches("hr", ctx);
-  let server = await startHr(ctx, opts, [], await freePort());
+  let server = await STARTERS.hr(ctx, opts, await freePort());
   const sampler = rssSampler(server.pids);
   try {
     const bg = await backgroundDone(server, server.t0, 600000);
@@ -274,7 +274,7 @@ async function servingPart(opts, results, save) {
   for (let round = 1; round <= opts.servingRounds; round++) {
     const browser = await openBrowser(ctx);
     try {
-      server = await startHr(ctx, opts, [], await freePort());
+      server = await STARTERS.hr(ctx, opts, await freePort());
       const answersMs = (await firstAnswer(server.url, 10000)) - server.t0;
       const r = await firstRender(browser, server, `hr ${size} warm restart`);
       const bg = await backgroundDone(server, server.t0, 60000);
