@@ -57,6 +57,9 @@ std::string assemble_js_module(const ModuleShape& shape, std::string_view built_
 // it without a request. Empty when the module is over kInlineCodeMax bytes or its code depends on
 // its own URL (import.meta other than `hot`, a dynamic import of a computed specifier).
 inline constexpr size_t kInlineCodeMax = 64 * 1024;
+// What all the js-updates of one message carry together (an edit of a helper that 2,000 loaded
+// components import is 2,000 boundaries): past it, the rest are fetched.
+inline constexpr size_t kInlineCodePerUpdate = 1024 * 1024;
 std::vector<std::string> assemble_js_module_parts(const ModuleShape& shape,
                                                   std::string_view built_code,
                                                   std::string_view deps_key,

@@ -192,6 +192,7 @@ class Pipeline {
   // The update's entries: each boundary whose chains all compiled, and each changed stylesheet
   // (with its text when it travels inline); records them in the result's boundaries.
   std::vector<UpdateEntry> update_entries(Run& run) const;
+  std::vector<std::string> inline_code(const std::string& id, size_t& budget) const;
   void finish(std::shared_ptr<Run> run);
   void publish();
   // Whether a compile error stands (its message is SiteState::standing_error()).

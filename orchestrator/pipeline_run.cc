@@ -226,6 +226,7 @@ std::vector<UpdateEntry> Pipeline::update_entries(Run& run) const {
   const auto& d = run.decision;
   auto& res = run.result;
   std::vector<UpdateEntry> updates;
+  size_t inline_budget = kInlineCodePerUpdate;
   if (d.action == graph::Action::js_update) {
     for (const auto& u : d.updates) {
       const bool blocked = std::any_of(u.chains.begin(), u.chains.end(), [&](const auto& chain) {
@@ -234,7 +235,7 @@ std::vector<UpdateEntry> Pipeline::update_entries(Run& run) const {
       });
       if (blocked) continue;  // its module did not compile: the overlay says so
       updates.push_back({UpdateEntry::Type::js, u.boundary, run.timestamp, nullptr,
-                         site_.module_parts(u.boundary)});
+                         inline_code(u.boundary, inline_budget)});
       res.boundaries.push_back(u.boundary);
     }
   }
@@ -252,6 +253,16 @@ std::vector<UpdateEntry> Pipeline::update_entries(Run& run) const {
     }
   }
   return updates;
+}
+
+// The boundary's code for its js-update (SiteState::module_parts()) while `budget` lasts.
+std::vector<std::string> Pipeline::inline_code(const std::string& id, size_t& budget) const {
+  auto parts = site_.module_parts(id);
+  size_t size = 0;
+  for (const auto& p : parts) size += p.size();
+  if (size > budget) return {};
+  budget -= size;
+  return parts;
 }
 
 void Pipeline::push(std::shared_ptr<Run> run) {

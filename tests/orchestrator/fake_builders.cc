@@ -74,7 +74,12 @@ orch::ModuleBuild FakeBuilders::build_now(const std::vector<std::string>& ids) c
       copied = at + spec.length();
     }
     m.code += text.substr(copied);
-    for (const auto& d : defines_) m.code += "\n// define " + d;
+    // The defines leave a mark, as real ones change the output; "import_meta" in it, since code
+    // that reads import.meta (other than .hot) does not travel in the update message.
+    for (auto d : defines_) {
+      for (size_t at; (at = d.find("import.meta")) != std::string::npos;) d[at + 6] = '_';
+      m.code += "\n// define " + d;
+    }
     build.modules.push_back(std::move(m));
   }
   return build;

@@ -42,6 +42,21 @@ TEST_CASE(
   CHECK(app.publisher.served("/word.js").find("\"two\"") != std::string::npos);
 }
 
+TEST_CASE("a js-update carries its boundary's code as served at the new version, in parts") {
+  App app;
+  app.start();
+  app.write("word.js", "export const word = \"three\";\n");
+  app.recompile({"word.js"});
+  const auto push = app.last_push();
+  const auto& update = push.at("updates").as_array().at(0).as_object();
+  REQUIRE(update.contains("code"));
+  std::string joined;
+  for (const auto& part : update.at("code").as_array()) joined += part.as_string();
+  // What the page would fetch at ?t=T, importing label.js at that version.
+  CHECK(joined == app.publisher.served("/app.jsx"));
+  CHECK(update.at("code").as_array().size() > 1);  // split at its import URLs
+}
+
 TEST_CASE("recompiles that arrive during a build merge into one run; every caller is answered") {
   App app;
   app.start();
