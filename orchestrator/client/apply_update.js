@@ -16,7 +16,11 @@ async function applyUpdate(message, arrived = performance.now()) {
     for (const u of updates) newestTimestamp.set(u.acceptedPath || u.path, u.timestamp);
     marks.mark("started");
     const styles = Promise.all(updates.filter((u) => u.type === "css-update").map((u) => (typeof u.css === "string" ? replaceCssText(u) : swapStylesheet(u))));
-    const appliers = await Promise.all(updates.filter((u) => u.type === "js-update").map(fetchUpdate));
+    const jsUpdates = updates.filter((u) => u.type === "js-update");
+    // The boundaries this page holds that carry their code; a chain's accepted dependency is fetched.
+    mapToInlineCode(jsUpdates.filter((u) => acceptCallbacks.has(u.path) && (u.acceptedPath ?? u.path) === u.path)
+      .map((u) => ({ url: withTimestamp(u.path, u.timestamp), code: u.code })));
+    const appliers = await Promise.all(jsUpdates.map(fetchUpdate));
     marks.mark("evaluated");
     for (const apply of appliers) apply?.();
     marks.mark("accepted");
@@ -64,16 +68,14 @@ class UpdateMarks {
   }
 }
 
-async function fetchUpdate({ path, acceptedPath = path, timestamp, code }) {
+async function fetchUpdate({ path, acceptedPath = path, timestamp }) {
   if (!acceptCallbacks.has(path)) return null; // the boundary is not loaded on this page
   const chosen = acceptCallbacks.get(path).filter(({ deps }) => deps.includes(acceptedPath));
   if (path !== acceptedPath && chosen.length === 0) return null;
   await runDisposeCallbacks(acceptedPath);
-  const url = withTimestamp(acceptedPath, timestamp);
-  if (acceptedPath === path) mapToInlineCode(url, code);
   let next;
   try {
-    next = await import(url);
+    next = await import(withTimestamp(acceptedPath, timestamp));
   } catch (err) {
     throw new Error(`could not re-import ${acceptedPath}: ${err && err.message}`, { cause: err });
   }
