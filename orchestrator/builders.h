@@ -41,6 +41,8 @@ class Builders {
   virtual void set_defines(std::vector<std::string> flags) = 0;
   // The persistent module cache's counts (module_cache.h); a builder without one has none.
   virtual ModuleCacheStats module_cache_stats() const { return {}; }
+  // How many esbuild builds of modules it asked for (cache hits and builds ahead taken are none).
+  virtual std::uint64_t esbuild_module_builds() const = 0;
 
   virtual void build_styles(std::vector<std::string> ids, esbuild::Callback<StyleBuild> done) = 0;
   // Runs stylesheets through PostCSS first from now on. Not owned.

@@ -17,6 +17,10 @@ void EsbuildBuilders::build_ahead(const std::vector<std::string>& ids) {
   modules_->build_ahead(ids);
 }
 
+std::uint64_t EsbuildBuilders::esbuild_module_builds() const {
+  return modules_ ? modules_->esbuild_builds() : 0;
+}
+
 std::uint64_t EsbuildBuilders::built_ahead_used() const {
   return modules_ ? modules_->built_ahead_used() : 0;
 }

@@ -22,6 +22,7 @@ class EsbuildBuilders : public Builders {
   std::uint64_t built_ahead_used() const override;
   void set_defines(std::vector<std::string> flags) override;
   ModuleCacheStats module_cache_stats() const override;
+  std::uint64_t esbuild_module_builds() const override;
   void build_styles(std::vector<std::string> ids, esbuild::Callback<StyleBuild> done) override;
   void set_postcss(PostcssStyles* postcss) override;
   void bundle_deps(DepsRequest request, esbuild::Callback<DepsBundle> done) override;

@@ -196,9 +196,16 @@ void ModuleBuilder::build(std::vector<std::string> ids, esbuild::Callback<Module
   fast(batch);
 }
 
+void ModuleBuilder::esbuild_build(esbuild::BuildOptions options,
+                                  std::optional<esbuild::Plugin> plugin,
+                                  esbuild::Callback<esbuild::BuildResult> done) {
+  ++esbuild_builds_;
+  service_.build(std::move(options), std::move(plugin), std::move(done));
+}
+
 void ModuleBuilder::run(std::shared_ptr<Batch> batch) {
   batch->seen.clear();
-  service_.build(options(batch->ids), plugin(batch), [this, batch](Result<esbuild::BuildResult> r) {
+  esbuild_build(options(batch->ids), plugin(batch), [this, batch](Result<esbuild::BuildResult> r) {
     if (!r) return batch->done(r.error());
     strip_namespace(r->errors);
     strip_namespace(r->warnings);

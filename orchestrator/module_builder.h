@@ -100,6 +100,8 @@ class ModuleBuilder {
   void build_ahead(const std::vector<std::string>& ids);
   // How many modules build() took from a build ahead.
   std::uint64_t built_ahead_used() const { return ahead_used_; }
+  // How many esbuild builds it asked for (a module taken from the cache or a build ahead is none).
+  std::uint64_t esbuild_builds() const { return esbuild_builds_; }
 
   // Extra esbuild flags for every build from now on (import.meta.env's defines: app_env.h). What
   // was built ahead with the old ones is dropped.
@@ -111,6 +113,9 @@ class ModuleBuilder {
   ModuleCacheStats cache_stats() const;
 
  private:
+  // Every esbuild build of modules goes through here, to be counted (esbuild_builds()).
+  void esbuild_build(esbuild::BuildOptions options, std::optional<esbuild::Plugin> plugin,
+                     esbuild::Callback<esbuild::BuildResult> done);
   // One module's esbuild build from its text, sent ahead of the call that needs it.
   struct Ahead {
     std::string text;
@@ -155,6 +160,7 @@ class ModuleBuilder {
   std::vector<std::string> defines_;
   std::map<std::string, std::shared_ptr<Ahead>> ahead_;
   std::uint64_t ahead_used_ = 0;
+  std::uint64_t esbuild_builds_ = 0;
   ModuleCache* cache_ = nullptr;
   int building_ = 0;                 // build() calls under way
   std::uint64_t cache_served_ = 0;   // modules taken from the cache

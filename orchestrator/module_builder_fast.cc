@@ -65,7 +65,7 @@ void ModuleBuilder::send_one(std::shared_ptr<Batch> batch, const std::string& id
     if (--batch->in_flight == 0) fast_done(batch);
   };
   if (take_ahead(id, text, done)) return;
-  service_.build(one_module_options(id, std::move(text)), {}, std::move(done));
+  esbuild_build(one_module_options(id, std::move(text)), {}, std::move(done));
 }
 
 esbuild::BuildOptions ModuleBuilder::one_module_options(const std::string& id,
@@ -88,11 +88,11 @@ void ModuleBuilder::build_ahead(const std::vector<std::string>& ids) {
     auto ahead = std::make_shared<Ahead>();
     ahead->text = *text;
     ahead_[id] = ahead;
-    service_.build(one_module_options(id, std::move(*text)), {},
-                   [ahead](Result<esbuild::BuildResult> r) {
-                     ahead->result = std::move(r);
-                     for (auto& done : std::exchange(ahead->waiting, {})) done(*ahead->result);
-                   });
+    esbuild_build(one_module_options(id, std::move(*text)), {},
+                  [ahead](Result<esbuild::BuildResult> r) {
+                    ahead->result = std::move(r);
+                    for (auto& done : std::exchange(ahead->waiting, {})) done(*ahead->result);
+                  });
   }
 }
 
@@ -158,7 +158,7 @@ void ModuleBuilder::fast_files(std::shared_ptr<Batch> batch) {
     if (batch->source_hashes.count(id)) continue;
     if (auto text = read_file(root_ / id)) batch->source_hashes[id] = graph::content_hash(*text);
   }
-  service_.build(o, {}, [this, batch](Result<esbuild::BuildResult> r) {
+  esbuild_build(o, {}, [this, batch](Result<esbuild::BuildResult> r) {
     if (!r) {
       batch->unreachable = r.error();
       return fast_done(batch);

@@ -47,7 +47,8 @@ std::string Pipeline::status_json() const {
                                {"merged_in_bursts", counters_.merged},
                                {"compile_errors", counters_.errors},
                                {"esbuild_restarts", counters_.esbuild_restarts},
-                               {"esbuild_module_builds", counters_.module_builds},
+                               {"module_build_requests", counters_.module_builds},
+                               {"esbuild_module_builds", builders_.esbuild_module_builds()},
                                {"manifests_read_ahead", counters_.read_ahead},
                                {"modules_built_ahead", builders_.built_ahead_used()},
                                {"modules_built_on_request", counters_.built_on_request}};

@@ -40,6 +40,7 @@ class FakeBuilders : public orch::Builders {
                      esbuild::Callback<orch::ModuleBuild> done) override;
   void build_ahead(const std::vector<std::string>&) override {}
   std::uint64_t built_ahead_used() const override { return 0; }
+  std::uint64_t esbuild_module_builds() const override { return module_calls.size(); }
   void set_defines(std::vector<std::string> flags) override { defines_ = std::move(flags); }
   void build_styles(std::vector<std::string> ids,
                     esbuild::Callback<orch::StyleBuild> done) override;

@@ -55,6 +55,10 @@ test("a restart takes every unchanged module from the cache and builds the one e
   assert.equal(s.cache.hits, first.misses - 1);
   assert.equal(s.cache.served, first.misses - 1, "taken from the cache, not built");
   assert.equal(s.cache.corrupt, 0);
+  // The status counts esbuild's builds (the edited module's) apart from the pipeline's requests,
+  // which the cache answered otherwise.
+  assert.equal(s.counters.esbuild_module_builds, 1, JSON.stringify(s.counters));
+  assert.ok(s.counters.module_build_requests > 1, JSON.stringify(s.counters));
   const page = await fetch(new URL("/app_components/comp_1.jsx", s.url)).then((r) => r.text());
   assert.match(page, /Component 1 \(edit 1\)/);
   stop();
