@@ -11,10 +11,21 @@
 
 namespace hr {
 
+// In one read of the size the file has when opened (a warm restart reads thousands of module
+// cache entries this way); a file that reports no size (a pipe, /proc) is read to its end.
 inline Result<std::string> read_file(const std::filesystem::path& path) {
-  std::ifstream in(path, std::ios::binary);
+  std::ifstream in(path, std::ios::binary | std::ios::ate);
   if (!in) return fail("cannot read " + path.string());
-  std::string bytes((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+  const std::streamoff size = in.tellg();
+  in.seekg(0);
+  std::string bytes;
+  if (size > 0) {
+    bytes.resize(static_cast<size_t>(size));
+    in.read(bytes.data(), size);
+    bytes.resize(static_cast<size_t>(in.gcount()));  // cut short meanwhile: what is there
+  } else {
+    bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+  }
   if (in.bad()) return fail("cannot read " + path.string() + ": read error");
   return bytes;
 }

@@ -15,6 +15,8 @@
 #include <cstring>
 #include <ctime>
 
+#include "common/read_file.h"
+
 namespace hr::orch {
 
 namespace fs = std::filesystem;
@@ -38,28 +40,6 @@ std::string file_name(std::string_view key) {
 
 std::int64_t mtime_ns(const struct stat& st) {
   return static_cast<std::int64_t>(st.st_mtim.tv_sec) * 1'000'000'000 + st.st_mtim.tv_nsec;
-}
-
-// The whole file, or nothing when it does not exist (or cannot be read: a miss either way).
-std::optional<std::string> read_all(const fs::path& path) {
-  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return std::nullopt;
-  struct stat st {};
-  std::optional<std::string> out;
-  if (::fstat(fd, &st) == 0) {
-    std::string bytes(static_cast<std::size_t>(st.st_size), '\0');
-    std::size_t done = 0;
-    while (done < bytes.size()) {
-      const ssize_t n = ::read(fd, bytes.data() + done, bytes.size() - done);
-      if (n < 0 && errno == EINTR) continue;
-      if (n <= 0) break;
-      done += static_cast<std::size_t>(n);
-    }
-    bytes.resize(done);  // a file cut short meanwhile reads as truncated
-    out = std::move(bytes);
-  }
-  ::close(fd);
-  return out;
 }
 
 struct timespec mtime_of(std::int64_t ns) {
@@ -114,7 +94,7 @@ fs::path ModuleCache::path_of(std::string_view key) const {
 
 std::optional<std::string> ModuleCache::get(std::string_view key) {
   const std::string name = file_name(key);
-  auto bytes = read_all(options_.dir / name);
+  auto bytes = read_file(options_.dir / name);  // absent or unreadable: a miss either way
   if (!bytes) {
     ++misses_;
     // An entry the running total counts was deleted (`cache clear`): the total forgets it.

@@ -137,9 +137,10 @@ class Pipeline {
   // imports statically (unbuilt_closure).
   void scan_module(const std::string& id);
   // The same with its imports already scanned; `installed` remembers which packages are installed
-  // for the length of one scan of many modules (nullptr: asks the disk).
+  // for the length of one scan.
+  using InstalledPackages = std::map<std::string, bool, std::less<>>;
   void take_scan(const std::string& id, const std::vector<ScannedImport>& imports,
-                 std::map<std::string, bool, std::less<>>* installed = nullptr);
+                 InstalledPackages& installed);
   std::vector<std::string> unbuilt_closure(const std::string& id) const;
   void build_unbuilt(const std::vector<std::string>& ids, bool on_request);
   void take_unbuilt(const UnbuiltModules::Ticket& ticket, Result<ModuleBuild> r, bool on_request);

@@ -66,26 +66,26 @@ void Pipeline::defer_builds(std::vector<std::string>& js) {
   std::vector<std::string> kept, deferred;
   for (auto& id : js) (now.count(id) ? kept : deferred).push_back(std::move(id));
   const auto scans = scan_files(root_, deferred);
-  std::map<std::string, bool, std::less<>> installed;
+  InstalledPackages installed;
   for (size_t i = 0; i < deferred.size(); ++i) {
-    take_scan(deferred[i], scans[i], &installed);
+    take_scan(deferred[i], scans[i], installed);
     unbuilt_.add(deferred[i]);
   }
   js = std::move(kept);
 }
 
 void Pipeline::scan_module(const std::string& id) {
-  take_scan(id, scan_imports(read_file_or_empty(root_ / id)));
+  InstalledPackages installed;
+  take_scan(id, scan_imports(read_file_or_empty(root_ / id)), installed);
 }
 
 void Pipeline::take_scan(const std::string& id, const std::vector<ScannedImport>& imports,
-                         std::map<std::string, bool, std::less<>>* installed) {
+                         InstalledPackages& installed) {
   if (scanned_missing_.erase(id)) packages_dirty_ = true;
   auto& deps = static_deps_[id];
   deps.clear();
-  const auto is_installed = [&](std::string_view name) {
-    if (!installed) return package_installed(root_, name);
-    auto [it, fresh] = installed->try_emplace(std::string(name), false);
+  const auto is_installed = [&](const std::string& name) {
+    auto [it, fresh] = installed.try_emplace(name, false);
     if (fresh) it->second = package_installed(root_, name);
     return it->second;
   };
