@@ -30,7 +30,7 @@ export function medianParts(R, s, n, kind = "edits") {
   return out;
 }
 
-export function breakdownSection(R, sizes, num) {
+export function breakdownSection(R, sizes, num, title = "## Where an hr-orchestrate edit's time goes") {
   const ms = (x) => (x == null ? "–" : `${num(x)} ms`);
   const rows = [];
   for (const n of sizes) {
@@ -43,7 +43,7 @@ export function breakdownSection(R, sizes, num) {
   }
   if (!rows.length) return "";
   return [
-    "## Where an hr-orchestrate edit's time goes",
+    title,
     "",
     "Medians over every edit of every round (they do not add up exactly). *Call → message*: from the end of the simulator's write to the update message's arrival in the page: " +
       "the CLI's process start (none with the Python client), the request, the server's pipeline and the socket. *Pipeline*: the server's own timing (read the manifest, plan, esbuild, push). " +
