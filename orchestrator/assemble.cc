@@ -15,11 +15,11 @@ std::string json_string(std::string_view s) {
 
 namespace {
 
-// Fills the placeholders of built code: the deps key, and each `"/id?t=__HR_T__"` with that id's
-// version (or nothing, for version 0). Appends to `out`; with `url_starts`, records where in `out`
-// each of those import URLs begins, and returns false when one's opening quote is not found.
+// Fills the placeholders of built code: the deps key, and each `"/id?t=__HR_T__"` with the query
+// `query_of` gives that path. Appends to `out`; with `url_starts`, records where in `out` each of
+// those import URLs begins, and returns false when one's opening quote is not found.
 bool fill_placeholders(std::string& out, std::string_view code, std::string_view deps_key,
-                       const VersionOf& version_of, std::vector<size_t>* url_starts) {
+                       const ImportQuery& query_of, std::vector<size_t>* url_starts) {
   bool all_found = true;
   size_t pos = 0;
   for (;;) {
@@ -38,11 +38,7 @@ bool fill_placeholders(std::string& out, std::string_view code, std::string_view
       all_found = all_found && path;
     }
     if (is_version) {
-      const std::uint64_t v =
-          version_of && quoted
-              ? version_of(id_of_import_path(code.substr(quote + 1, at - quote - 1)))
-              : 0;
-      if (v) out += "?t=" + std::to_string(v);
+      if (query_of && quoted) out += query_of(code.substr(quote + 1, at - quote - 1));
       pos = at + kVersionPlaceholder.size();
     } else {
       out.append(deps_key);
@@ -53,20 +49,21 @@ bool fill_placeholders(std::string& out, std::string_view code, std::string_view
   return all_found;
 }
 
-constexpr std::string_view kClientUrl = "/@hr/client.js";
-
-std::string hmr_header(std::string_view url_path) {
-  return "import { createHotContext as __hr_hot } from \"" + std::string(kClientUrl) +
-         "\";\nimport.meta.hot = __hr_hot(" + json_string(url_path) + ");\n";
+std::string hmr_header(std::string_view url_path, std::string_view token = {},
+                       std::string_view client_url = kClientPath) {
+  std::string args = json_string(url_path);
+  if (!token.empty()) args += ", import.meta.url, " + json_string(token);
+  return "import { createHotContext as __hr_hot } from \"" + std::string(client_url) +
+         "\";\nimport.meta.hot = __hr_hot(" + args + ");\n";
 }
 
 // Appends the served module to `out`; see assemble_js_module_parts() for `url_starts`.
 bool assemble_into(std::string& out, const ModuleShape& shape, std::string_view built_code,
-                   std::string_view deps_key, const VersionOf& version_of,
+                   std::string_view deps_key, const ImportQuery& query_of,
                    std::vector<size_t>* url_starts) {
-  out = hmr_header(shape.url_path);
-  if (url_starts) url_starts->push_back(out.find(kClientUrl));
-  bool ok = fill_placeholders(out, built_code, deps_key, version_of, url_starts);
+  out = hmr_header(shape.url_path, shape.token, shape.client_url);
+  if (url_starts) url_starts->push_back(out.find(kClientPath));
+  bool ok = fill_placeholders(out, built_code, deps_key, query_of, url_starts);
   if (shape.refresh_boundary) {
     out += "\nwindow.__hr_refresh_module?.(import.meta.url, import.meta.hot, " +
            json_string(hooks_signature(built_code)) + ");\n";
@@ -121,21 +118,41 @@ std::string assemble_wrapper(std::string_view variant, std::string_view url, std
   return "export default " + value + ";\n";
 }
 
+ImportQuery version_query(VersionOf version_of) {
+  if (!version_of) return {};
+  return [version_of = std::move(version_of)](std::string_view path) {
+    const std::uint64_t v = version_of(id_of_import_path(path));
+    return v ? "?t=" + std::to_string(v) : std::string();
+  };
+}
+
+std::string assemble_js_module(const ModuleShape& shape, std::string_view built_code,
+                               std::string_view deps_key, const ImportQuery& query_of) {
+  std::string out;
+  assemble_into(out, shape, built_code, deps_key, query_of, nullptr);
+  return out;
+}
+
 std::string assemble_js_module(const ModuleShape& shape, std::string_view built_code,
                                std::string_view deps_key, const VersionOf& version_of) {
-  std::string out;
-  assemble_into(out, shape, built_code, deps_key, version_of, nullptr);
-  return out;
+  return assemble_js_module(shape, built_code, deps_key, version_query(version_of));
 }
 
 std::vector<std::string> assemble_js_module_parts(const ModuleShape& shape,
                                                   std::string_view built_code,
                                                   std::string_view deps_key,
                                                   const VersionOf& version_of) {
+  return assemble_js_module_parts(shape, built_code, deps_key, version_query(version_of));
+}
+
+std::vector<std::string> assemble_js_module_parts(const ModuleShape& shape,
+                                                  std::string_view built_code,
+                                                  std::string_view deps_key,
+                                                  const ImportQuery& query_of) {
   if (!location_independent(built_code)) return {};
   std::string code;
   std::vector<size_t> starts;
-  if (!assemble_into(code, shape, built_code, deps_key, version_of, &starts)) return {};
+  if (!assemble_into(code, shape, built_code, deps_key, query_of, &starts)) return {};
   if (code.size() > kInlineCodeMax) return {};
   std::sort(starts.begin(), starts.end());
   std::vector<std::string> parts;
@@ -157,9 +174,12 @@ std::string served_source_map(std::string_view map_json) {
   return source_map_comment(map_json, header_lines);
 }
 
-std::string assemble_css_module(std::string_view url_path, std::string_view css) {
+namespace {
+
+// Creates or updates the module's <style> element with `css`.
+std::string style_element_code(std::string_view url_path, std::string_view css) {
   const std::string id = json_string(url_path);
-  return hmr_header(url_path) + "const __hr_css = " + json_string(css) +
+  return "const __hr_css = " + json_string(css) +
          ";\n"
          "let __hr_style = document.querySelector(`style[data-hr-css=\"${" +
          id +
@@ -171,9 +191,20 @@ std::string assemble_css_module(std::string_view url_path, std::string_view css)
          ");\n"
          "  document.head.appendChild(__hr_style);\n"
          "}\n"
-         "__hr_style.textContent = __hr_css;\n"
+         "__hr_style.textContent = __hr_css;\n";
+}
+
+}  // namespace
+
+std::string assemble_css_module(std::string_view url_path, std::string_view css,
+                                std::string_view token, std::string_view client_url) {
+  return hmr_header(url_path, token, client_url) + style_element_code(url_path, css) +
          "import.meta.hot.accept();\n"
          "import.meta.hot.prune(() => __hr_style.remove());\n";
+}
+
+std::string assemble_package_css_module(std::string_view url_path, std::string_view css) {
+  return style_element_code(url_path, css);
 }
 
 namespace {
@@ -235,6 +266,29 @@ std::string hooks_signature(std::string_view code) {
     }
   }
   return sig;
+}
+
+std::string name_versions(std::string_view html,
+                          const std::function<std::string(std::string_view path)>& query_of) {
+  std::string out;
+  size_t pos = 0;
+  for (size_t at = pos; (at = html.find("=", at)) != std::string_view::npos; ++at) {
+    const bool attr = (at >= 3 && html.substr(at - 3, 3) == "src") ||
+                      (at >= 4 && html.substr(at - 4, 4) == "href");
+    if (!attr || at + 2 >= html.size()) continue;
+    const char quote = html[at + 1];
+    if ((quote != '"' && quote != '\'') || html[at + 2] != '/' || html.substr(at + 2, 2) == "//")
+      continue;
+    const size_t end = html.find(quote, at + 2);
+    if (end == std::string_view::npos) break;
+    const std::string_view path = html.substr(at + 2, end - at - 2);
+    if (path.find_first_of("?#") != std::string_view::npos) continue;
+    out.append(html.substr(pos, end - pos));
+    out += query_of(path);
+    pos = end;
+  }
+  out.append(html.substr(pos));
+  return out;
 }
 
 std::string assemble_html(std::string_view html, std::string_view refresh_runtime_url) {

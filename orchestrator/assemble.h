@@ -24,14 +24,27 @@ inline constexpr std::string_view kDepsKeyPlaceholder = "__HR_DEPS_KEY__";
 // same instance of a module (a module never hot-updated has no version: the marker goes away).
 inline constexpr std::string_view kVersionPlaceholder = "?t=__HR_T__";
 
+// Where the server serves the HMR client (server::Options::client_path).
+inline constexpr std::string_view kClientPath = "/@hr/client.js";
+
 struct ModuleShape {
   std::string_view url_path;  // "/app_components/comp_1.jsx"
   bool refresh_boundary = false;
   std::string_view source_map = {};  // the module's last line: served_source_map(), or "" for none
+  // The token of the module's own URL (SiteState::token()), told to the page by the header so it
+  // knows which version it holds (docs/hmr-protocol.md "Caching"); "" for none.
+  std::string_view token = {};
+  // The HMR client's URL, as every module and the shell import it ("?v=" + its bytes' token).
+  std::string_view client_url = kClientPath;
 };
 
 // The current version of a module id (0: never hot-updated).
 using VersionOf = std::function<std::uint64_t(std::string_view id)>;
+// The query an app import URL gets, given its path ("/a.jsx", "/@hr/url/logo.png"): "?v=<token>"
+// for a module served at a URL named by its content, "?t=<version>" for one hot-updated, or "".
+using ImportQuery = std::function<std::string(std::string_view import_path)>;
+// "?t=<version>" from `version_of`, "" for version 0 (no tokens).
+ImportQuery version_query(VersionOf version_of);
 
 // The URL built code imports module `id` at, version placeholder included: "/" + id, or for an
 // import through a wrapper (variant "url", "raw" or "inline") "/@hr/<variant>/" + id.
@@ -49,6 +62,8 @@ std::string assemble_wrapper(std::string_view variant, std::string_view url, std
 // An app module as served: HMR header, the built code with the deps key and the versions of the
 // modules it imports filled in, refresh footer, source map comment.
 std::string assemble_js_module(const ModuleShape& shape, std::string_view built_code,
+                               std::string_view deps_key, const ImportQuery& query_of);
+std::string assemble_js_module(const ModuleShape& shape, std::string_view built_code,
                                std::string_view deps_key, const VersionOf& version_of = {});
 
 // The same module split where each import URL begins ("/@hr/client.js", "/@deps/…", "/" + id), so
@@ -63,6 +78,10 @@ inline constexpr size_t kInlineCodePerUpdate = 1024 * 1024;
 std::vector<std::string> assemble_js_module_parts(const ModuleShape& shape,
                                                   std::string_view built_code,
                                                   std::string_view deps_key,
+                                                  const ImportQuery& query_of);
+std::vector<std::string> assemble_js_module_parts(const ModuleShape& shape,
+                                                  std::string_view built_code,
+                                                  std::string_view deps_key,
                                                   const VersionOf& version_of = {});
 
 // The comment that ends a served app module: `map_json`, esbuild's source map of its built code,
@@ -70,7 +89,13 @@ std::vector<std::string> assemble_js_module_parts(const ModuleShape& shape,
 std::string served_source_map(std::string_view map_json);
 
 // A style module imported from JS: a module that creates or updates its <style> element.
-std::string assemble_css_module(std::string_view url_path, std::string_view css);
+// An npm package's CSS (prebundle.h) gets the same without the HMR header: it never changes under
+// a page (a new package set reloads it), and it must not name the client's URL, which changes with
+// the binary while the dependency cache keeps the module.
+std::string assemble_package_css_module(std::string_view url_path, std::string_view css);
+std::string assemble_css_module(std::string_view url_path, std::string_view css,
+                                std::string_view token = {},
+                                std::string_view client_url = kClientPath);
 
 // Whether a stylesheet's new text may travel in the update message itself (`css` of a
 // css-update), so the page applies it without a request: it is at most kInlineCssMax bytes and
@@ -86,6 +111,11 @@ std::string hooks_signature(std::string_view code);
 // The HTML shell with the React Refresh preamble inserted before its first <script>
 // (refresh_runtime_url empty: no preamble, the app runs without Fast Refresh).
 std::string assemble_html(std::string_view html, std::string_view refresh_runtime_url);
+
+// `html` with each src="/…" and href="/…" that has no query given the one `query_of` returns for
+// its path ("" leaves it): the shell names the app's scripts and stylesheets at their current URLs.
+std::string name_versions(std::string_view html,
+                          const std::function<std::string(std::string_view path)>& query_of);
 
 // JSON string literal of `s`, quotes included.
 std::string json_string(std::string_view s);

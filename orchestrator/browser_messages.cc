@@ -15,12 +15,27 @@ std::string update_message(std::string_view build, const std::vector<UpdateEntry
                    {"path", "/" + e.id},
                    {"acceptedPath", "/" + e.id},
                    {"timestamp", e.timestamp}};
+    if (!e.url.empty()) u["url"] = e.url;
     if (e.css) u["css"] = *e.css;
     if (!e.code.empty()) u["code"] = json::array(e.code.begin(), e.code.end());
     updates.push_back(std::move(u));
   }
   return json::serialize(
       json::object{{"type", "update"}, {"build", build}, {"updates", std::move(updates)}});
+}
+
+std::string urls_message(std::uint64_t seq, const std::map<std::string, std::string>& moved,
+                         const std::map<std::string, std::string>& changed,
+                         std::string_view update_build) {
+  auto object = [](const std::map<std::string, std::string>& tokens) {
+    json::object o;
+    for (const auto& [path, token] : tokens) o[path] = token;
+    return o;
+  };
+  json::object m{
+      {"type", "hr:urls"}, {"seq", seq}, {"moved", object(moved)}, {"changed", object(changed)}};
+  if (!update_build.empty()) m["build"] = update_build;
+  return json::serialize(m);
 }
 
 std::string full_reload_message(std::string_view reason, std::string_view build) {

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,9 +26,20 @@ struct UpdateEntry {
   std::uint64_t timestamp = 0;
   const std::string* css = nullptr;
   std::vector<std::string> code = {};
+  std::string url = {};  // the URL the new version is imported at ("/a.jsx?v=<token>"), if known
 };
 
 std::string update_message(std::string_view build, const std::vector<UpdateEntry>& entries);
+
+// `hr:urls` (docs/hmr-protocol.md "Caching"): message number `seq`; the modules whose URL token
+// moved while their code stayed (path -> token: a page keeps its instance for the new URL) and
+// those whose code changed with no update re-running them (path -> token: a page holding one
+// reloads).
+// `update_build`: the build of the update that follows it, if one does: the page counts the
+// message read once that update is applied.
+std::string urls_message(std::uint64_t seq, const std::map<std::string, std::string>& moved,
+                         const std::map<std::string, std::string>& changed,
+                         std::string_view update_build = {});
 
 // `build` may be empty: a reload no build caused (an invalidated module, an esbuild restart).
 std::string full_reload_message(std::string_view reason, std::string_view build = {});

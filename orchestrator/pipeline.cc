@@ -49,7 +49,7 @@ bool Pipeline::is_js(std::string_view id) const {
 bool Pipeline::is_loaded(std::string_view id, int depth) const {
   std::string path = "/";
   path.append(id);
-  if (publisher_.was_requested(path)) return true;
+  if (publisher_.was_requested(path) || reported_loaded_.count(path)) return true;
   auto n = graph_.find(id);
   if (!n || depth > 16) return false;
   const auto& node = graph_.node(*n);
@@ -237,16 +237,6 @@ void Pipeline::ensure_deps(std::function<void(Result<bool>)> done) {
 void Pipeline::set_url(std::string url) {
   options_.url = std::move(url);
   publish();
-}
-
-void Pipeline::publish() {
-  site_.set_status(status_json());
-  if (site_.needs_full_publish()) {
-    publisher_.publish(site_.site());
-    site_.mark_published();
-  } else {
-    publisher_.publish_changes(site_.take_changes());
-  }
 }
 
 void Pipeline::open_app(std::shared_ptr<graph::Manifest> manifest) {

@@ -14,6 +14,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <deque>
 #include <filesystem>
@@ -181,9 +182,13 @@ class Pipeline {
   // every JS module when import.meta.env changed (a reload, then).
   void take_rebuilds(Run& run, std::set<std::string>& js, std::set<std::string>& styles);
   // A js-update re-executes every module on its chains: they get a new version (after the build),
-  // so each importer imports its changed dependency at a fresh ?t= URL; that is re-assembly, not
-  // an esbuild build.
+  // so each importer imports its changed dependency at a new URL (its token); that is re-assembly,
+  // not an esbuild build.
   void version_chains(Run& run);
+  // Whether an update's chains pass a module that did not compile (it waits for the fix).
+  bool blocked(const Run& run, const graph::JsUpdate& u) const;
+  // Keeps in the run's versioned modules only those an update that is not blocked re-runs.
+  void drop_blocked_chains(Run& run);
   void after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build);
   void push(std::shared_ptr<Run> run);
   // Settles the run's decision (a changed npm set or route table reloads; a reload waits while
@@ -195,7 +200,17 @@ class Pipeline {
   std::vector<UpdateEntry> update_entries(Run& run) const;
   std::vector<std::string> inline_code(const std::string& id, size_t& budget) const;
   void finish(std::shared_ptr<Run> run);
-  void publish();
+  // URL tokens and the pages' reports of what they hold (pipeline_urls.cc). Publishes what
+  // changed, then tells browsers which module URLs moved or changed, save those `reexecuted` by
+  // the update of build `update_build` that follows (none when a full reload follows).
+  void publish(const std::set<std::string>& reexecuted = {}, bool reloading = false,
+               std::string_view update_build = {});
+  void send_url_changes(const std::set<std::string>& reexecuted, bool reloading,
+                        std::string_view update_build);
+  // A page's `hr:loaded`: the modules it evaluated and the token of each. They count as loaded
+  // (is_loaded); one whose token is not current, changed before the last `hr:urls` the page had
+  // read, is old code nothing will update: that page reloads.
+  void take_loaded_report(std::uint64_t client, const boost::json::object& report);
   // Whether a compile error stands (its message is SiteState::standing_error()).
   bool error_standing() const { return !site_.standing_error().empty(); }
   void record_decision(const RecompileResult& r);
@@ -229,7 +244,10 @@ class Pipeline {
   std::filesystem::path root_;
   std::shared_ptr<graph::Manifest> current_;  // keeps the graph's last manifest's strings alive
   std::uint64_t last_timestamp_ = 0;
-  std::string router_code_;  // the client entry last put (framework mode)
+  std::string router_code_;    // the client entry last put (framework mode)
+  std::uint64_t url_seq_ = 0;  // the last hr:urls message's number
+  std::map<std::string, std::uint64_t> url_changed_at_;  // URL path -> url_seq_ of its change
+  std::set<std::string, std::less<>> reported_loaded_;   // URL paths pages said they hold
 
   std::vector<Pending> queue_;
   bool busy_ = false;

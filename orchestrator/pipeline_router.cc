@@ -32,7 +32,7 @@ std::string Pipeline::refresh_router() {
       app.pages.push_back(route_module(site_, spec.id, spec.route));
   }
   std::vector<std::string> problems;
-  std::string code = router_entry_code(app, problems);
+  std::string code = router_entry_code(app, problems, site_.client_url());
   if (code == router_code_) return "";
   for (const auto& p : problems) spdlog::warn("router: {}", p);
   const bool served_before = !router_code_.empty();

@@ -153,6 +153,24 @@ void Pipeline::take_rebuilds(Run& run, std::set<std::string>& js, std::set<std::
   }
 }
 
+bool Pipeline::blocked(const Run& run, const graph::JsUpdate& u) const {
+  return std::any_of(u.chains.begin(), u.chains.end(), [&](const auto& chain) {
+    return std::any_of(chain.begin(), chain.end(),
+                       [&](const auto& id) { return run.failing.count(id); });
+  });
+}
+
+void Pipeline::drop_blocked_chains(Run& run) {
+  if (run.failing.empty() || run.decision.action != graph::Action::js_update) return;
+  std::set<std::string> kept(run.decision.css.begin(), run.decision.css.end());
+  for (const auto& u : run.decision.updates) {
+    if (blocked(run, u)) continue;
+    kept.insert(u.boundary);
+    for (const auto& chain : u.chains) kept.insert(chain.begin(), chain.end());
+  }
+  std::erase_if(run.versioned, [&](const std::string& id) { return !kept.count(id); });
+}
+
 void Pipeline::version_chains(Run& run) {
   const auto action = run.decision.action;
   if (action == graph::Action::js_update)
@@ -176,7 +194,6 @@ void Pipeline::after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build) 
   }
   res.errors.insert(res.errors.begin(), run->style_errors.begin(), run->style_errors.end());
   res.rebuilt.insert(res.rebuilt.begin(), run->styles_built.begin(), run->styles_built.end());
-  site_.set_versions(run->versioned, run->timestamp);
   run->router_reload = refresh_router();
   ensure_deps([this, run](Result<bool> deps) {
     auto& errors = run->result.errors;
@@ -229,13 +246,9 @@ std::vector<UpdateEntry> Pipeline::update_entries(Run& run) const {
   size_t inline_budget = kInlineCodePerUpdate;
   if (d.action == graph::Action::js_update) {
     for (const auto& u : d.updates) {
-      const bool blocked = std::any_of(u.chains.begin(), u.chains.end(), [&](const auto& chain) {
-        return std::any_of(chain.begin(), chain.end(),
-                           [&](const auto& id) { return run.failing.count(id); });
-      });
-      if (blocked) continue;  // its module did not compile: the overlay says so
+      if (blocked(run, u)) continue;  // its module did not compile: the overlay says so
       updates.push_back({UpdateEntry::Type::js, u.boundary, run.timestamp, nullptr,
-                         inline_code(u.boundary, inline_budget)});
+                         inline_code(u.boundary, inline_budget), site_.url_of(u.boundary)});
       res.boundaries.push_back(u.boundary);
     }
   }
@@ -247,8 +260,12 @@ std::vector<UpdateEntry> Pipeline::update_entries(Run& run) const {
       // otherwise a linked stylesheet is fetched again and a JS-imported one re-imported.
       const bool inline_text = m && css_travels_inline(m->code);
       const bool css = inline_text || (m && m->css_linked);
-      updates.push_back({css ? UpdateEntry::Type::css : UpdateEntry::Type::js, id, run.timestamp,
-                         inline_text ? &m->code : nullptr});
+      updates.push_back({css ? UpdateEntry::Type::css : UpdateEntry::Type::js,
+                         id,
+                         run.timestamp,
+                         inline_text ? &m->code : nullptr,
+                         {},
+                         site_.url_of(id)});
       res.boundaries.push_back(id);
     }
   }
@@ -275,6 +292,11 @@ void Pipeline::push(std::shared_ptr<Run> run) {
   for (const auto& e : run->diff.errors) {
     res.errors.push_back(esbuild::message_at(e.id, e.message));
   }
+  // What the update re-runs gets its new version (a chain through a module that did not compile
+  // waits for the fix), then its new URL: the update's URLs and code need the new tokens.
+  drop_blocked_chains(*run);
+  site_.set_versions(run->versioned, run->timestamp);
+  site_.settle();
   const std::string message = settle_decision(*run);
   if (!res.errors.empty()) {
     ++counters_.errors;
@@ -283,7 +305,9 @@ void Pipeline::push(std::shared_ptr<Run> run) {
   } else if (error_standing()) {
     site_.set_standing_error("");
   }
-  publish();  // before the push, so browsers fetch the new modules
+  // Before the push, so browsers fetch the new modules.
+  const bool reloading = run->decision.action == graph::Action::full_reload;
+  publish(run->versioned, reloading, message.empty() || reloading ? "" : res.build);
   if (!message.empty()) publisher_.broadcast(message);
   if (!run->error_json.empty()) publisher_.broadcast(run->error_json);
   res.clients = publisher_.client_count();

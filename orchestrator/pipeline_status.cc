@@ -79,6 +79,7 @@ void Pipeline::on_client_message(std::uint64_t client, const std::string& text) 
   const auto& o = v.as_object();
   const auto* type = o.if_contains("type");
   if (!type || !type->is_string()) return;
+  if (type->as_string() == "hr:loaded") return take_loaded_report(client, o);
   if (type->as_string() == "hr:applied") {
     // /@hr/status shows the page's marks now rather than at the next push, unless a run is about
     // to publish.
@@ -104,6 +105,8 @@ void Pipeline::on_client_message(std::uint64_t client, const std::string& text) 
 }
 
 void Pipeline::on_client_connect(std::uint64_t client) {
+  // The number of the last hr:urls: the page's reports count from it (pipeline_urls.cc).
+  publisher_.send(client, urls_message(url_seq_, {}, {}));
   if (error_standing()) publisher_.send(client, site_.standing_error());
 }
 

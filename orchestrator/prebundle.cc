@@ -158,7 +158,7 @@ void save_cache(const DepsRequest& r, const DepsBundle& b) {
 
 std::string deps_key(const DepsRequest& r) {
   // The layout of our output: a new one (CSS packages as style modules) must not read old caches.
-  std::string material = std::string(esbuild::pinned_esbuild_version()) + "\nlayout 3\n";
+  std::string material = std::string(esbuild::pinned_esbuild_version()) + "\nlayout 4\n";
   for (const auto& flag : base_options(r).flags)  // what the output depends on, not where it goes
     if (flag.rfind("--outdir=", 0) != 0) material += flag + "\n";
   for (const auto& s : sorted_unique(r.specifiers)) material += s + "\n";
@@ -241,7 +241,7 @@ void build_css(esbuild::Service& service, DepsRequest r, std::shared_ptr<DepsBun
           if (f == built->output_files.end())
             return done(fail("bundling the CSS of npm packages: esbuild wrote no CSS for " + spec));
           const std::string url = "/@deps/" + file_name(spec) + ".js";
-          b->files.push_back(DepFile{url, assemble_css_module(url, f->contents)});
+          b->files.push_back(DepFile{url, assemble_package_css_module(url, f->contents)});
         }
         for (auto& a : css_assets(built->output_files, outdir, "/@deps/assets/"))
           b->files.push_back(DepFile{std::move(a.url), std::move(a.contents)});

@@ -102,17 +102,18 @@ std::vector<std::string> router_entry_packages() {
   return {"react", "react-dom/client", "react-router", "react-router/dom"};
 }
 
-std::string router_entry_code(const RouterApp& app, std::vector<std::string>& problems) {
+std::string router_entry_code(const RouterApp& app, std::vector<std::string>& problems,
+                              std::string_view client_url) {
   auto dep = [](const char* spec) {
     return json_string(deps_url(spec, std::string(kDepsKeyPlaceholder)));
   };
-  std::string code = "import * as __hr_React from " + dep("react") +
-                     ";\nimport { createRoot as __hr_createRoot } from " + dep("react-dom/client") +
-                     ";\nimport * as __hr_RR from " + dep("react-router") +
-                     ";\nimport { RouterProvider as __hr_RouterProvider } from " +
-                     dep("react-router/dom") + ";\nimport * as __hr_root from " +
-                     json_string(import_url(app.root.id, "")) +
-                     ";\nimport { currentUrl as __hr_currentUrl } from \"/@hr/client.js\";\n";
+  std::string code =
+      "import * as __hr_React from " + dep("react") +
+      ";\nimport { createRoot as __hr_createRoot } from " + dep("react-dom/client") +
+      ";\nimport * as __hr_RR from " + dep("react-router") +
+      ";\nimport { RouterProvider as __hr_RouterProvider } from " + dep("react-router/dom") +
+      ";\nimport * as __hr_root from " + json_string(import_url(app.root.id, "")) +
+      ";\nimport { currentUrl as __hr_currentUrl } from " + json_string(client_url) + ";\n";
   code += "const __hr_route_table = [\n" + route_json(app.root, "root", "");
   std::set<std::string> paths, ids{"root"};
   for (const auto& page : app.pages) {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "common/result.h"
+#include "orchestrator/assemble.h"
 
 namespace hr::orch {
 
@@ -49,7 +50,9 @@ std::string route_id(std::string_view page_id, std::string_view root_id);
 // The client entry's code as built code (SiteState::Module::code): its npm imports carry the deps
 // key placeholder and its app imports the version placeholder. Pages whose route cannot be read
 // are left out and named in `problems`.
-std::string router_entry_code(const RouterApp& app, std::vector<std::string>& problems);
+// `client_url`: where the page's HMR client is (SiteState::client_url()): one instance of it.
+std::string router_entry_code(const RouterApp& app, std::vector<std::string>& problems,
+                              std::string_view client_url = kClientPath);
 
 // The npm specifiers the client entry imports.
 std::vector<std::string> router_entry_packages();

@@ -28,7 +28,14 @@ void SiteState::put_module(const std::string& id, Module m) {
   for (const auto& [dep, variant] : m.wrapped)
     if (wrappers_[dep].insert(variant).second) new_wrappers.insert(dep);
   modules_[id] = std::move(m);
-  assemble(id);
+  Module& put = modules_[id];
+  if (put.is_style) put.css_linked = !imported_plainly(id);
+  token_dirty_.insert(id);
+  if (put.is_style && put.css_linked) {
+    assemble(id);  // no token in it: its URL in the shell and in `?url` values is its content's
+  } else {
+    pending_.insert(id);
+  }
   for (const auto& dep : new_wrappers) assemble_wrappers(dep);
   relink_styles(touched);
 }
@@ -50,15 +57,24 @@ void SiteState::relink_styles(const std::set<std::string>& ids) {
   for (const auto& id : ids) {
     auto it = modules_.find(id);
     if (it != modules_.end() && it->second.is_style &&
-        it->second.css_linked == imported_plainly(id))
-      assemble(id);
+        it->second.css_linked == imported_plainly(id)) {
+      // Served the other way: as CSS it has no token, so its importers' URLs change too.
+      it->second.css_linked = !it->second.css_linked;
+      token_dirty_.insert(id);
+      if (it->second.css_linked) {
+        assemble(id);
+      } else {
+        pending_.insert(id);
+      }
+    }
   }
 }
 
 void SiteState::put_source(const std::string& id, std::string bytes, bool as_file) {
   if (as_file) {
     const std::string path = "/" + id;
-    site_.modules[path] = server::make_asset(bytes, std::string(server::content_type_for(path)));
+    site_.modules[path] = server::make_asset(bytes, std::string(server::content_type_for(path)),
+                                             server::content_token(bytes));
     dirty_.insert(path);
   }
   sources_[id] = std::move(bytes);
@@ -75,14 +91,15 @@ void SiteState::assemble_wrappers(const std::string& id) {
   auto it = wrappers_.find(id);
   if (it == wrappers_.end()) return;
   const std::string url_path = "/" + id;
-  const std::uint64_t v = version(id);
-  const std::string url = v ? url_path + "?t=" + std::to_string(v) : url_path;
+  const std::string url = url_path + file_query(id);
   auto source = sources_.find(id);
   const std::string_view bytes = source == sources_.end() ? "" : std::string_view(source->second);
   for (const auto& variant : it->second) {
     const std::string path = wrapper_path(id, variant);
-    site_.modules[path] = server::make_asset(
-        assemble_wrapper(variant, url, bytes, server::content_type_for(url_path)));
+    std::string code = assemble_wrapper(variant, url, bytes, server::content_type_for(url_path));
+    std::string token = server::content_token(code);
+    if (std::exchange(wrapper_tokens_[path], token) != token) token_dirty_.insert(id);
+    site_.modules[path] = server::make_asset(std::move(code), "application/javascript", token);
     dirty_.insert(path);
   }
 }
@@ -96,12 +113,17 @@ void SiteState::remove_module(const std::string& id) {
   modules_.erase(id);
   sources_.erase(id);
   versions_.erase(id);
+  pending_.erase(id);
+  tokens_.erase(id);
+  own_.erase(id);
+  token_dirty_.insert(id);
   site_.modules.erase("/" + id);
   dirty_.insert("/" + id);
   relink_styles(touched);
 }
 
 server::SiteChanges SiteState::take_changes() {
+  settle();
   server::SiteChanges changes;
   for (const auto& path : dirty_) {
     auto it = site_.modules.find(path);
@@ -113,15 +135,12 @@ server::SiteChanges SiteState::take_changes() {
 }
 
 void SiteState::set_versions(const std::set<std::string>& ids, std::uint64_t version) {
-  std::set<std::string> importers;
+  // The importers of `ids` are assembled at settle(): their tokens hash the versions they import.
   for (const auto& id : ids) {
     versions_[id] = version;
     assemble_wrappers(id);
-    if (auto it = importers_.find(id); it != importers_.end())
-      importers.insert(it->second.begin(), it->second.end());
+    token_dirty_.insert(id);
   }
-  for (const auto& id : importers)
-    if (modules_.count(id)) assemble(id);
 }
 
 std::uint64_t SiteState::version(std::string_view id) const {
@@ -138,8 +157,9 @@ std::vector<std::string> SiteState::module_parts(const std::string& id) const {
   const Module* m = module(id);
   if (!m || m->is_style) return {};
   const std::string path = "/" + id;
-  return assemble_js_module_parts({path, m->refresh_boundary, m->source_map}, m->code, deps_.key,
-                                  [this](std::string_view dep) { return version(dep); });
+  return assemble_js_module_parts(
+      {path, m->refresh_boundary, m->source_map, token(id), client_url_}, m->code, deps_.key,
+      [this](std::string_view dep) { return query_of(dep); });
 }
 
 void SiteState::assemble(const std::string& id) {
@@ -148,14 +168,21 @@ void SiteState::assemble(const std::string& id) {
   dirty_.insert(path);
   if (m.is_style) m.css_linked = !imported_plainly(id);
   if (m.is_style && m.css_linked) {
-    site_.modules[path] = server::make_asset(m.code, "text/css");
+    site_.modules[path] = server::make_asset(m.code, "text/css", server::content_token(m.code));
+    html_stale_ = html_stale_ || html_refs_.count(id);
+    assemble_wrappers(id);  // a `?url` import's value names this content
+    return;
+  }
+  const std::string& t = token(id);
+  if (m.is_style) {
+    site_.modules[path] = server::make_asset(assemble_css_module(path, m.code, t, client_url_),
+                                             "application/javascript", t);
     return;
   }
   std::string bytes =
-      m.is_style ? assemble_css_module(path, m.code)
-                 : assemble_js_module({path, m.refresh_boundary, m.source_map}, m.code, deps_.key,
-                                      [this](std::string_view dep) { return version(dep); });
-  site_.modules[path] = server::make_asset(std::move(bytes));
+      assemble_js_module({path, m.refresh_boundary, m.source_map, t, client_url_}, m.code,
+                         deps_.key, [this](std::string_view dep) { return query_of(dep); });
+  site_.modules[path] = server::make_asset(std::move(bytes), "application/javascript", t);
 }
 
 void SiteState::set_deps(DepsBundle deps) {
@@ -165,8 +192,11 @@ void SiteState::set_deps(DepsBundle deps) {
   site_.deps.clear();
   for (const auto& f : deps_.files) site_.deps[f.url] = server::make_asset(f.contents);
   if (key_changed) {
-    for (const auto& [id, m] : modules_)
-      if (!m.is_style) assemble(id);
+    for (const auto& [id, m] : modules_) {
+      if (m.is_style) continue;
+      pending_.insert(id);
+      token_dirty_.insert(id);
+    }
   }
   assemble_html();
 }
@@ -201,7 +231,14 @@ void SiteState::set_standing_error(std::string error_json) {
 }
 
 void SiteState::assemble_html() {
-  std::string html = hr::orch::assemble_html(raw_html_, refresh_runtime_url());
+  html_refs_.clear();
+  html_stale_ = false;
+  std::string html = hr::orch::assemble_html(name_versions(raw_html_,
+                                                           [this](std::string_view path) {
+                                                             html_refs_.emplace(path.substr(1));
+                                                             return html_query(path);
+                                                           }),
+                                             refresh_runtime_url());
   if (!standing_error_.empty()) {
     // Read by the HMR client at start-up (docs/hmr-protocol.md); "<" escaped so the JSON cannot
     // close the script element.
@@ -216,7 +253,12 @@ void SiteState::assemble_html() {
 }
 
 void SiteState::set_client_js(std::string js) {
+  client_url_ = std::string(kClientPath) + "?v=" + server::content_token(js);
   site_.client_js = std::move(js);
+  for (const auto& [id, m] : modules_) {  // every module imports the client at its URL
+    pending_.insert(id);
+    token_dirty_.insert(id);
+  }
 }
 
 void SiteState::set_status(std::string json) {

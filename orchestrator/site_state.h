@@ -9,6 +9,14 @@
 // module is re-assembled: its import URLs of npm packages change. An import through a wrapper
 // (an asset's URL, `?raw`, `?inline`: assemble.h) is a small module per id and variant, assembled
 // again when the module's bytes or version change, so its importers re-import a fresh value.
+//
+// URL tokens (site_state_tokens.cc): a JS module is imported at "/<id>?v=<token>", where the token
+// hashes everything its served bytes are made of (its built code, version and source map, and the
+// URLs it imports, so a module's token changes when any module it reaches does; an import cycle
+// shares one hash). A URL then names one content for good and the browser may keep it
+// (docs/hmr-protocol.md "Caching"). The HTML shell names its scripts and linked stylesheets at such
+// URLs too. Changes are assembled lazily: settle() computes the tokens and assembles what changed
+// before the site is read.
 #pragma once
 
 #include <map>
@@ -16,10 +24,13 @@
 #include <string>
 #include <vector>
 
+#include "orchestrator/assemble.h"
 #include "orchestrator/prebundle.h"
 #include "server/server.h"
 
 namespace hr::orch {
+
+inline constexpr size_t kOwnTokenDigits = 16;
 
 class SiteState {
  public:
@@ -51,6 +62,25 @@ class SiteState {
   void set_versions(const std::set<std::string>& ids, std::uint64_t version);
   std::uint64_t version(std::string_view id) const;
   const Module* module(const std::string& id) const;
+
+  // The URL module `id` is imported at now: "/" + id with its token or version query.
+  std::string url_of(const std::string& id) const { return "/" + id + query_of("/" + id); }
+  // The token of module `id`'s URL ("" for one not built, a style, or none computed yet): 32 hex
+  // digits, the first 16 a hash of the module's own code, version and map (kOwnTokenDigits).
+  const std::string& token(std::string_view id) const;
+  // Computes the tokens that changed and assembles every module whose bytes changed. The site,
+  // take_changes() and module_parts() show what was settled.
+  void settle();
+  // What the URLs did since the last take: `moved` modules have a new token while their own code,
+  // version and map are the same (only URLs they import changed: a page keeps its instance);
+  // `changed` ones changed themselves (a page holding one holds old code unless an update
+  // re-runs it). Only modules that had a token before are listed.
+  struct UrlChanges {
+    std::map<std::string, std::string> moved;  // URL path -> new token
+    std::set<std::string> changed;             // URL paths
+    bool empty() const { return moved.empty() && changed.empty(); }
+  };
+  UrlChanges take_url_changes();
   // JS module `id` as served now, split where its import URLs begin, for the update message
   // (assemble_js_module_parts()); empty for a style, an unknown id, or a module that cannot travel.
   std::vector<std::string> module_parts(const std::string& id) const;
@@ -69,6 +99,8 @@ class SiteState {
   void set_standing_error(std::string error_json);
   const std::string& standing_error() const { return standing_error_; }
   void set_client_js(std::string js);
+  // The HMR client's URL: "/@hr/client.js?v=<token of its bytes>" (the shell names it so too).
+  const std::string& client_url() const { return client_url_; }
   void set_status(std::string json);
 
   const server::Site& site() const { return site_; }
@@ -85,6 +117,20 @@ class SiteState {
 
  private:
   void assemble(const std::string& id);
+  // The query of an import URL path in served code (assemble.h ImportQuery).
+  std::string query_of(std::string_view import_path) const;
+  bool tokenized(std::string_view id) const;
+  // The query the HTML shell gives a module it names ("/app/entry.jsx", "/styles/a.css").
+  std::string html_query(std::string_view url_path) const;
+  // The query of the URL a `?url` import's value gives module `id`: its content's token for an
+  // asset file or a linked stylesheet, else its version.
+  std::string file_query(const std::string& id) const;
+  std::uint64_t own_hash(const Module& m, const std::string& id) const;
+  // The modules whose token may change when `dirty` did: those and their importers, transitively.
+  std::vector<std::string> token_closure() const;
+  void compute_tokens(const std::vector<std::string>& ids);
+  void hash_component(std::vector<std::string>& members);
+  void set_token(const std::string& id, std::string token, std::uint64_t own);
   void assemble_wrappers(const std::string& id);
   void assemble_html();
   std::string refresh_runtime_url() const;
@@ -104,7 +150,16 @@ class SiteState {
   std::string raw_html_;
   std::string standing_error_;
   server::Site site_;
-  std::set<std::string> dirty_;  // module paths assembled or removed since the last publish
+  std::set<std::string> dirty_;        // module paths assembled or removed since the last publish
+  std::set<std::string> pending_;      // JS modules to assemble at settle()
+  std::set<std::string> token_dirty_;  // ids whose token inputs changed since settle()
+  std::map<std::string, std::string, std::less<>> tokens_;
+  std::map<std::string, std::string, std::less<>> wrapper_tokens_;  // wrapper path -> its token
+  std::map<std::string, std::uint64_t> own_;  // own_hash() when the token was computed
+  std::set<std::string> html_refs_;           // modules the HTML shell names (src=, href=)
+  bool html_stale_ = false;                   // a linked stylesheet the shell names changed
+  UrlChanges url_changes_;
+  std::string client_url_{kClientPath};
   bool html_dirty_ = false;
   bool full_publish_ = true;
 };

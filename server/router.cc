@@ -60,6 +60,26 @@ Route serve_bytes(const Request& req, std::shared_ptr<const std::string> body,
   return reply(std::move(r));
 }
 
+constexpr std::string_view kImmutable = "max-age=31536000, immutable";
+
+// Whether `target`'s query holds `v=<the asset's token>`: a URL that names these bytes for good.
+bool names_these_bytes(std::string_view target, const Asset& asset) {
+  if (asset.token.empty()) return false;
+  const size_t q = target.find('?');
+  if (q == std::string_view::npos) return false;
+  std::string_view query = target.substr(q + 1);
+  while (!query.empty()) {
+    const size_t amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    if (pair.size() == asset.token.size() + 2 && pair.starts_with("v=") &&
+        pair.substr(2) == asset.token)
+      return true;
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return false;
+}
+
 Route serve_asset(const Request& req, const std::shared_ptr<const Asset>& asset,
                   std::string_view cache) {
   std::shared_ptr<const std::string> bytes(asset, &asset->bytes);
@@ -74,12 +94,14 @@ std::optional<Route> serve_local(const Request& req, const std::string& path,
   bool forbidden_load = cross_site_no_cors(req);
   if (site && site->client && path == o.client_path) {
     if (forbidden_load) return reply_error(403, "cross-site script load refused");
-    return serve_asset(req, site->client, "no-cache");
+    return serve_asset(req, site->client,
+                       names_these_bytes(req.target, *site->client) ? kImmutable : "no-cache");
   }
   if (auto module = site ? site->modules.find(path) : nullptr) {
     if (forbidden_load) return reply_error(403, "cross-site script load refused");
     ctx.record_requested(path);
-    return serve_asset(req, module, "no-cache");
+    return serve_asset(req, module,
+                       names_these_bytes(req.target, *module) ? kImmutable : "no-cache");
   }
   if (ctx.on_demand.unbuilt && ctx.on_demand.unbuilt(path)) {
     if (forbidden_load) return reply_error(403, "cross-site script load refused");
@@ -89,7 +111,7 @@ std::optional<Route> serve_local(const Request& req, const std::string& path,
     auto dep = site ? site->deps.find(path) : nullptr;
     if (!dep) return reply_error(404, "no such dependency");
     if (forbidden_load) return reply_error(403, "cross-site script load refused");
-    return serve_asset(req, dep, "max-age=31536000, immutable");
+    return serve_asset(req, dep, kImmutable);
   }
   StaticFiles::Lookup file = ctx.statics.find(path);
   if (file.status == 403) return reply_error(403, "not allowed");

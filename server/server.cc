@@ -16,8 +16,17 @@ namespace hr::server {
 namespace asio = boost::asio;
 using tcp = asio::ip::tcp;
 
-std::shared_ptr<const Asset> make_asset(std::string bytes, std::string content_type) {
+std::string content_token(std::string_view bytes) {
+  char out[17];
+  std::snprintf(out, sizeof out, "%016llx",
+                static_cast<unsigned long long>(XXH3_64bits(bytes.data(), bytes.size())));
+  return out;
+}
+
+std::shared_ptr<const Asset> make_asset(std::string bytes, std::string content_type,
+                                        std::string token) {
   auto asset = std::make_shared<Asset>();
+  asset->token = std::move(token);
   char etag[24];
   std::snprintf(etag, sizeof etag, "\"%016llx\"",
                 static_cast<unsigned long long>(XXH3_64bits(bytes.data(), bytes.size())));
@@ -155,16 +164,23 @@ void Server::stop() {
 
 namespace {
 
-std::shared_ptr<const Asset> shell_asset(const std::string& html, const Options& options) {
-  return make_asset(inject_client(html, options.client_path), "text/html; charset=utf-8");
+// The shell names the client at the URL every module imports it at (its bytes' token).
+std::shared_ptr<const Asset> shell_asset(const std::string& html, const Options& options,
+                                         const std::shared_ptr<const Asset>& client) {
+  const std::string url =
+      options.client_path + (client && !client->token.empty() ? "?v=" + client->token : "");
+  return make_asset(inject_client(html, url), "text/html; charset=utf-8");
 }
 
 }  // namespace
 
 void Server::publish(Site site) {
   auto served = std::make_shared<ServedSite>();
-  if (!site.html.empty()) served->shell = shell_asset(site.html, ctx_->options);
-  if (!site.client_js.empty()) served->client = make_asset(std::move(site.client_js));
+  if (!site.client_js.empty()) {
+    std::string token = content_token(site.client_js);
+    served->client = make_asset(std::move(site.client_js), "application/javascript", token);
+  }
+  if (!site.html.empty()) served->shell = shell_asset(site.html, ctx_->options, served->client);
   served->modules = AssetTable(std::move(site.modules));
   served->deps = AssetTable(std::move(site.deps));
   ctx_->set_site(std::move(served));
@@ -173,7 +189,10 @@ void Server::publish(Site site) {
 void Server::publish_changes(SiteChanges changes) {
   asio::post(ctx_->io, [ctx = ctx_, changes = std::move(changes)]() mutable {
     std::shared_ptr<const Asset> shell;
-    if (changes.html) shell = shell_asset(*changes.html, ctx->options);
+    if (changes.html) {
+      const auto current = ctx->site();
+      shell = shell_asset(*changes.html, ctx->options, current ? current->client : nullptr);
+    }
     ctx->change_site([&](const ServedSite& current) {
       auto next = std::make_shared<ServedSite>(current);  // shares every asset and table shard
       next->modules = current.modules.with(std::move(changes.modules));

@@ -43,14 +43,20 @@ struct Options {
   std::size_t ws_max_queue_bytes = 8 << 20;  // a client further behind is dropped
 };
 
-// Bytes served from memory. The ETag is a hash of the bytes (make_asset fills it).
+// Bytes served from memory. The ETag is a hash of the bytes (make_asset fills it). A module with
+// a `token` is imported at "<path>?v=<token>", a URL that names these bytes for good: a request
+// with that query is answered `immutable` (any other revalidates, as ever).
 struct Asset {
   std::string bytes;
   std::string content_type;
   std::string etag;
+  std::string token;
 };
 std::shared_ptr<const Asset> make_asset(std::string bytes,
-                                        std::string content_type = "application/javascript");
+                                        std::string content_type = "application/javascript",
+                                        std::string token = {});
+// The token a URL gets to name `bytes` for good ("?v=<token>"): 16 hex digits of their hash.
+std::string content_token(std::string_view bytes);
 // The content type a file is served with, from its extension ("image/svg+xml" for "a/b.svg").
 std::string_view content_type_for(std::string_view path);
 
@@ -62,7 +68,7 @@ struct Site {
   // "/@deps/react-1a2b.js" (content-hashed URLs): served `immutable`.
   std::unordered_map<std::string, std::shared_ptr<const Asset>> deps;
   std::string html;       // the shell; the server injects the client script before any other
-  std::string client_js;  // served at Options::client_path
+  std::string client_js;  // served at Options::client_path, named "?v=" + content_token()
 };
 
 // A few assets changed since the last publish (the usual recompile): applied to a new snapshot

@@ -13,13 +13,13 @@ async function applyUpdate(message, arrived = performance.now()) {
   await notifyListeners("vite:beforeUpdate", message);
   try {
     const updates = message.updates || [];
-    for (const u of updates) newestTimestamp.set(u.acceptedPath || u.path, u.timestamp);
+    for (const u of updates) newestUrl.set(u.acceptedPath || u.path, updateUrl(u));
     marks.mark("started");
     const styles = Promise.all(updates.filter((u) => u.type === "css-update").map((u) => (typeof u.css === "string" ? replaceCssText(u) : swapStylesheet(u))));
     const jsUpdates = updates.filter((u) => u.type === "js-update");
     // The boundaries this page holds that carry their code; a chain's accepted dependency is fetched.
     mapToInlineCode(jsUpdates.filter((u) => acceptCallbacks.has(u.path) && (u.acceptedPath ?? u.path) === u.path)
-      .map((u) => ({ url: withTimestamp(u.path, u.timestamp), code: u.code })));
+      .map((u) => ({ url: updateUrl(u), code: u.code })));
     const appliers = await Promise.all(jsUpdates.map(fetchUpdate));
     marks.mark("evaluated");
     for (const apply of appliers) apply?.();
@@ -34,6 +34,7 @@ async function applyUpdate(message, arrived = performance.now()) {
     return failUpdate(message, err);
   }
   removeErrorOverlay();
+  updateApplied(message.build);
   acknowledge(message.build, { ok: true, timings: marks.done() });
   notifyListeners("vite:afterUpdate", message);
 }
@@ -68,14 +69,21 @@ class UpdateMarks {
   }
 }
 
-async function fetchUpdate({ path, acceptedPath = path, timestamp }) {
+// The URL a js-update's new version is imported at: the server names it (its token), or, from a
+// server that does not, the path at the update's timestamp.
+function updateUrl(u) {
+  return u.url ?? withTimestamp(u.acceptedPath || u.path, u.timestamp);
+}
+
+async function fetchUpdate(u) {
+  const { path, acceptedPath = path } = u;
   if (!acceptCallbacks.has(path)) return null; // the boundary is not loaded on this page
   const chosen = acceptCallbacks.get(path).filter(({ deps }) => deps.includes(acceptedPath));
   if (path !== acceptedPath && chosen.length === 0) return null;
   await runDisposeCallbacks(acceptedPath);
   let next;
   try {
-    next = await import(withTimestamp(acceptedPath, timestamp));
+    next = await import(updateUrl(u));
   } catch (err) {
     throw new Error(`could not re-import ${acceptedPath}: ${err && err.message}`, { cause: err });
   }

@@ -73,6 +73,8 @@ async function handleMessage(message, arrived) {
       return applyUpdate(message, arrived);
     case "full-reload":
       return fullReload(message.reason || `${message.path || "*"} changed`, message.build);
+    case "hr:urls":
+      return takeUrls(message);
     case "prune":
       return prunePaths(message.paths || []);
     case "error":

@@ -1,7 +1,7 @@
 // import.meta.hot, Vite's API, for the HMR client (hmr_client.js): what each app module registers
 // through it (accept, dispose and prune callbacks, data kept across versions, event listeners), by
-// owner path, and the two functions app modules import from /@hr/client.js: createHotContext and
-// currentUrl. One of the files embed_client.cmake concatenates into the client's one script (the
+// owner path, and createHotContext, which every app module imports from /@hr/client.js (with
+// currentUrl, held_modules.js). One of the files embed_client.cmake concatenates into the client's one script (the
 // list and its order: orchestrator/CMakeLists.txt); its functions run once the whole script has
 // been evaluated.
 
@@ -128,15 +128,8 @@ class HotContext {
   }
 }
 
-// The URL of a module's newest version this page was told about (a route module loaded on first
-// visit, after updates to it were pushed): `url` itself when none was.
-const newestTimestamp = new Map(); // path -> timestamp
-export function currentUrl(url) {
-  const path = pathOf(url);
-  const timestamp = newestTimestamp.get(path);
-  return timestamp ? withTimestamp(path, timestamp) : url;
-}
-
-export function createHotContext(ownerPath) {
-  return new HotContext(pathOf(ownerPath));
+export function createHotContext(ownerPath, url, token) {
+  const path = pathOf(ownerPath);
+  noteEvaluated(path, url, token);
+  return new HotContext(path);
 }

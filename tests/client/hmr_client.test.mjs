@@ -12,7 +12,7 @@ import { REPO_DIR } from "./react_deps.mjs";
 import { startStubServer } from "./stub_server.mjs";
 
 // The served client is these files in order (HR_CLIENT_JS in orchestrator/CMakeLists.txt).
-const CLIENT_FILES = ["error_overlay.js", "react_refresh.js", "hot_context.js", "css_update.js", "inline_module.js", "apply_update.js", "hmr_client.js"];
+const CLIENT_FILES = ["error_overlay.js", "react_refresh.js", "hot_context.js", "css_update.js", "inline_module.js", "held_modules.js", "apply_update.js", "hmr_client.js"];
 const CLIENT_JS = CLIENT_FILES.map((f) => path.join(REPO_DIR, "orchestrator", "client", f));
 const TEST_TIMEOUT_MS = 45000;
 

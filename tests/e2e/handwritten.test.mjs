@@ -164,7 +164,7 @@ describe("hot reload of a hand-written React app (hr-orchestrate + Chromium)", (
         if (runs !== before.runs + 1) failures.push(`Greeting.jsx ran ${runs - before.runs} more times for one update, expected 1`);
         const later = await tab.page.evaluate(async () => {
           const app = await (await fetch("/src/App.jsx")).text();
-          const url = app.match(/"(\/src\/components\/Greeting\.jsx\?t=\d+)"/)?.[1];
+          const url = app.match(/"(\/src\/components\/Greeting\.jsx\?(?:t=\d+|v=[0-9a-f]+))"/)?.[1];
           if (!url) return { url: null };
           const mod = await import(url);
           return { url, runs: globalThis.__greetingEvaluations, isComponent: typeof mod.default === "function" };

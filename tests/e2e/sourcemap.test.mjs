@@ -106,26 +106,30 @@ describe("source maps of served modules (hr-orchestrate + Chromium)", () => {
     assert.ok(sources.some((s) => s.includes("node_modules/react-dom/")), `sources: ${sources}`);
   });
 
+  // The URLs the page loaded FORMAT at (its token: docs/hmr-protocol.md "Caching"), oldest first.
+  const formatUrls = () => [...scripts.keys()].filter((u) => u.startsWith(`${url}/${FORMAT}?v=`));
+
   it("a stack frame maps to the line of the file that made it", async () => {
-    const { frame, source, line } = await whereMapsTo(`${url}/${FORMAT}`);
+    const { frame, source, line } = await whereMapsTo(formatUrls()[0]);
     assert.equal(source, pathToFileURL(app.file(FORMAT)).href);
     assert.equal(line, lineOf(app.read(FORMAT), 'new Error("where")'), `frame ${JSON.stringify(frame)}`);
   });
 
   it("after a hot update that moves lines, the new version maps to the new line, the old to the old", async () => {
     const oldLine = lineOf(app.read(FORMAT), 'new Error("where")');
+    const [oldUrl] = formatUrls();
     const result = await app.edit(FORMAT, 'import { salute }', "// one\n// two\n// three\nimport { salute }");
     assert.equal(result.code, 0, JSON.stringify(result));
     const newLine = lineOf(app.read(FORMAT), 'new Error("where")');
     assert.equal(newLine, oldLine + 3);
-    // The boundary's re-import loads the new version of format.js under its ?t= URL.
+    // The boundary's re-import loads the new version of format.js under its new URL.
     const versioned = await waitUntil(
-      () => [...scripts.keys()].find((u) => u.startsWith(`${url}/${FORMAT}?t=`)),
+      () => formatUrls().find((u) => u !== oldUrl),
       `a versioned ${FORMAT} in the page (scripts: ${JSON.stringify([...scripts.keys()])})`, 8000);
     const now = await whereMapsTo(versioned);
     assert.equal(now.line, newLine, `new version: frame ${JSON.stringify(now.frame)}`);
     assert.deepEqual(decodeMap(scripts.get(versioned)).sourcesContent, [app.read(FORMAT)]);
-    const before = await whereMapsTo(`${url}/${FORMAT}`);
+    const before = await whereMapsTo(oldUrl);
     assert.equal(before.line, oldLine, `old version: frame ${JSON.stringify(before.frame)}`);
   });
 });

@@ -53,7 +53,7 @@ test("the first call starts the server, says where, and reports nothing to do", 
   url = status().url;
   const page = await get("/");
   assert.equal(page.status, 200);
-  assert.match(page.text, /<script type="module" src="\/@hr\/client\.js">/);
+  assert.match(page.text, /<script type="module" src="\/@hr\/client\.js\?v=[0-9a-f]{16}">/);
   await loadEverything();
 });
 

@@ -8,7 +8,9 @@
 // hold, parses the import URLs of the served text, and keeps every instance by URL, so a module
 // imported at a URL it already holds is not fetched again. This is where stale code hides: a
 // boundary re-imported at a fresh `?t=` that still imports an old URL of a changed module runs
-// the old code, though every message was sent and acknowledged.
+// the old code, though every message was sent and acknowledged. URLs carry tokens (site_state.h):
+// the browser takes each `hr:urls` as the client does, mapping a moved URL to the instance it
+// holds, before it imports the update's boundaries at the URLs the update names.
 #include <map>
 #include <random>
 #include <regex>
@@ -84,8 +86,10 @@ class Browser {
  public:
   explicit Browser(const SiteState& site) : site_(site) {}
 
-  // Imports `url` ("/m3.js?t=5"); yields its instance's revision text.
-  void import(const std::string& url) {
+  // Imports `url` ("/m3.js?v=0a1b…"), through the page's import map.
+  void import(const std::string& requested) {
+    auto mapped = map_.find(requested);
+    const std::string url = mapped == map_.end() ? requested : mapped->second;
     if (instances_.count(url)) return;
     const std::string path = url.substr(0, url.find('?'));
     requested_.insert(path);
@@ -108,14 +112,30 @@ class Browser {
   void reload() {
     instances_.clear();
     latest_.clear();
+    map_.clear();
     import("/" + App::id(0));
+  }
+
+  // What the client does with `hr:urls` (held_modules.js): a module whose URL moved keeps the
+  // instance the page holds. Yields the held modules that changed with no update re-running them.
+  std::vector<std::string> take_urls(const SiteState::UrlChanges& c,
+                                     const std::set<std::string>& reexecuted) {
+    for (const auto& [path, token] : c.moved)
+      if (auto held = latest_.find(path); held != latest_.end())
+        map_[path + "?v=" + token] = held->second;
+    std::vector<std::string> stale;
+    for (const auto& path : c.changed)
+      if (latest_.count(path) && !reexecuted.count(path.substr(1))) stale.push_back(path);
+    return stale;
   }
 
   // The revision text of every instance reachable from `url`, by module path. An accepting module
   // runs the newest instance it accepted (its hot update swapped it in; importers above it keep
   // the binding they hold, whose components Fast Refresh patches): the walk goes on from there.
-  void reachable(const std::string& url, std::map<std::string, std::string>& out,
+  void reachable(const std::string& requested, std::map<std::string, std::string>& out,
                  const std::set<std::string>& accepting) const {
+    auto mapped = map_.find(requested);
+    const std::string& url = mapped == map_.end() ? requested : mapped->second;
     const std::string path = url.substr(0, url.find('?'));
     const Instance& inst = instances_.at(accepting.count(path) ? latest_.at(path) : url);
     if (out.count(path)) {
@@ -136,6 +156,7 @@ class Browser {
   const SiteState& site_;
   std::map<std::string, Instance> instances_;
   std::map<std::string, std::string> latest_;  // path -> the URL last imported
+  std::map<std::string, std::string> map_;     // the import map: URL -> the URL it resolves to
   std::set<std::string, std::less<>> requested_;
 };
 
@@ -167,6 +188,8 @@ TEST_CASE("a hot update re-executes the newest text of every module its boundari
       for (int dep : app.imports[i]) m.imports.push_back(App::id(dep));
       site.put_module(App::id(i), m);
     }
+    site.settle();
+    site.take_url_changes();
     std::set<std::string> accepting;
     for (int i = 0; i < app.size; ++i)
       if (app.accept[i]) accepting.insert("/" + App::id(i));
@@ -191,6 +214,8 @@ TEST_CASE("a hot update re-executes the newest text of every module its boundari
       ++timestamp;
       if (decision.action == hr::graph::Action::full_reload) {
         ++reloads;
+        site.settle();
+        site.take_url_changes();
         browser.reload();
         std::map<std::string, std::string> seen;
         browser.reachable("/" + App::id(0), seen, accepting);
@@ -199,10 +224,14 @@ TEST_CASE("a hot update re-executes the newest text of every module its boundari
       }
       REQUIRE(decision.action == hr::graph::Action::js_update);
       ++updates;
-      site.set_versions({decision.reexecuted.begin(), decision.reexecuted.end()}, timestamp);
-      auto url_of = [&](const hr::graph::JsUpdate& u) {
-        return "/" + u.boundary + "?t=" + std::to_string(timestamp);
-      };
+      const std::set<std::string> reexecuted(decision.reexecuted.begin(),
+                                             decision.reexecuted.end());
+      site.set_versions(reexecuted, timestamp);
+      site.settle();
+      // The urls message goes out before the update; no module this page holds changed without
+      // the update re-running it.
+      CHECK(browser.take_urls(site.take_url_changes(), reexecuted).empty());
+      auto url_of = [&](const hr::graph::JsUpdate& u) { return site.url_of(u.boundary); };
       // The client imports every boundary of an update before it runs their accept callbacks.
       for (const auto& u : decision.updates) browser.import(url_of(u));
       for (const auto& u : decision.updates) {

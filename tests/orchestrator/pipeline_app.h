@@ -111,11 +111,19 @@ class App {
 };
 
 // The ?t= version an import of `dep` carries in the served code of `path`, or "" without one.
-inline std::string version_imported(const App& app, const std::string& path,
-                                    const std::string& dep) {
+// The query `path` as served imports `dep` with ("?v=…", "?t=…", or "" for none).
+inline std::string query_imported(const App& app, const std::string& path, const std::string& dep) {
   const std::string code = app.publisher.served(path);
   std::smatch m;
-  const std::regex re("\"" + dep + "\\?t=([0-9]+)\"");
+  const std::regex re("\"" + dep + "(\\?[^\"]*)?\"");
+  return std::regex_search(code, m, re) ? m[1].str() : "-";
+}
+
+// The token a served module's header names (its own URL's, assemble.h), "" for none.
+inline std::string served_token(const App& app, const std::string& path) {
+  const std::string code = app.publisher.served(path);
+  std::smatch m;
+  const std::regex re("__hr_hot\\(\"[^\"]*\", import\\.meta\\.url, \"([0-9a-f]+)\"\\)");
   return std::regex_search(code, m, re) ? m[1].str() : "";
 }
 

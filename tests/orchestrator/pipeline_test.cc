@@ -7,7 +7,8 @@ using namespace hr;
 namespace json = boost::json;
 
 using test::App;
-using test::version_imported;
+using test::query_imported;
+using test::served_token;
 
 TEST_CASE("cold start builds every module once and publishes the site; nothing is pushed") {
   App app;
@@ -24,6 +25,8 @@ TEST_CASE(
     "the new version") {
   App app;
   app.start();
+  const std::string label_before = served_token(app, "/label.js");
+  const std::string word_before = served_token(app, "/word.js");
   app.write("word.js", "export const word = \"two\";\n");
   const auto r = app.recompile({"word.js"});
   CHECK(r.action == graph::Action::js_update);
@@ -34,11 +37,18 @@ TEST_CASE(
   const auto& updates = push.at("updates").as_array();
   REQUIRE(updates.size() == 1);
   CHECK(updates[0].at("path") == "/app.jsx");
-  const std::string t = std::to_string(updates[0].at("timestamp").to_number<std::uint64_t>());
-  // The boundary is re-imported at ?t=T: it must import label.js at T, and label.js word.js at T,
-  // or the page re-runs the boundary against the old word.js (the stale-code bug).
-  CHECK(version_imported(app, "/app.jsx", "/label.js") == t);
-  CHECK(version_imported(app, "/label.js", "/word.js") == t);
+  // The boundary is re-imported at its new URL: it must import label.js at a new URL, and
+  // label.js word.js, or the page re-runs the boundary against the old word.js (the stale-code
+  // bug). Each URL's token is the one the module's own header names.
+  CHECK(updates[0].at("url").as_string() == "/app.jsx?v=" + served_token(app, "/app.jsx"));
+  CHECK(query_imported(app, "/app.jsx", "/label.js") == "?v=" + served_token(app, "/label.js"));
+  CHECK(query_imported(app, "/label.js", "/word.js") == "?v=" + served_token(app, "/word.js"));
+  CHECK(served_token(app, "/label.js") != label_before);
+  CHECK(served_token(app, "/word.js") != word_before);
+  CHECK(!label_before.empty());
+  // The entry is served at its plain path (the HTML names it) and imports app.jsx's new URL.
+  CHECK(served_token(app, "/main.jsx") != "");
+  CHECK(query_imported(app, "/main.jsx", "/app.jsx") == "?v=" + served_token(app, "/app.jsx"));
   CHECK(app.publisher.served("/word.js").find("\"two\"") != std::string::npos);
 }
 
@@ -102,10 +112,11 @@ TEST_CASE(
   CHECK(app.last_push().at("type") == "error");
   CHECK(app.publisher.served("/word.js").find("\"one\"") != std::string::npos);
 
-  // A page that connects now gets the overlay at once.
+  // A page that connects now gets the number of the last hr:urls, then the overlay at once.
   app.pipeline->on_client_connect(7);
-  REQUIRE(app.publisher.sent.size() == 1);
-  CHECK(app.publisher.sent[0].second.find("\"type\":\"error\"") != std::string::npos);
+  REQUIRE(app.publisher.sent.size() == 2);
+  CHECK(app.publisher.sent[0].second.find("\"type\":\"hr:urls\"") != std::string::npos);
+  CHECK(app.publisher.sent[1].second.find("\"type\":\"error\"") != std::string::npos);
 
   // An unrelated recompile builds the broken module again and still reports it.
   app.write("style.css", "body { color: blue }\n");
@@ -120,7 +131,8 @@ TEST_CASE(
   CHECK(app.last_push().at("type") == "update");
   CHECK(app.publisher.served("/word.js").find("\"fixed\"") != std::string::npos);
   app.pipeline->on_client_connect(8);
-  CHECK(app.publisher.sent.size() == 1);  // no overlay for the new page
+  REQUIRE(app.publisher.sent.size() == 3);  // hr:urls, and no overlay for the new page
+  CHECK(app.publisher.sent[2].second.find("\"type\":\"hr:urls\"") != std::string::npos);
 }
 
 TEST_CASE("a fix that changes nothing else still clears the overlay") {

@@ -22,7 +22,8 @@ SiteState::Module importer(std::string dep, std::string variant) {
   return m;
 }
 
-std::string type_of(const SiteState& s, const std::string& path) {
+std::string type_of(SiteState& s, const std::string& path) {
+  s.settle();
   auto it = s.site().modules.find(path);
   return it == s.site().modules.end() ? "" : it->second->content_type;
 }

@@ -177,6 +177,11 @@ HttpResponse get_until(std::uint16_t port, const std::string& path, const std::s
 
 }  // namespace
 
+std::string client_tag() {
+  return "<script type=\"module\" src=\"/@hr/client.js?v=" +
+         hr::server::content_token("console.log('hmr client');") + "\"></script>";
+}
+
 TEST_CASE("modules: publish_changes replaces, adds and removes modules and the shell") {
   ServerFixture s;
   s.server().publish(small_site());
@@ -190,10 +195,28 @@ TEST_CASE("modules: publish_changes replaces, adds and removes modules and the s
   CHECK(http(s.port(), get("/app/root.jsx")).body == "export const root = 2;\n");
   CHECK(http(s.port(), get("/styles/global.css")).status != 200);
   HttpResponse shell = get_until(s.port(), "/page", "<title>v2</title>");
-  CHECK(shell.body.find("<script type=\"module\" src=\"/@hr/client.js\"></script>") !=
-        std::string::npos);
+  CHECK(shell.body.find(client_tag()) != std::string::npos);
   CHECK(http(s.port(), get("/@deps/react-abc123.js")).status == 200);  // untouched
   CHECK(http(s.port(), get("/@hr/client.js")).body == "console.log('hmr client');");
+}
+
+TEST_CASE("modules: the URL that names a module's bytes (?v=<its token>) is immutable") {
+  ServerFixture s;
+  Site site = small_site();
+  site.modules["/app/named.jsx"] =
+      make_asset("export const n = 1;\n", "application/javascript", "0123abcd");
+  s.server().publish(std::move(site));
+  CHECK(http(s.port(), get("/app/named.jsx?v=0123abcd")).header("cache-control") ==
+        "max-age=31536000, immutable");
+  CHECK(http(s.port(), get("/app/named.jsx?x=1&v=0123abcd")).header("cache-control") ==
+        "max-age=31536000, immutable");
+  // Another token (a page asking for an older version) gets today's bytes, to be revalidated.
+  HttpResponse old = http(s.port(), get("/app/named.jsx?v=0123abce"));
+  CHECK(old.body == "export const n = 1;\n");
+  CHECK(old.header("cache-control") == "no-cache");
+  CHECK(http(s.port(), get("/app/named.jsx?v=0123abcd0")).header("cache-control") == "no-cache");
+  CHECK(http(s.port(), get("/app/named.jsx")).header("cache-control") == "no-cache");
+  CHECK(http(s.port(), get("/app/root.jsx?v=")).header("cache-control") == "no-cache");
 }
 
 TEST_CASE("deps: served immutable under their prefix, 404 when unknown, never proxied") {
@@ -212,13 +235,19 @@ TEST_CASE("shell: navigations get the HTML with the client injected first; HEAD 
       http(s.port(), get("/blog/hello", "Accept: text/html,application/xhtml+xml\r\n"));
   REQUIRE(r.status == 200);
   CHECK(r.header("content-type") == "text/html; charset=utf-8");
-  std::size_t client = r.body.find("<script type=\"module\" src=\"/@hr/client.js\"></script>");
+  std::size_t client = r.body.find(client_tag());
   std::size_t entry = r.body.find("/app/entry.js");
   REQUIRE(client != std::string::npos);
   CHECK(client < entry);
   HttpResponse js = http(s.port(), get("/@hr/client.js"));
   CHECK(js.status == 200);
   CHECK(js.body == "console.log('hmr client');");
+  CHECK(js.header("cache-control") == "no-cache");
+  // At the URL the shell names, the client's bytes are kept for good.
+  const std::string token = hr::server::content_token("console.log('hmr client');");
+  HttpResponse named = http(s.port(), get("/@hr/client.js?v=" + token));
+  CHECK(named.body == js.body);
+  CHECK(named.header("cache-control") == "max-age=31536000, immutable");
   Client c(s.port());
   c.send("HEAD /blog HTTP/1.1\r\nHost: localhost\r\nAccept: text/html\r\n\r\n");
   HttpResponse head = c.read_response(3000ms, true);

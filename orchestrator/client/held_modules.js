@@ -1,0 +1,86 @@
+// The module instances this page holds and the URLs that name them (docs/hmr-protocol.md
+// "Caching"). An app module is imported at "/path?v=<token>", a URL the browser may keep for
+// good; when the server says a module's URL moved (`hr:urls`: a module it imports changed, its own
+// code did not), the page maps the new URL to the instance it holds, so a module loaded later
+// imports that instance rather than a second one. Every module's header reports its evaluation
+// (createHotContext); the page tells the server what it holds (`hr:loaded`), so the server knows
+// which modules are loaded and can reload a page that holds code no update will fix (loaded from
+// a cache, or while an edit went by). Part of the client's one script (orchestrator/CMakeLists.txt
+// lists its files).
+
+const heldUrl = new Map(); // path -> the absolute URL this page's instance answers to
+const heldToken = new Map(); // path -> the newest token that names that instance
+const newestUrl = new Map(); // path -> the URL of the newest version this page was told of
+let urlsRead = -1; // the number of the last hr:urls message read (-1: none yet)
+let urlsAfterUpdate = null; // {build, seq}: read once the update of that build is applied
+let unreported = new Set(); // paths evaluated since the last report
+
+function absoluteUrl(url) {
+  return new URL(url, location.href).href;
+}
+
+function tokenUrl(path, token) {
+  return `${path}?v=${token}`;
+}
+
+// From a module's header as it is evaluated: `url` is its import.meta.url.
+function noteEvaluated(path, url, token) {
+  if (!token) return;
+  const canonical = absoluteUrl(tokenUrl(path, token));
+  // A module evaluated from the update message has a data: URL; it answers to its own.
+  const own = url && !url.startsWith("data:") ? url : canonical;
+  heldUrl.set(path, own);
+  heldToken.set(path, token);
+  // Loaded at an older URL (a module that imported it was kept from before): later imports of
+  // the current URL get this instance too.
+  if (own !== canonical && canAddImportMaps()) addImportMap({ [canonical]: own });
+  unreported.add(path);
+  if (urlsRead >= 0 && unreported.size === 1) setTimeout(reportLoaded, 0);
+}
+
+function reportLoaded() {
+  if (unreported.size === 0) return;
+  const modules = {};
+  for (const path of unreported) modules[path] = heldToken.get(path);
+  unreported = new Set();
+  sendMessage({ type: "hr:loaded", seq: urlsRead, modules });
+}
+
+// `hr:urls`: after every publish that moved or changed module URLs, and once on connecting.
+function takeUrls(message) {
+  const map = {};
+  for (const [path, token] of Object.entries(message.moved || {})) {
+    newestUrl.set(path, tokenUrl(path, token));
+    if (!heldUrl.has(path)) continue;
+    map[absoluteUrl(tokenUrl(path, token))] = heldUrl.get(path);
+    heldToken.set(path, token);
+  }
+  const changed = Object.entries(message.changed || {});
+  for (const [path, token] of changed) newestUrl.set(path, tokenUrl(path, token));
+  const first = urlsRead < 0;
+  // Before the update that follows, the page still holds what it re-runs: its reports count
+  // from the last message until that update is applied (updateApplied).
+  if (message.build && !first) urlsAfterUpdate = { build: message.build, seq: message.seq };
+  else urlsRead = message.seq;
+  const stale = changed.find(([path]) => heldUrl.has(path));
+  if (stale) return fullReload(`${stale[0]} changed and no update re-ran it`);
+  if (Object.keys(map).length) {
+    if (!canAddImportMaps()) return fullReload("module URLs moved and this browser cannot map them");
+    addImportMap(map);
+  }
+  if (first) {
+    for (const path of heldUrl.keys()) unreported.add(path);
+    reportLoaded();
+  }
+}
+
+function updateApplied(build) {
+  if (urlsAfterUpdate?.build !== build) return;
+  urlsRead = urlsAfterUpdate.seq;
+  urlsAfterUpdate = null;
+}
+
+// The URL to import a module at now: the newest version the page was told of, else `url`.
+export function currentUrl(url) {
+  return newestUrl.get(pathOf(url)) ?? url;
+}

@@ -1,0 +1,133 @@
+// The browser's HTTP cache and module URLs that name one content for good (docs/hmr-protocol.md
+// "Caching"), on the hand-written app (handwritten_fixture.mjs) in Chromium: a reload comes back
+// from the cache; an edit made while no page was open shows in a page opened from that cache; a
+// module the page holds keeps being the one instance when a module loaded later imports its new
+// URL; and a page that loaded while an edit went by (its socket held back) is brought to the new
+// code. What reached the server is told apart from what the cache answered with Chromium's own
+// network events (CDP), not inferred.
+//
+// Run: node --test tests/e2e/browser_cache.test.mjs   (HR_ORCHESTRATE=path/to/hr-orchestrate)
+import { describe } from "node:test";
+import { sleep, waitUntil } from "./harness.mjs";
+import {
+  app, browser, openTab, report, scenario, snapshot, url, useHandwrittenApp, WAIT_APPLIED_MS,
+  waitForTexts,
+} from "./handwritten_checks.mjs";
+
+const SHOWN = ["greeting", "greeting-note", "shared-in-greeting", "shared-in-footer", "lazy-note"];
+
+// Every load of `page` from now on, as Chromium's network layer saw it: `network` when the server
+// answered (a 304 included), not when the memory or disk cache did; `script` for a module.
+async function watchLoads(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send("Network.enable");
+  const byId = new Map();
+  cdp.on("Network.requestWillBeSent", (e) => byId.set(e.requestId, { url: e.request.url, network: false, script: e.type === "Script" }));
+  cdp.on("Network.requestServedFromCache", (e) => byId.get(e.requestId) && (byId.get(e.requestId).cached = true));
+  cdp.on("Network.responseReceived", (e) => {
+    const load = byId.get(e.requestId);
+    if (!load) return;
+    load.status = e.response.status;
+    load.network = !load.cached && !e.response.fromDiskCache && !e.response.fromPrefetchCache;
+  });
+  return {
+    reset: () => byId.clear(),
+    fromServer: (test) => [...byId.values()].filter((l) => l.network && test(l)).map((l) => `${new URL(l.url).pathname}${new URL(l.url).search} ${l.status}`),
+    all: () => [...byId.values()],
+  };
+}
+
+// A module of the app or the HMR client. Assets and stylesheets a module names by URL (an <img>'s
+// logo.svg, a `?url` stylesheet) are revalidated, as Vite does: their URL is not the content's.
+const appModule = (load) => load.script && !new URL(load.url).pathname.startsWith("/@deps/");
+
+// The URL the current app imports App.jsx at, as a module loaded now would: the shell names the
+// entry, the entry names App.jsx.
+async function currentAppUrl(page) {
+  return page.evaluate(async () => {
+    const html = await (await fetch("/", { headers: { Accept: "text/html" }, cache: "no-store" })).text();
+    const entry = html.match(/src="(\/src\/main\.jsx[^"]*)"/)?.[1];
+    if (!entry) return null;
+    const main = await (await fetch(entry)).text();
+    return main.match(/"(\/src\/App\.jsx\?v=[0-9a-f]+)"/)?.[1] ?? null;
+  });
+}
+
+describe("module URLs and the browser's cache (hr-orchestrate + Chromium)", () => {
+  useHandwrittenApp();
+
+  scenario("F5: the page comes back from the browser's cache, no app module or client fetched", async () => {
+    const tab = await openTab("f5");
+    const loads = await watchLoads(tab.page);
+    const shown = await snapshot(tab, SHOWN);
+    await tab.page.reload();
+    await tab.page.locator('[data-testid="greeting"]').first().waitFor({ timeout: 10000 });
+    const failures = await waitForTexts(tab, shown);
+    await sleep(300);
+    const fetched = loads.fromServer(appModule);
+    if (fetched.length) failures.push(`the reload fetched from the server: ${JSON.stringify(fetched)}`);
+    const fromCache = loads.all().filter((l) => !l.network && appModule(l));
+    if (fromCache.length < 10) failures.push(`only ${fromCache.length} app modules came from the cache`);
+    await report(failures, { tab });
+  });
+
+  scenario("an edit made while no page is open shows in a page opened from the cache", async () => {
+    const warm = await openTab("warm");  // fills the cache with the current modules
+    await warm.close();
+    await app.waitForClients(0);
+    const result = await app.edit("src/components/Greeting.jsx", "note v1", "note closed", { waitApplied: WAIT_APPLIED_MS });
+    const tab = await openTab("after");
+    const failures = result.code === 0 ? [] : [`the call exited ${result.code}`];
+    failures.push(...(await waitForTexts(tab, { "greeting-note": "note closed" })));
+    await report(failures, { tab, result, testids: SHOWN });
+  });
+
+  scenario("a module whose URL moved stays one instance for modules loaded later", async () => {
+    const tab = await openTab("moved");
+    await app.waitForClients(1);
+    const before = await currentAppUrl(tab.page);
+    const runs = await tab.page.evaluate(() => globalThis.__appEvaluations);
+    // Greeting.jsx is re-run by the update; App.jsx, which imports it, is not: its URL moves.
+    const result = await app.edit("src/components/Greeting.jsx", "note closed", "note moved", { waitApplied: WAIT_APPLIED_MS });
+    const failures = await waitForTexts(tab, { "greeting-note": "note moved" });
+    const after = await currentAppUrl(tab.page);
+    if (!before || !after || before === after) failures.push(`App.jsx's URL did not move (${before} → ${after})`);
+    const later = await tab.page.evaluate(async (u) => {
+      const mod = await import(u);  // what a module loaded now, importing App.jsx, gets
+      return { runs: globalThis.__appEvaluations, isComponent: typeof mod.default === "function" };
+    }, after);
+    if (later.runs !== runs || !later.isComponent) {
+      failures.push(`importing ${after} ran App.jsx again (runs ${runs} → ${later.runs}): a second instance`);
+    }
+    await report(failures, { tab, result });
+  });
+
+  scenario("a page that loaded while an edit went by is brought to the new code", async () => {
+    const page = await browser.context.newPage();
+    let open;
+    const held = new Promise((resolve) => (open = resolve));
+    // The page's socket waits: the edit below goes by while the page holds the old code.
+    await page.routeWebSocket(/\/@hr\/ws$/, async (ws) => {
+      await held;
+      ws.connectToServer();
+    });
+    const reasons = [];
+    page.on("console", (m) => m.text().startsWith("[hr] full reload") && reasons.push(m.text()));
+    await page.goto(url + "/");
+    await page.locator('[data-testid="greeting-note"]').waitFor({ timeout: 10000 });
+    const failures = [];
+    const shownBefore = await page.locator('[data-testid="greeting-note"]').textContent();
+    if (shownBefore !== "note moved") failures.push(`the page first showed ${JSON.stringify(shownBefore)}`);
+    const result = await app.edit("src/components/Greeting.jsx", "note moved", "note missed", { waitApplied: 0 });
+    await sleep(300);
+    const stillOld = await page.locator('[data-testid="greeting-note"]').textContent();
+    if (stillOld !== "note moved") failures.push(`before its socket opened the page showed ${JSON.stringify(stillOld)}`);
+    open();
+    const shown = await waitUntil(async () => (await page.locator('[data-testid="greeting-note"]').textContent().catch(() => null)) === "note missed",
+      "the page to show the edit it missed", 10000).then(() => true, () => false);
+    if (!shown) failures.push(`the page kept ${JSON.stringify(await page.locator('[data-testid="greeting-note"]').textContent().catch(() => null))}`);
+    if (!reasons.some((r) => r.includes("Greeting.jsx"))) failures.push(`no reload naming Greeting.jsx: ${JSON.stringify(reasons)}`);
+    await page.close();
+    await report(failures, { result });
+  });
+});
