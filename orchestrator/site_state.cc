@@ -27,6 +27,7 @@ void SiteState::put_module(const std::string& id, Module m) {
   std::set<std::string> new_wrappers;
   for (const auto& [dep, variant] : m.wrapped)
     if (wrappers_[dep].insert(variant).second) new_wrappers.insert(dep);
+  code_hashes_[id] = code_hash(m);
   modules_[id] = std::move(m);
   Module& put = modules_[id];
   if (put.is_style) put.css_linked = !imported_plainly(id);
@@ -111,6 +112,7 @@ void SiteState::remove_module(const std::string& id) {
     touched.insert(old->second.imports.begin(), old->second.imports.end());
   }
   modules_.erase(id);
+  code_hashes_.erase(id);
   sources_.erase(id);
   versions_.erase(id);
   pending_.erase(id);

@@ -125,7 +125,10 @@ class SiteState {
   // The query of the URL a `?url` import's value gives module `id`: its content's token for an
   // asset file or a linked stylesheet, else its version.
   std::string file_query(const std::string& id) const;
-  std::uint64_t own_hash(const Module& m, const std::string& id) const;
+  // A module's own code, map and boundary flag (kept per module: big modules are hashed once).
+  static std::uint64_t code_hash(const Module& m);
+  // That, with its version and what every module's bytes share (deps key, client URL).
+  std::uint64_t own_hash(const std::string& id) const;
   // The modules whose token may change when `dirty` did: those and their importers, transitively.
   std::vector<std::string> token_closure() const;
   void compute_tokens(const std::vector<std::string>& ids);
@@ -141,7 +144,9 @@ class SiteState {
   // Re-assembles those of `ids` that are styles whose importers now want them served otherwise.
   void relink_styles(const std::set<std::string>& ids);
 
-  std::map<std::string, Module> modules_;
+  std::map<std::string, Module, std::less<>> modules_;
+  std::map<std::string, std::uint64_t, std::less<>>
+      code_hashes_;  // code, map, boundary: put_module
   std::map<std::string, std::uint64_t, std::less<>> versions_;
   std::map<std::string, std::set<std::string>> importers_;  // id -> the modules importing it
   std::map<std::string, std::string> sources_;              // put_source

@@ -46,7 +46,7 @@ const std::string& SiteState::token(std::string_view id) const {
 // A stylesheet linked from the page is fetched as CSS at the URL the page gives it (the shell's
 // names its content); every other module, a stylesheet imported from JS included, has a token.
 bool SiteState::tokenized(std::string_view id) const {
-  auto it = modules_.find(std::string(id));
+  auto it = modules_.find(id);
   return it != modules_.end() && !(it->second.is_style && it->second.css_linked);
 }
 
@@ -83,12 +83,21 @@ std::string SiteState::query_of(std::string_view import_path) const {
   return v ? "?t=" + std::to_string(v) : std::string();
 }
 
-std::uint64_t SiteState::own_hash(const Module& m, const std::string& id) const {
+std::uint64_t SiteState::code_hash(const Module& m) {
   XXH3_state_t* st = XXH3_createState();
   XXH3_64bits_reset(st);
   hash_text(st, m.code);
   hash_text(st, m.source_map);
   hash_number(st, m.refresh_boundary);
+  const std::uint64_t h = XXH3_64bits_digest(st);
+  XXH3_freeState(st);
+  return h;
+}
+
+std::uint64_t SiteState::own_hash(const std::string& id) const {
+  XXH3_state_t* st = XXH3_createState();
+  XXH3_64bits_reset(st);
+  hash_number(st, code_hashes_.at(id));
   hash_number(st, version(id));
   hash_text(st, deps_.key);
   hash_text(st, client_url_);
@@ -188,7 +197,7 @@ void SiteState::hash_component(std::vector<std::string>& members) {
   XXH3_64bits_reset(st);
   for (const auto& id : members) {
     const Module& m = modules_.at(id);
-    const std::uint64_t own = owns[id] = own_hash(m, id);
+    const std::uint64_t own = owns[id] = own_hash(id);
     hash_text(st, id);
     hash_number(st, own);
     for (const auto& dep : m.imports) {

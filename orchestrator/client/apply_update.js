@@ -11,6 +11,7 @@ async function applyUpdate(message, arrived = performance.now()) {
   const marks = new UpdateMarks(message.build, arrived);
   invalidatedDuringUpdate = [];
   await notifyListeners("vite:beforeUpdate", message);
+  let moved = takeMovedUrls();
   try {
     const updates = message.updates || [];
     for (const u of updates) newestUrl.set(u.acceptedPath || u.path, updateUrl(u));
@@ -18,8 +19,12 @@ async function applyUpdate(message, arrived = performance.now()) {
     const styles = Promise.all(updates.filter((u) => u.type === "css-update").map((u) => (typeof u.css === "string" ? replaceCssText(u) : swapStylesheet(u))));
     const jsUpdates = updates.filter((u) => u.type === "js-update");
     // The boundaries this page holds that carry their code; a chain's accepted dependency is fetched.
-    mapToInlineCode(jsUpdates.filter((u) => acceptCallbacks.has(u.path) && (u.acceptedPath ?? u.path) === u.path)
-      .map((u) => ({ url: updateUrl(u), code: u.code })));
+    // Moved URLs join their map; a CSS-only update imports nothing: they are mapped once it shows.
+    if (jsUpdates.length) {
+      mapToInlineCode(jsUpdates.filter((u) => acceptCallbacks.has(u.path) && (u.acceptedPath ?? u.path) === u.path)
+        .map((u) => ({ url: updateUrl(u), code: u.code })), moved);
+      moved = {};
+    }
     const appliers = await Promise.all(jsUpdates.map(fetchUpdate));
     marks.mark("evaluated");
     for (const apply of appliers) apply?.();
@@ -36,6 +41,7 @@ async function applyUpdate(message, arrived = performance.now()) {
   removeErrorOverlay();
   updateApplied(message.build);
   acknowledge(message.build, { ok: true, timings: marks.done() });
+  if (Object.keys(moved).length) setTimeout(() => mapToInlineCode([], moved), 0);
   notifyListeners("vite:afterUpdate", message);
 }
 

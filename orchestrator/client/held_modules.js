@@ -13,6 +13,7 @@ const heldToken = new Map(); // path -> the newest token that names that instanc
 const newestUrl = new Map(); // path -> the URL of the newest version this page was told of
 let urlsRead = -1; // the number of the last hr:urls message read (-1: none yet)
 let urlsAfterUpdate = null; // {build, seq}: read once the update of that build is applied
+let movedBeforeUpdate = {}; // URL -> held URL, mapped with the update's own import map
 let unreported = new Set(); // paths evaluated since the last report
 
 function absoluteUrl(url) {
@@ -66,12 +67,22 @@ function takeUrls(message) {
   if (stale) return fullReload(`${stale[0]} changed and no update re-ran it`);
   if (Object.keys(map).length) {
     if (!canAddImportMaps()) return fullReload("module URLs moved and this browser cannot map them");
-    addImportMap(map);
+    // Adding an import map costs the page a few ms: the update that follows adds its own, and
+    // nothing imports a moved URL before its modules do.
+    if (urlsAfterUpdate) Object.assign(movedBeforeUpdate, map);
+    else addImportMap(map);
   }
   if (first) {
     for (const path of heldUrl.keys()) unreported.add(path);
     reportLoaded();
   }
+}
+
+// The moved URLs waiting for the update's import map (inline_module.js), taken once.
+function takeMovedUrls() {
+  const map = movedBeforeUpdate;
+  movedBeforeUpdate = {};
+  return map;
 }
 
 function updateApplied(build) {

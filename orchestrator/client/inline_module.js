@@ -9,19 +9,20 @@
 let addedImportMaps = null; // whether this browser merges import maps added late; tried once
 
 // Maps the URL of each js-update that carries its code ({url, code}) to that code, in one import
-// map. A URL the page already resolved keeps its meaning (a module loaded on demand that raced the
-// update imported it): the import then fetches it, which is just as right. Every version stays in
-// the map (a few KiB each) for modules that import it later.
-function mapToInlineCode(updates) {
+// map, with `moved` (URLs whose module the page holds elsewhere: held_modules.js). A URL the page
+// already resolved keeps its meaning (a module loaded on demand that raced the update imported it):
+// the import then fetches it, which is just as right. Every version stays in the map (a few KiB
+// each) for modules that import it later.
+function mapToInlineCode(updates, moved = {}) {
   const carried = updates.filter(({ code }) => Array.isArray(code));
-  if (carried.length === 0 || !canAddImportMaps()) return;
-  const imports = {};
+  if ((carried.length === 0 && Object.keys(moved).length === 0) || !canAddImportMaps()) return;
+  const imports = { ...moved };
   for (const { url, code } of carried) {
     const absolute = new URL(url, location.href).href;
     const text = `${code.join(location.origin)}\n//# sourceURL=${absolute}\n`;
     imports[absolute] = `data:text/javascript;charset=utf-8,${encodeURIComponent(text)}`;
   }
-  addImportMap(imports);
+  if (Object.keys(imports).length) addImportMap(imports);
 }
 
 function canAddImportMaps() {
