@@ -28,6 +28,7 @@ void SiteState::put_module(const std::string& id, Module m) {
   for (const auto& [dep, variant] : m.wrapped)
     if (wrappers_[dep].insert(variant).second) new_wrappers.insert(dep);
   code_hashes_[id] = code_hash(m);
+  forget_dep_url(id);
   modules_[id] = std::move(m);
   Module& put = modules_[id];
   if (put.is_style) put.css_linked = !imported_plainly(id);
@@ -62,6 +63,7 @@ void SiteState::relink_styles(const std::set<std::string>& ids) {
       // Served the other way: as CSS it has no token, so its importers' URLs change too.
       it->second.css_linked = !it->second.css_linked;
       token_dirty_.insert(id);
+      forget_dep_url(id);
       if (it->second.css_linked) {
         assemble(id);
       } else {
@@ -113,6 +115,7 @@ void SiteState::remove_module(const std::string& id) {
   }
   modules_.erase(id);
   code_hashes_.erase(id);
+  forget_dep_url(id);
   sources_.erase(id);
   versions_.erase(id);
   pending_.erase(id);
@@ -140,6 +143,7 @@ void SiteState::set_versions(const std::set<std::string>& ids, std::uint64_t ver
   // The importers of `ids` are assembled at settle(): their tokens hash the versions they import.
   for (const auto& id : ids) {
     versions_[id] = version;
+    forget_dep_url(id);
     assemble_wrappers(id);
     token_dirty_.insert(id);
   }

@@ -22,6 +22,7 @@
 #include <map>
 #include <set>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "orchestrator/assemble.h"
@@ -119,6 +120,15 @@ class SiteState {
   void assemble(const std::string& id);
   // The query of an import URL path in served code (assemble.h ImportQuery).
   std::string query_of(std::string_view import_path) const;
+  // What importing module `id` puts in an importer's bytes: its URL's query, and a hash of its id,
+  // version and token for the importer's token. Kept until one of those changes (forget_dep_url):
+  // a page importing 10,000 components must not cost 10,000 lookups of each at every edit.
+  struct DepUrl {
+    std::string query;
+    std::uint64_t hash = 0;
+  };
+  const DepUrl& dep_url(std::string_view id) const;
+  void forget_dep_url(std::string_view id);
   bool tokenized(std::string_view id) const;
   // The query the HTML shell gives a module it names ("/app/entry.jsx", "/styles/a.css").
   std::string html_query(std::string_view url_path) const;
@@ -159,6 +169,11 @@ class SiteState {
   std::set<std::string> pending_;      // JS modules to assemble at settle()
   std::set<std::string> token_dirty_;  // ids whose token inputs changed since settle()
   std::map<std::string, std::string, std::less<>> tokens_;
+  struct StringHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+  };
+  mutable std::unordered_map<std::string, DepUrl, StringHash, std::equal_to<>> dep_urls_;
   std::map<std::string, std::string, std::less<>> wrapper_tokens_;  // wrapper path -> its token
   std::map<std::string, std::uint64_t> own_;  // own_hash() when the token was computed
   std::set<std::string> html_refs_;           // modules the HTML shell names (src=, href=)

@@ -75,12 +75,31 @@ std::string SiteState::query_of(std::string_view import_path) const {
   if (wrapper) {
     auto w = wrapper_tokens_.find(import_path);
     if (w != wrapper_tokens_.end()) return "?v=" + w->second;
-  } else if (tokenized(id)) {
-    const std::string& t = token(id);
-    if (!t.empty()) return "?v=" + t;
+  } else {
+    return dep_url(id).query;
   }
   const std::uint64_t v = version(id);
   return v ? "?t=" + std::to_string(v) : std::string();
+}
+
+const SiteState::DepUrl& SiteState::dep_url(std::string_view id) const {
+  if (auto it = dep_urls_.find(id); it != dep_urls_.end()) return it->second;
+  const std::string& t = tokenized(id) ? token(id) : kNoToken;
+  const std::uint64_t v = version(id);
+  DepUrl u;
+  u.query = !t.empty() ? "?v=" + t : v ? "?t=" + std::to_string(v) : std::string();
+  XXH3_state_t* st = XXH3_createState();
+  XXH3_64bits_reset(st);
+  hash_text(st, id);
+  hash_number(st, v);
+  hash_text(st, t);
+  u.hash = XXH3_64bits_digest(st);
+  XXH3_freeState(st);
+  return dep_urls_.emplace(std::string(id), std::move(u)).first->second;
+}
+
+void SiteState::forget_dep_url(std::string_view id) {
+  if (auto it = dep_urls_.find(id); it != dep_urls_.end()) dep_urls_.erase(it);
 }
 
 std::uint64_t SiteState::code_hash(const Module& m) {
@@ -201,9 +220,12 @@ void SiteState::hash_component(std::vector<std::string>& members) {
     hash_text(st, id);
     hash_number(st, own);
     for (const auto& dep : m.imports) {
-      hash_text(st, dep);
-      hash_number(st, version(dep));
-      hash_text(st, in.count(dep) || !tokenized(dep) ? kNoToken : token(dep));
+      if (in.count(dep)) {  // the cycle's own: its code is in `shared`, its token comes from it
+        hash_text(st, dep);
+        hash_number(st, version(dep));
+      } else {
+        hash_number(st, dep_url(dep).hash);
+      }
     }
     for (const auto& [dep, variant] : m.wrapped) {
       auto w = wrapper_tokens_.find(wrapper_path(dep, variant));
@@ -231,6 +253,7 @@ void SiteState::set_token(const std::string& id, std::string token, std::uint64_
   const bool had = it != tokens_.end();
   if (had && it->second == token) return;
   pending_.insert(id);
+  forget_dep_url(id);
   if (had) {
     const std::string path = "/" + id;
     if (own_[id] == own && !url_changes_.changed.count(path)) {
