@@ -39,12 +39,22 @@ function noteEvaluated(path, url, token) {
   if (urlsRead >= 0 && unreported.size === 1) setTimeout(reportLoaded, 0);
 }
 
+// In messages of at most REPORT_MODULES modules: the server takes client messages up to 1 MiB, and
+// a page of 20,000 modules holds more than that.
+const REPORT_MODULES = 2000;
+
 function reportLoaded() {
-  if (unreported.size === 0) return;
-  const modules = {};
-  for (const path of unreported) modules[path] = heldToken.get(path);
+  let modules = {};
+  let count = 0;
+  for (const path of unreported) {
+    modules[path] = heldToken.get(path);
+    if (++count % REPORT_MODULES === 0) {
+      sendMessage({ type: "hr:loaded", seq: urlsRead, modules });
+      modules = {};
+    }
+  }
   unreported = new Set();
-  sendMessage({ type: "hr:loaded", seq: urlsRead, modules });
+  if (count % REPORT_MODULES) sendMessage({ type: "hr:loaded", seq: urlsRead, modules });
 }
 
 // `hr:urls`: after every publish that moved or changed module URLs, and once on connecting.
