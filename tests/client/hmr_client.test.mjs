@@ -250,6 +250,30 @@ describe("the HMR client in Chromium", () => {
     assert.equal(stub.countRequests("/"), loadsBefore + 1);
   });
 
+  it("reports the modules it holds once told the last hr:urls, in messages of at most 2,000", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page } = await openApp();
+    // 4,500 modules evaluated, as their headers tell the client (assemble.h's HMR header).
+    await page.evaluate(async () => {
+      const { createHotContext } = await import("/@hr/client.js");
+      for (let i = 0; i < 4500; i++) createHotContext(`/m/${i}.js`, `${location.origin}/m/${i}.js?v=t${i}`, `t${i}`);
+    });
+    await sleep(200);
+    assert.equal(stub.received.filter((m) => m.type === "hr:loaded").length, 0, "reported before the first hr:urls");
+    stub.broadcast({ type: "hr:urls", seq: 7, moved: {}, changed: {} });
+    await waitUntil(() => {
+      const held = stub.received.filter((m) => m.type === "hr:loaded").flatMap((m) => Object.keys(m.modules));
+      return held.filter((p) => p.startsWith("/m/")).length >= 4500;
+    }, "the page to report 4,500 modules");
+    const reports = stub.received.filter((m) => m.type === "hr:loaded");
+    assert.ok(reports.length >= 3, `${reports.length} reports`);
+    for (const r of reports) {
+      assert.equal(r.seq, 7);
+      assert.ok(Object.keys(r.modules).length <= 2000, `a report of ${Object.keys(r.modules).length} modules`);
+    }
+    const tokens = Object.assign({}, ...reports.map((r) => r.modules));
+    assert.equal(tokens["/m/4499.js"], "t4499");
+  });
+
   it("reloads once when the server comes back after a restart", { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page, logs } = await openApp();
     const loadsBefore = stub.countRequests("/");
