@@ -33,13 +33,18 @@ void SiteState::put_module(const std::string& id, Module m) {
   Module& put = modules_[id];
   if (put.is_style) put.css_linked = !imported_plainly(id);
   token_dirty_.insert(id);
-  if (put.is_style && put.css_linked) {
+  schedule_assembly(id);
+  for (const auto& dep : new_wrappers) assemble_wrappers(dep);
+  relink_styles(touched);
+}
+
+void SiteState::schedule_assembly(const std::string& id) {
+  const Module& m = modules_.at(id);
+  if (m.is_style && m.css_linked) {
     assemble(id);  // no token in it: its URL in the shell and in `?url` values is its content's
   } else {
     pending_.insert(id);
   }
-  for (const auto& dep : new_wrappers) assemble_wrappers(dep);
-  relink_styles(touched);
 }
 
 bool SiteState::imported_plainly(const std::string& id) const {
@@ -64,11 +69,7 @@ void SiteState::relink_styles(const std::set<std::string>& ids) {
       it->second.css_linked = !it->second.css_linked;
       token_dirty_.insert(id);
       forget_dep_url(id);
-      if (it->second.css_linked) {
-        assemble(id);
-      } else {
-        pending_.insert(id);
-      }
+      schedule_assembly(id);
     }
   }
 }
@@ -120,7 +121,6 @@ void SiteState::remove_module(const std::string& id) {
   versions_.erase(id);
   pending_.erase(id);
   tokens_.erase(id);
-  own_.erase(id);
   token_dirty_.insert(id);
   site_.modules.erase("/" + id);
   dirty_.insert("/" + id);

@@ -118,6 +118,8 @@ class SiteState {
 
  private:
   void assemble(const std::string& id);
+  // A linked stylesheet now (nothing in it waits for tokens), any other module at settle().
+  void schedule_assembly(const std::string& id);
   // The query of an import URL path in served code (assemble.h ImportQuery).
   std::string query_of(std::string_view import_path) const;
   // What importing module `id` puts in an importer's bytes: its URL's query, and a hash of its id,
@@ -143,7 +145,7 @@ class SiteState {
   std::vector<std::string> token_closure() const;
   void compute_tokens(const std::vector<std::string>& ids);
   void hash_component(std::vector<std::string>& members);
-  void set_token(const std::string& id, std::string token, std::uint64_t own);
+  void set_token(const std::string& id, std::string token);
   void assemble_wrappers(const std::string& id);
   void assemble_html();
   std::string refresh_runtime_url() const;
@@ -175,9 +177,8 @@ class SiteState {
   };
   mutable std::unordered_map<std::string, DepUrl, StringHash, std::equal_to<>> dep_urls_;
   std::map<std::string, std::string, std::less<>> wrapper_tokens_;  // wrapper path -> its token
-  std::map<std::string, std::uint64_t> own_;  // own_hash() when the token was computed
-  std::set<std::string> html_refs_;           // modules the HTML shell names (src=, href=)
-  bool html_stale_ = false;                   // a linked stylesheet the shell names changed
+  std::set<std::string> html_refs_;  // modules the HTML shell names (src=, href=)
+  bool html_stale_ = false;          // a linked stylesheet the shell names changed
   UrlChanges url_changes_;
   std::string client_url_{kClientPath};
   bool html_dirty_ = false;

@@ -243,27 +243,28 @@ void SiteState::hash_component(std::vector<std::string>& members) {
     }
     // The module's own hash first: a page's report of a token says whether the module itself
     // changed since (pipeline_urls.cc), not only where its URL went.
-    set_token(id, hex(owns[id]) + hex(h), owns[id]);
+    set_token(id, hex(owns[id]) + hex(h));
   }
   XXH3_freeState(st);
 }
 
-void SiteState::set_token(const std::string& id, std::string token, std::uint64_t own) {
+void SiteState::set_token(const std::string& id, std::string token) {
   auto it = tokens_.find(id);
   const bool had = it != tokens_.end();
   if (had && it->second == token) return;
   pending_.insert(id);
   forget_dep_url(id);
   if (had) {
+    // A token starts with the module's own hash: the same start, only the URL moved.
     const std::string path = "/" + id;
-    if (own_[id] == own && !url_changes_.changed.count(path)) {
+    const bool same_code = it->second.compare(0, kOwnTokenDigits, token, 0, kOwnTokenDigits) == 0;
+    if (same_code && !url_changes_.changed.count(path)) {
       url_changes_.moved[path] = token;
     } else {
       url_changes_.moved.erase(path);
       url_changes_.changed.insert(path);
     }
   }
-  own_[id] = own;
   tokens_[id] = std::move(token);
 }
 
