@@ -177,12 +177,16 @@ Usage:
   hr-orchestrate stop --manifest M       Stop the running server.
   hr-orchestrate cache clear (--manifest M | --state-dir D)
       Delete the app's persistent module cache (D/cache/modules; D is .hr beside the manifest)
-      and print what went. Safe while a server runs: it builds what it no longer finds.
+      with its import scans and URL tokens (D/cache/scans, D/cache/tokens), and print what
+      went. Safe while a server runs: it builds what it no longer finds.
 
   The server keeps each module esbuild built in that cache, keyed by esbuild's version, the
   build options and the module's text: a restart builds only the modules that changed. Entries
   are checksummed (a bad one is logged, deleted and rebuilt); the least recently used go past
-  --cache-size-mb. --no-cache neither reads nor writes it.
+  --cache-size-mb. A start also keeps what each module imports, by the manifest's hash of the
+  module, so a restart reads no unchanged file before serving; and a server that stops keeps the
+  URL every module had, so a restart names the modules it has not built yet at URLs the browser
+  may hold. --no-cache neither reads nor writes any of them.
 
 Options)";
 
@@ -249,7 +253,10 @@ po::options_description server_options(hr::orch::Config& c, Raw& raw) {
                                                      "the rest in the background")(
       "no-cache", po::bool_switch(), "serve without the persistent module cache")(
       "cache-size-mb", po::value(&c.cache_size_mb)->default_value(c.cache_size_mb),
-      "the module cache's size limit in MiB; the least recently used entries go beyond it");
+      "the module cache's size limit in MiB; the least recently used entries go beyond it")(
+      "ready-fd", po::value(&c.ready_fd),
+      "serve: write one byte to this open descriptor once serving, then close it (the compiler's "
+      "call starts its background server with a pipe here)");
   return opts;
 }
 

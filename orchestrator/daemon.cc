@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "orchestrator/control.h"
+#include "orchestrator/daemon_setup.h"
 #include "orchestrator/embedded_js.h"
 #include "orchestrator/esbuild_builders.h"
 #include "orchestrator/log_file.h"
@@ -31,21 +32,6 @@ fs::path state_dir(const Config& config) {
 }
 
 namespace {
-
-// The persistent module cache (module_cache.h) unless --no-cache; one that cannot open is logged
-// and the server builds without it.
-// Its writes wait while a page loads from `server`.
-std::unique_ptr<ModuleCache> open_module_cache(const Config& config, const server::Server& server) {
-  if (!config.module_cache) return nullptr;
-  auto cache = ModuleCache::open(
-      {ModuleCache::dir_in(state_dir(config)), config.cache_size_mb * (std::uint64_t{1} << 20),
-       [&server] { return server.served_module_within(std::chrono::milliseconds(200)); }});
-  if (!cache) {
-    spdlog::warn("{}; building without the module cache", cache.error().message);
-    return nullptr;
-  }
-  return std::move(*cache);
-}
 
 struct Daemon {
   const Config& config;
@@ -80,6 +66,7 @@ struct Daemon {
     stopping = true;
     exit_code = code;
     spdlog::info("stopping");
+    if (pipeline) pipeline->save_tokens();
     if (control) control->close();
     if (server) server->stop();
     auto timer = std::make_shared<boost::asio::steady_timer>(io, std::chrono::seconds(3));
@@ -306,6 +293,7 @@ struct Daemon {
       return shutdown(1);
     }
     spdlog::info("serving {} modules at {}", modules, *url);
+    say_ready(config.ready_fd);
     pipeline->start_background();
     watch = std::make_unique<ManifestWatch>(io, config.manifest, [this] { on_manifest_written(); });
     if (auto watching = watch->start(); !watching)
@@ -317,9 +305,8 @@ struct Daemon {
   void wire() {
     builders = std::make_unique<EsbuildBuilders>(*esbuild, open_module_cache(config, *server));
     publisher = std::make_unique<ServerPublisher>(*server);
-    Pipeline::Options options{config.manifest, state_dir(config), true, ""};
-    options.on_demand = !config.build_all;
-    pipeline = std::make_unique<Pipeline>(io, *builders, *publisher, options, client_js());
+    pipeline = std::make_unique<Pipeline>(io, *builders, *publisher, pipeline_options(config),
+                                          client_js());
     server->on_demand({[this](std::string_view path) { return pipeline->unbuilt(path); },
                        [this](std::string path, std::function<void()> ready) {
                          pipeline->build_on_request(std::move(path), std::move(ready));
@@ -385,6 +372,10 @@ struct Daemon {
 }  // namespace
 
 int run_serve(const Config& config) {
+  if (auto kept = keep_ready_fd(config.ready_fd); !kept) {
+    spdlog::error("{}", kept.error().message);
+    return 2;
+  }
   if (!config.log_file.empty()) {
     if (auto logging = log_to_file(config.log_file); !logging) {
       spdlog::error("{}", logging.error().message);

@@ -11,6 +11,8 @@
 
 #include "orchestrator/module_cache.h"
 #include "orchestrator/orchestrator.h"
+#include "orchestrator/scan_cache.h"
+#include "orchestrator/token_snapshot.h"
 
 namespace hr::orch {
 
@@ -136,6 +138,11 @@ int run_cache_clear(const fs::path& state_dir) {
   std::printf("hr-orchestrate: removed %s: %llu files, %.1f MiB\n", dir.c_str(),
               static_cast<unsigned long long>(cleared->files),
               static_cast<double>(cleared->bytes) / (1 << 20));
+  // The import scans and the URL tokens go too: a cleared cache starts as a first start does.
+  for (const fs::path& f : {scan_cache_file(state_dir), token_snapshot_file(state_dir)}) {
+    std::error_code ec;
+    if (fs::remove(f, ec)) std::printf("hr-orchestrate: removed %s\n", f.c_str());
+  }
   return 0;
 }
 

@@ -31,6 +31,9 @@ struct Config {
   // Build every module before serving (--build-all), instead of the entries first and the rest
   // when asked for or in the background.
   bool build_all = false;
+  // serve: a descriptor to write one byte to once serving (--ready-fd; the compiler's call starts
+  // its background server with a pipe here, so it learns at once rather than by polling).
+  int ready_fd = -1;
 };
 
 // The folder beside the manifest holding the control socket, the log and the deps cache.

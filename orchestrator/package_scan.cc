@@ -4,6 +4,7 @@
 #include <thread>
 
 #include "common/read_file.h"
+#include "graph/change_detector.h"
 
 #include <cctype>
 
@@ -84,13 +85,17 @@ std::vector<ScannedImport> scan_imports(std::string_view text) {
   return found;
 }
 
-std::vector<std::vector<ScannedImport>> scan_files(const std::filesystem::path& root,
-                                                   const std::vector<std::string>& ids) {
-  std::vector<std::vector<ScannedImport>> out(ids.size());
+std::vector<FileScan> scan_files(const std::filesystem::path& root,
+                                 const std::vector<std::string>& ids) {
+  std::vector<FileScan> out(ids.size());
   const size_t threads = std::clamp<size_t>(std::thread::hardware_concurrency(), 1, 4);
   const size_t per = (ids.size() + threads - 1) / threads;
   auto scan_range = [&](size_t from, size_t to) {
-    for (size_t i = from; i < to; ++i) out[i] = scan_imports(read_file_or_empty(root / ids[i]));
+    for (size_t i = from; i < to; ++i) {
+      auto text = read_file(root / ids[i]);
+      if (!text) continue;
+      out[i] = {scan_imports(*text), true, graph::content_hash(*text)};
+    }
   };
   std::vector<std::thread> workers;
   for (size_t from = per; from < ids.size(); from += per)

@@ -10,6 +10,7 @@
 // costs one package prebundled for nothing.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <string>
 #include <string_view>
@@ -25,12 +26,18 @@ struct ScannedImport {
 };
 std::vector<ScannedImport> scan_imports(std::string_view text);
 
-// scan_imports() of the files `root / id`, in the order of `ids` (a file that cannot be read has
-// none). Read and scanned on up to 4 threads: a cold start scans every module of the app, and on a
-// restart with the module cache warm that scan was the largest part of the time to serve (2,000
-// modules: 24 of 30 ms reading and scanning).
-std::vector<std::vector<ScannedImport>> scan_files(const std::filesystem::path& root,
-                                                   const std::vector<std::string>& ids);
+// scan_imports() of the files `root / id`, in the order of `ids`, with the hash of the bytes read
+// (graph::content_hash; a file that cannot be read has no imports and `read` false). Read and
+// scanned on up to 4 threads: a cold start scans every module of the app, and on a restart that
+// was the largest part of the time to serve (2,000 modules: 24 of 30 ms reading and scanning),
+// which the scan cache (scan_cache.h) now saves while the module's hash is known.
+struct FileScan {
+  std::vector<ScannedImport> imports;
+  bool read = false;
+  std::uint64_t hash = 0;
+};
+std::vector<FileScan> scan_files(const std::filesystem::path& root,
+                                 const std::vector<std::string>& ids);
 
 // The bare specifiers (not "./x", "../x", "/x", or a URL) imported by JavaScript `text`, in order.
 std::vector<std::string> bare_imports(std::string_view text);

@@ -35,6 +35,7 @@ Pipeline::Pipeline(boost::asio::io_context& io, Builders& builders, Publisher& p
                    Options options, std::string client_js)
     : io_(io), builders_(builders), publisher_(publisher), options_(std::move(options)), acks_(io) {
   site_.set_client_js(std::move(client_js));
+  site_.set_build_env(options_.build_env);
 }
 
 bool Pipeline::is_js(std::string_view id) const {
@@ -289,6 +290,7 @@ void Pipeline::finish_cold_start(std::shared_ptr<ColdBuild> cold) {
     errors.insert(errors.end(), missing_package_errors_.begin(), missing_package_errors_.end());
     for (const auto& e : errors) spdlog::error("{}", esbuild::format_message(e));
     if (!errors.empty()) site_.set_standing_error(error_message(current_->build, errors.front()));
+    expect_saved_tokens();
     publish();
     spdlog::info("built {} modules in {:.0f} ms ({} with errors)", cold->js.size(),
                  ms_since(cold->t0), errors.size());

@@ -50,6 +50,12 @@ class Pipeline {
     // Build the entries before serving and the rest when asked for or in the background
     // (pipeline_on_demand.cc); false builds every module before serving.
     bool on_demand = false;
+    // Where on-demand starts keep the modules' import scans (scan_cache.h); "": none (--no-cache).
+    std::filesystem::path scan_cache;
+    // Where the URL tokens are kept for the next start (token_snapshot.h); "": not kept. With
+    // what the built code depends on besides the app (the esbuild version).
+    std::filesystem::path token_snapshot;
+    std::string build_env;
   };
 
   // The builders and the publisher must outlive the pipeline.
@@ -95,6 +101,9 @@ class Pipeline {
   void build_on_request(std::string path, std::function<void()> ready);
   // Builds the rest of the app in the background once requests go quiet; call once serving.
   void start_background();
+  // Keeps the URL tokens for the next start (Options::token_snapshot), once every module is built
+  // and no recompile is under way; the server calls it when it stops.
+  void save_tokens();
 
  private:
   struct Pending {
@@ -137,6 +146,14 @@ class Pipeline {
   // Reads an unbuilt module's imports: its npm packages (for the bundle) and the modules it
   // imports statically (unbuilt_closure).
   void scan_module(const std::string& id);
+  std::vector<std::vector<ScannedImport>> scans_of(const std::vector<std::string>& ids);
+  // The last server's URL tokens that still hold, as expectations (before the first publish).
+  void expect_saved_tokens();
+  std::string token_env() const;
+  // What names each module's text now: the compiler's hash, else our own hash of the file as last
+  // read (modules with neither are left out).
+  std::map<std::string, std::string> content_keys() const;
+  static std::string file_key(std::uint64_t hash);  // "f:" and our hash of the file's bytes
   // The same with its imports already scanned; `installed` remembers which packages are installed
   // for the length of one scan.
   using InstalledPackages = std::map<std::string, bool, std::less<>>;
@@ -258,6 +275,7 @@ class Pipeline {
 
   UnbuiltModules unbuilt_;
   std::set<std::string> scanned_packages_;  // npm imports of the modules not built yet
+  std::map<std::string, std::string> file_keys_;  // file_key() of modules read by scans_of()
   std::map<std::string, std::vector<std::string>> static_deps_;  // their static imports
   // Their npm imports that are not installed, by module: errors until the module is built.
   std::map<std::string, std::vector<std::string>> scanned_missing_;

@@ -14,6 +14,7 @@
 #include "orchestrator/missing_packages.h"
 #include "orchestrator/package_scan.h"
 #include "orchestrator/pipeline.h"
+#include "orchestrator/scan_cache.h"
 
 namespace hr::orch {
 
@@ -65,13 +66,45 @@ void Pipeline::defer_builds(std::vector<std::string>& js) {
   }
   std::vector<std::string> kept, deferred;
   for (auto& id : js) (now.count(id) ? kept : deferred).push_back(std::move(id));
-  const auto scans = scan_files(root_, deferred);
+  const auto scans = scans_of(deferred);
   InstalledPackages installed;
   for (size_t i = 0; i < deferred.size(); ++i) {
     take_scan(deferred[i], scans[i], installed);
     unbuilt_.add(deferred[i]);
   }
   js = std::move(kept);
+}
+
+// The modules' scans: from the scan cache where what names a module's text is the one it was
+// scanned with, else read now and kept for the next start. A module nothing names yet (the
+// manifest gives no hash and no build read it) is read: its hash names it from then on.
+std::vector<std::vector<ScannedImport>> Pipeline::scans_of(const std::vector<std::string>& ids) {
+  ScanCache cache = options_.scan_cache.empty() ? ScanCache() : ScanCache::load(options_.scan_cache);
+  const auto keys = content_keys();
+  std::vector<std::vector<ScannedImport>> out(ids.size());
+  std::vector<std::string> unscanned;
+  std::vector<size_t> at;
+  for (size_t i = 0; i < ids.size(); ++i) {
+    auto key = keys.find(ids[i]);
+    const auto* hit = key != keys.end() ? cache.find(ids[i], key->second) : nullptr;
+    if (hit) out[i] = *hit;
+    else unscanned.push_back(ids[i]), at.push_back(i);
+  }
+  auto fresh = scan_files(root_, unscanned);
+  for (size_t k = 0; k < at.size(); ++k) {
+    const std::string& id = unscanned[k];
+    if (!fresh[k].read) continue;
+    auto key = keys.find(id);
+    if (key == keys.end()) key = file_keys_.insert_or_assign(id, file_key(fresh[k].hash)).first;
+    cache.put(id, key->second, fresh[k].imports);
+    out[at[k]] = std::move(fresh[k].imports);
+  }
+  if (options_.scan_cache.empty()) return out;
+  cache.keep_only(ids);
+  if (auto saved = cache.save(); !saved) spdlog::warn("import scans not kept: {}", saved.error().message);
+  spdlog::debug("import scans: {} from {}, {} read", ids.size() - unscanned.size(),
+                options_.scan_cache.string(), unscanned.size());
+  return out;
 }
 
 void Pipeline::scan_module(const std::string& id) {
@@ -142,6 +175,7 @@ void Pipeline::take_unbuilt(const UnbuiltModules::Ticket& ticket, Result<ModuleB
   if (unbuilt_.empty() && !all_built_) {
     all_built_ = true;
     spdlog::info("every module is built ({} in the background)", background_total_);
+    save_tokens();
     if (background_started_) quiet_then_background();  // then a fresh esbuild (renew_builders)
   }
 }

@@ -128,6 +128,8 @@ void Pipeline::plan_and_build(std::shared_ptr<Run> run) {
 void Pipeline::take_rebuilds(Run& run, std::set<std::string>& js, std::set<std::string>& styles) {
   auto take = [&](std::string_view id) {
     const std::string s(id);
+    site_.drop_expectation(s);  // the URL the last server gave it names other bytes now
+    file_keys_.erase(s);
     // Assets are served as files, not built; a module read through a wrapper is read again.
     if (is_asset(id) || site_.has_source(s)) load_source(s);
     if (is_asset(id)) return;

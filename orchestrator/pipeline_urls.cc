@@ -9,6 +9,8 @@
 // fix (loaded from a cache, or while an edit went by) and reloads.
 #include <spdlog/spdlog.h>
 
+#include <cstdio>
+
 #include "orchestrator/pipeline.h"
 
 namespace hr::orch {
@@ -67,6 +69,61 @@ void Pipeline::take_loaded_report(std::uint64_t client, const json::object& repo
     return;
   }
   if (!moved.empty()) publisher_.send(client, urls_message(url_seq_, moved, {}));
+}
+
+std::string Pipeline::file_key(std::uint64_t hash) {
+  char hex[17];
+  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
+  return std::string("f:") + hex;
+}
+
+std::map<std::string, std::string> Pipeline::content_keys() const {
+  std::map<std::string, std::string> out;
+  for (graph::NodeId n = 0; n < graph_.node_count(); ++n) {
+    const auto& node = graph_.node(n);
+    if (!node.present) continue;
+    const std::string id(node.id);
+    if (node.has_compiler_hash) {
+      out.emplace(id, "c:" + node.compiler_hash);
+    } else if (node.file.known) {
+      out.emplace(id, file_key(node.file.hash));
+    } else if (auto read = file_keys_.find(id); read != file_keys_.end()) {
+      out.emplace(id, read->second);
+    }
+  }
+  return out;
+}
+
+std::string Pipeline::token_env() const {
+  return options_.build_env + "\n" + site_.deps().key + "\n" + site_.client_url();
+}
+
+void Pipeline::expect_saved_tokens() {
+  if (options_.token_snapshot.empty()) return;
+  auto snapshot = load_token_snapshot(options_.token_snapshot);
+  if (!snapshot) {
+    if (std::filesystem::exists(options_.token_snapshot))
+      spdlog::warn("ignoring the saved URL tokens: {}", snapshot.error().message);
+    return;
+  }
+  const auto hashes = content_keys();
+  const auto valid = tokens_still_valid(std::move(*snapshot), token_env(), [&](const std::string& id) {
+    auto it = hashes.find(id);
+    return it == hashes.end() ? nullptr : &it->second;
+  });
+  spdlog::debug("URL tokens of the last start: {} still hold", valid.size());
+  site_.expect_tokens(valid);
+}
+
+void Pipeline::save_tokens() {
+  if (options_.token_snapshot.empty() || !current_ || busy_ || !unbuilt_.empty()) return;
+  const auto hashes = content_keys();
+  auto snapshot = site_.snapshot(token_env(), [&](const std::string& id) {
+    auto it = hashes.find(id);
+    return it == hashes.end() ? nullptr : &it->second;
+  });
+  if (auto saved = save_token_snapshot(options_.token_snapshot, snapshot); !saved)
+    spdlog::warn("URL tokens not kept for the next start: {}", saved.error().message);
 }
 
 }  // namespace hr::orch

@@ -1,6 +1,7 @@
 #include "orchestrator/server_start.h"
 
 #include <fcntl.h>
+#include <poll.h>
 #include <sys/file.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -11,7 +12,10 @@
 #include <climits>
 #include <cstring>
 #include <thread>
+#include <utility>
 #include <vector>
+
+#include <spdlog/spdlog.h>
 
 #include "common/read_file.h"
 #include "orchestrator/control.h"
@@ -78,12 +82,19 @@ Result<void> lock(const Fd& fd, const fs::path& path) {
   return {};
 }
 
+// The descriptor the server gets its ready pipe on (--ready-fd): the first after stdio.
+constexpr int kReadyFd = 3;
+
 // In the child, between fork and exec: only async-signal-safe calls.
-[[noreturn]] void exec_server(const std::string& self, std::vector<std::string>& args, int log) {
+[[noreturn]] void exec_server(const std::string& self, std::vector<std::string>& args, int log,
+                              int ready) {
   ::setsid();
   const int in = ::open("/dev/null", O_RDONLY);
   if (in < 0 || ::dup2(in, 0) < 0 || ::dup2(log, 1) < 0 || ::dup2(log, 2) < 0) ::_exit(127);
-  ::close_range(3, UINT_MAX, 0);  // nothing else of the caller's: pipes, sockets, the start lock
+  // dup2 onto itself would keep close-on-exec, which the pipe was made with.
+  if (ready == kReadyFd ? ::fcntl(ready, F_SETFD, 0) < 0 : ::dup2(ready, kReadyFd) < 0)
+    ::_exit(127);
+  ::close_range(kReadyFd + 1, UINT_MAX, 0);  // nothing else of the caller's: sockets, the lock
   std::vector<char*> argv;
   for (auto& a : args) argv.push_back(a.data());
   argv.push_back(nullptr);
@@ -91,6 +102,44 @@ Result<void> lock(const Fd& fd, const fs::path& path) {
   const char msg[] = "hr-orchestrate: cannot run the server binary\n";
   [[maybe_unused]] auto ignored = ::write(2, msg, sizeof msg - 1);
   ::_exit(127);
+}
+
+// Waits for the server's byte on the ready pipe: true once serving, false when the pipe closed
+// without it (the server exited, or is exiting) or the start timed out.
+bool wait_ready(int ready) {
+  const auto deadline = Clock::now() + kStartTimeout;
+  for (;;) {
+    const auto left =
+        std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
+    if (left <= 0) return false;
+    pollfd p{ready, POLLIN, 0};
+    const int n = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, INT_MAX)));
+    if (n < 0 && errno == EINTR) continue;
+    if (n <= 0) return false;
+    char byte = 0;
+    ssize_t got;
+    while ((got = ::read(ready, &byte, 1)) < 0 && errno == EINTR) {
+    }
+    return got == 1;
+  }
+}
+
+// How a server that did not say it serves ended: its exit status and the end of its log, or a
+// timeout. A server that closed the pipe but still runs is given the time a start may take.
+Result<bool> not_ready(pid_t pid, const StateFiles& files, off_t log_start,
+                       Clock::time_point deadline) {
+  int status = 0;
+  while (Clock::now() < deadline) {
+    if (::waitpid(pid, &status, WNOHANG) == pid) {
+      const std::string said = written_since(files.log, log_start, 4000);
+      return fail("the server exited while starting (status " +
+                  std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
+                  "); the end of " + files.log.string() + ":\n" + said);
+    }
+    if (control_alive(files.control_socket)) return true;
+    std::this_thread::sleep_for(kPoll);
+  }
+  return fail("the server did not start within 120 s; see " + files.log.string());
 }
 
 Result<bool> start(const Config& c, const StateFiles& files) {
@@ -101,24 +150,20 @@ Result<bool> start(const Config& c, const StateFiles& files) {
   std::error_code ec;
   const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
   if (ec) return fail("cannot find the hr-orchestrate binary (/proc/self/exe): " + ec.message());
+  int pipe_fds[2];
+  if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
+    return fail("cannot start the server: pipe failed: " + os_error());
+  Fd ready_read(pipe_fds[0]), ready_write(pipe_fds[1]);
   auto args = serve_args(c, files.log);
+  args.insert(args.end(), {"--ready-fd", std::to_string(kReadyFd)});
   const off_t log_start = ::lseek(log.fd, 0, SEEK_END);
+  const auto deadline = Clock::now() + kStartTimeout;
   const pid_t pid = ::fork();
   if (pid < 0) return fail("cannot start the server: fork failed: " + os_error());
-  if (pid == 0) exec_server(self, args, log.fd);
-  const auto deadline = Clock::now() + kStartTimeout;
-  while (Clock::now() < deadline) {
-    if (control_alive(files.control_socket)) return true;
-    int status = 0;
-    if (::waitpid(pid, &status, WNOHANG) == pid) {
-      const std::string said = written_since(files.log, log_start, 4000);
-      return fail("the server exited while starting (status " +
-                  std::to_string(WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status)) +
-                  "); the end of " + files.log.string() + ":\n" + said);
-    }
-    std::this_thread::sleep_for(kPoll);
-  }
-  return fail("the server did not start within 120 s; see " + files.log.string());
+  if (pid == 0) exec_server(self, args, log.fd, ready_write.fd);
+  ::close(std::exchange(ready_write.fd, -1));  // the pipe closes when the server's end does
+  if (wait_ready(ready_read.fd)) return true;
+  return not_ready(pid, files, log_start, deadline);
 }
 
 }  // namespace
@@ -130,6 +175,20 @@ void wait_for_dying_server(const StateFiles& files) {
   while (::flock(fd.fd, LOCK_EX | LOCK_NB) != 0 && Clock::now() < deadline)
     std::this_thread::sleep_for(kPoll);
 }  // the lock, if taken, goes with fd
+
+Result<void> keep_ready_fd(int fd) {
+  // esbuild and the other children must not hold it: its closing says the server is gone.
+  if (fd >= 0 && ::fcntl(fd, F_SETFD, FD_CLOEXEC) != 0)
+    return fail("--ready-fd " + std::to_string(fd) + ": not an open descriptor");
+  return {};
+}
+
+void say_ready(int fd) {
+  if (fd < 0) return;
+  const char byte = 'R';
+  if (::write(fd, &byte, 1) != 1) spdlog::warn("--ready-fd {}: cannot write: {}", fd, os_error());
+  ::close(fd);
+}
 
 StateFiles state_files(const Config& config) {
   const fs::path dir = state_dir(config);

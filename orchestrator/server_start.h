@@ -5,7 +5,9 @@
 // in the state folder (`flock`, taken before forking) lets one caller start the server while the
 // others wait for it and then use it. The server gets none of the caller's descriptors: its stdin
 // is /dev/null, its stdout and stderr the log, everything else is closed before exec, so a caller
-// that captures our output (subprocess.run, execFileSync) is never held open by the server.
+// that captures our output (subprocess.run, execFileSync) is never held open by the server. It
+// gets one pipe instead (--ready-fd): a byte on it says it serves, and its closing without one
+// that it exited, so the caller waits for neither by polling.
 //
 // Whatever goes wrong (the folder is read-only, the log cannot be opened, the server exits while
 // starting) is an error naming the file and the OS's reason, for the caller's stderr.
@@ -38,5 +40,10 @@ Result<bool> ensure_server(const Config& config);
 // longer, and a server started meanwhile would find it held and exit: waits, bounded (10 s), until
 // no server holds it.
 void wait_for_dying_server(const StateFiles& files);
+
+// The server's end of the ready pipe (Config::ready_fd, -1: none): kept from its own children,
+// then one byte once it serves.
+Result<void> keep_ready_fd(int fd);
+void say_ready(int fd);
 
 }  // namespace hr::orch

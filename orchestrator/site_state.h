@@ -19,6 +19,7 @@
 // before the site is read.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <set>
 #include <string>
@@ -27,6 +28,7 @@
 
 #include "orchestrator/assemble.h"
 #include "orchestrator/prebundle.h"
+#include "orchestrator/token_snapshot.h"
 #include "server/server.h"
 
 namespace hr::orch {
@@ -82,6 +84,17 @@ class SiteState {
     bool empty() const { return moved.empty() && changed.empty(); }
   };
   UrlChanges take_url_changes();
+
+  // Expected tokens (site_state_expected.cc, token_snapshot.h): a module not built yet is imported
+  // at the URL it had in the last server, and every module gets the version it had, while the
+  // snapshot says so. Building a module checks its expectation; one that fails, or a module that
+  // changes before it is built, takes the expectations of what imports it along.
+  void expect_tokens(const std::map<std::string, SavedToken>& valid);
+  void drop_expectation(const std::string& id);
+  // Every module's token, version and imports now, with what names its text (`hash_of`; modules
+  // without one are left out), for the next start.
+  TokenSnapshot snapshot(std::string env,
+                         const std::function<const std::string*(const std::string&)>& hash_of);
   // JS module `id` as served now, split where its import URLs begin, for the update message
   // (assemble_js_module_parts()); empty for a style, an unknown id, or a module that cannot travel.
   std::vector<std::string> module_parts(const std::string& id) const;
@@ -100,6 +113,9 @@ class SiteState {
   void set_standing_error(std::string error_json);
   const std::string& standing_error() const { return standing_error_; }
   void set_client_js(std::string js);
+  // What the built code depends on besides the app (esbuild's version, this binary): in every
+  // token, so a URL the browser keeps never names what another build of either served.
+  void set_build_env(std::string env) { build_env_ = std::move(env); }
   // The HMR client's URL: "/@hr/client.js?v=<token of its bytes>" (the shell names it so too).
   const std::string& client_url() const { return client_url_; }
   void set_status(std::string json);
@@ -177,10 +193,14 @@ class SiteState {
   };
   mutable std::unordered_map<std::string, DepUrl, StringHash, std::equal_to<>> dep_urls_;
   std::map<std::string, std::string, std::less<>> wrapper_tokens_;  // wrapper path -> its token
+  std::map<std::string, std::string, std::less<>> expected_;  // unbuilt id -> expected token
+  std::map<std::string, std::vector<std::string>> expected_importers_;  // from the snapshot
+  const std::string& expected_token(std::string_view id) const;
   std::set<std::string> html_refs_;  // modules the HTML shell names (src=, href=)
   bool html_stale_ = false;          // a linked stylesheet the shell names changed
   UrlChanges url_changes_;
   std::string client_url_{kClientPath};
+  std::string build_env_;
   bool html_dirty_ = false;
   bool full_publish_ = true;
 };

@@ -40,7 +40,12 @@ std::string hex(std::uint64_t h) {
 
 const std::string& SiteState::token(std::string_view id) const {
   auto it = tokens_.find(id);
-  return it == tokens_.end() ? kNoToken : it->second;
+  return it == tokens_.end() ? expected_token(id) : it->second;
+}
+
+const std::string& SiteState::expected_token(std::string_view id) const {
+  auto it = expected_.find(id);
+  return it == expected_.end() ? kNoToken : it->second;
 }
 
 // A stylesheet linked from the page is fetched as CSS at the URL the page gives it (the shell's
@@ -84,7 +89,7 @@ std::string SiteState::query_of(std::string_view import_path) const {
 
 const SiteState::DepUrl& SiteState::dep_url(std::string_view id) const {
   if (auto it = dep_urls_.find(id); it != dep_urls_.end()) return it->second;
-  const std::string& t = tokenized(id) ? token(id) : kNoToken;
+  const std::string& t = tokenized(id) ? token(id) : expected_token(id);
   const std::uint64_t v = version(id);
   DepUrl u;
   u.query = !t.empty() ? "?v=" + t : v ? "?t=" + std::to_string(v) : std::string();
@@ -120,6 +125,7 @@ std::uint64_t SiteState::own_hash(const std::string& id) const {
   hash_number(st, version(id));
   hash_text(st, deps_.key);
   hash_text(st, client_url_);
+  hash_text(st, build_env_);
   const std::uint64_t h = XXH3_64bits_digest(st);
   XXH3_freeState(st);
   return h;
@@ -250,14 +256,21 @@ void SiteState::hash_component(std::vector<std::string>& members) {
 
 void SiteState::set_token(const std::string& id, std::string token) {
   auto it = tokens_.find(id);
-  const bool had = it != tokens_.end();
-  if (had && it->second == token) return;
+  std::string before = it != tokens_.end() ? it->second : expected_token(id);
+  // Not what the last server gave it (or changed since): what imports it expected that is wrong.
+  if (before != token) {
+    drop_expectation(id);
+  } else if (expected_.erase(id) && expected_.empty()) {
+    expected_importers_.clear();
+  }
+  const bool had = !before.empty();
+  if (had && before == token) return void(tokens_[id] = std::move(token));
   pending_.insert(id);
   forget_dep_url(id);
   if (had) {
     // A token starts with the module's own hash: the same start, only the URL moved.
     const std::string path = "/" + id;
-    const bool same_code = it->second.compare(0, kOwnTokenDigits, token, 0, kOwnTokenDigits) == 0;
+    const bool same_code = before.compare(0, kOwnTokenDigits, token, 0, kOwnTokenDigits) == 0;
     if (same_code && !url_changes_.changed.count(path)) {
       url_changes_.moved[path] = token;
     } else {
@@ -269,9 +282,11 @@ void SiteState::set_token(const std::string& id, std::string token) {
 }
 
 void SiteState::settle() {
-  if (!token_dirty_.empty()) {
-    compute_tokens(token_closure());
+  // A token that was not the expected one drops other expectations: their importers again.
+  while (!token_dirty_.empty()) {
+    const auto closure = token_closure();
     token_dirty_.clear();
+    compute_tokens(closure);
   }
   bool html = false;
   for (const auto& id : pending_) {

@@ -2,7 +2,7 @@
 // "Caching"), on the hand-written app (handwritten_fixture.mjs) in Chromium: a reload comes back
 // from the cache; an edit made while no page was open shows in a page opened from that cache; a
 // module the page holds keeps being the one instance when a module loaded later imports its new
-// URL; and a page that loaded while an edit went by (its socket held back) is brought to the new
+// URL; a page opened again after the server restarted comes from that cache too; and a page that loaded while an edit went by (its socket held back) is brought to the new
 // code. What reached the server is told apart from what the cache answered with Chromium's own
 // network events (CDP), not inferred.
 //
@@ -69,6 +69,33 @@ describe("module URLs and the browser's cache (hr-orchestrate + Chromium)", () =
     const fromCache = loads.all().filter((l) => !l.network && appModule(l));
     if (fromCache.length < 10) failures.push(`only ${fromCache.length} app modules came from the cache`);
     await report(failures, { tab });
+  });
+
+  scenario("a page opened again after the server restarted comes from the browser's cache", async () => {
+    const warm = await openTab("before-restart");  // fills the cache
+    const shown = await snapshot(warm, SHOWN);
+    const failures = [];
+    // Every module built (on demand the rest builds in the background): the server saves the URLs.
+    await waitUntil(async () => (await app.status())?.unbuilt === 0, "every module built", 20000);
+    await warm.close();
+    await app.waitForClients(0);
+    const stopped = await app.stop();
+    if (stopped.code !== 0) failures.push(`stop exited ${stopped.code}`);
+    const restarted = await app.recompile();  // the compiler's next call starts a server again
+    if (restarted.code !== 0) failures.push(`the call after the restart exited ${restarted.code}`);
+    const page = await browser.context.newPage();
+    const loads = await watchLoads(page);
+    await page.goto(url + "/");
+    await page.locator('[data-testid="greeting"]').first().waitFor({ timeout: 10000 });
+    const tab = { page };
+    failures.push(...(await waitForTexts(tab, shown)));
+    await sleep(300);
+    const fetched = loads.fromServer(appModule);
+    if (fetched.length) failures.push(`after the restart the page fetched from the server: ${JSON.stringify(fetched)}`);
+    const fromCache = loads.all().filter((l) => !l.network && appModule(l));
+    if (fromCache.length < 10) failures.push(`only ${fromCache.length} app modules came from the cache`);
+    await page.close();
+    await report(failures, { result: restarted });
   });
 
   scenario("an edit made while no page is open shows in a page opened from the cache", async () => {

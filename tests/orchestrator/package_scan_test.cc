@@ -1,4 +1,5 @@
 // bare_imports(): the npm specifiers a module's text imports, found without building it.
+#include "graph/change_detector.h"
 #include "orchestrator/package_scan.h"
 #include "tests/hr_catch.h"
 
@@ -62,14 +63,19 @@ TEST_CASE("scan_files scans many files in the order asked, an unreadable one as 
   ids.insert(ids.begin() + 7, "c/missing.js");
   const auto scans = hr::orch::scan_files(root, ids);
   REQUIRE(scans.size() == ids.size());
-  CHECK(scans[7].empty());
+  CHECK(scans[7].imports.empty());
+  CHECK_FALSE(scans[7].read);
   for (size_t i = 0; i < ids.size(); ++i) {
     if (i == 7) continue;
     const int n = static_cast<int>(i < 7 ? i : i - 1);
-    REQUIRE(scans[i].size() == 2);
-    CHECK(scans[i][0].specifier == "pkg-" + std::to_string(n));
-    CHECK_FALSE(scans[i][0].dynamic);
-    CHECK(scans[i][1].dynamic);
+    const auto& found = scans[i].imports;
+    REQUIRE(found.size() == 2);
+    CHECK(found[0].specifier == "pkg-" + std::to_string(n));
+    CHECK_FALSE(found[0].dynamic);
+    CHECK(found[1].dynamic);
+    CHECK(scans[i].read);
+    CHECK(scans[i].hash == hr::graph::content_hash("import x from \"pkg-" + std::to_string(n) +
+                                                   "\";\nimport(\"./lazy.js\");\n"));
   }
   fs::remove_all(root);
 }

@@ -22,7 +22,9 @@ namespace json = boost::json;
 // helper module, which uses another; a linked stylesheet; one npm package.
 class App {
  public:
-  explicit App(bool on_demand = false) {
+  // `keep_state`: starts keep the import scans and the URL tokens in .hr (scan_cache.h,
+  // token_snapshot.h), as the server does.
+  explicit App(bool on_demand = false, bool keep_state = false) {
     dir.write("index.html",
               "<link rel=\"stylesheet\" href=\"/style.css\">\n"
               "<script type=\"module\" src=\"/main.jsx\"></script>\n");
@@ -36,9 +38,22 @@ class App {
           "import { word } from \"./word.js\";\nexport const label = \"label:\" + word;\n");
     write("word.js", "export const word = \"one\";\n");
     write("style.css", "body { color: red }\n");
-    orch::Pipeline::Options options{dir.path() / "manifest.json", dir.path() / ".hr", false, ""};
+    options.manifest_path = dir.path() / "manifest.json";
+    options.state_dir = dir.path() / ".hr";
+    options.progress_on_tty = false;
     options.on_demand = on_demand;
+    if (keep_state) {
+      options.scan_cache = dir.path() / ".hr" / "cache" / "scans";
+      options.token_snapshot = dir.path() / ".hr" / "cache" / "tokens";
+    }
     pipeline = std::make_unique<orch::Pipeline>(io, builders, publisher, options, "/* client */");
+  }
+
+  // A new server over the same folder: a new pipeline, started.
+  void restart() {
+    pipeline.reset();
+    pipeline = std::make_unique<orch::Pipeline>(io, builders, publisher, options, "/* client */");
+    start();
   }
 
   // Writes a module; the next manifest carries its new hash.
@@ -102,6 +117,7 @@ class App {
   }
 
   TempDir dir;
+  orch::Pipeline::Options options;
   boost::asio::io_context io;
   FakeBuilders builders{io};
   FakePublisher publisher;

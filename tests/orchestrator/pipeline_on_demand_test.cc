@@ -1,5 +1,6 @@
 // On-demand builds (pipeline_on_demand.cc), with fake builders and a fake publisher: what is built
 // before serving, what a request builds, and a module that changes while nobody holds it.
+#include "common/read_file.h"
 #include "tests/orchestrator/pipeline_app.h"
 
 using namespace hr;
@@ -38,6 +39,39 @@ TEST_CASE(
   CHECK(app.publisher.site.deps.count("/@deps/react-dom/server.js"));
   CHECK(app.publisher.site.deps.count("/@deps/react-dom/client.js"));
   CHECK(app.publisher.site.deps.size() == 2);  // the commented-out import is no import
+}
+
+TEST_CASE(
+    "a restart takes a module's import scan from the scan cache while the manifest gives the "
+    "hash it was scanned with") {
+  App app(true, true);
+  app.write("word.js", "import \"react-dom/server\";\nexport const word = \"one\";\n");
+  app.start();
+  CHECK(app.publisher.site.deps.count("/@deps/react-dom/server.js"));
+  REQUIRE(std::filesystem::exists(app.options.scan_cache));
+  // The file changes behind the manifest's back: the restart trusts the hash and reads nothing.
+  app.dir.write("word.js", "export const word = \"one\";\n");
+  app.restart();
+  CHECK(app.publisher.site.deps.count("/@deps/react-dom/server.js"));
+  // With the hash the compiler gives for the new bytes, the module is read again.
+  app.write("word.js", "export const word = \"one\";\n");
+  app.restart();
+  CHECK_FALSE(app.publisher.site.deps.count("/@deps/react-dom/server.js"));
+  CHECK(app.publisher.site.deps.count("/@deps/react-dom/client.js"));
+}
+
+TEST_CASE("a scan cache that is corrupt is ignored: every module is scanned again") {
+  App app(true, true);
+  app.write("word.js", "import \"react-dom/server\";\nexport const word = \"one\";\n");
+  app.start();
+  std::string bytes = read_file_or_empty(app.options.scan_cache);
+  REQUIRE(bytes.find("react-dom/server") != std::string::npos);
+  // A scan says word.js imports nothing, but the checksum no longer matches.
+  bytes.replace(bytes.find("react-dom/server"), 16, "react-dom/zzzzzz");
+  app.dir.write(".hr/cache/scans", bytes);
+  app.restart();
+  CHECK(app.publisher.site.deps.count("/@deps/react-dom/server.js"));
+  CHECK_FALSE(app.publisher.site.deps.count("/@deps/react-dom/zzzzzz.js"));
 }
 
 TEST_CASE("a request for a module not built yet builds it with what it imports, in one build") {
