@@ -15,7 +15,7 @@ namespace {
 // and time: a rebuilt binary may assemble modules otherwise).
 std::string build_env() {
   std::string env = "esbuild " + std::string(esbuild::pinned_esbuild_version());
-  struct stat st{};
+  struct stat st {};
   if (::stat("/proc/self/exe", &st) == 0)
     env += "; hr-orchestrate " + std::to_string(st.st_size) + " " +
            std::to_string(st.st_mtim.tv_sec) + "." + std::to_string(st.st_mtim.tv_nsec);

@@ -100,17 +100,19 @@ std::string Pipeline::token_env() const {
 
 void Pipeline::expect_saved_tokens() {
   if (options_.token_snapshot.empty()) return;
-  auto snapshot = load_token_snapshot(options_.token_snapshot);
+  auto snapshot =
+      saved_tokens_.valid() ? saved_tokens_.get() : load_token_snapshot(options_.token_snapshot);
   if (!snapshot) {
     if (std::filesystem::exists(options_.token_snapshot))
       spdlog::warn("ignoring the saved URL tokens: {}", snapshot.error().message);
     return;
   }
   const auto hashes = content_keys();
-  const auto valid = tokens_still_valid(std::move(*snapshot), token_env(), [&](const std::string& id) {
-    auto it = hashes.find(id);
-    return it == hashes.end() ? nullptr : &it->second;
-  });
+  const auto valid =
+      tokens_still_valid(std::move(*snapshot), token_env(), [&](const std::string& id) {
+        auto it = hashes.find(id);
+        return it == hashes.end() ? nullptr : &it->second;
+      });
   spdlog::debug("URL tokens of the last start: {} still hold", valid.size());
   site_.expect_tokens(valid);
 }

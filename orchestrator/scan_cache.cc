@@ -51,14 +51,13 @@ ScanCache ScanCache::load(fs::path file) {
   if (!text) return cache;  // none yet
   auto modules = modules_of(*text);
   if (!modules) {
-    spdlog::warn("ignoring the import scans in {}: {}; every module is scanned", cache.file_.string(),
-                 modules.error().message);
+    spdlog::warn("ignoring the import scans in {}: {}; every module is scanned",
+                 cache.file_.string(), modules.error().message);
     return cache;
   }
   for (const auto& m : *modules) {
     const json::array* e = m.if_array();
-    if (!e || e->size() != 3 || !(*e)[0].is_string() || !(*e)[1].is_string() ||
-        !(*e)[2].is_array())
+    if (!e || e->size() != 3 || !(*e)[0].is_string() || !(*e)[1].is_string() || !(*e)[2].is_array())
       continue;
     cache.entries_[std::string((*e)[0].get_string())] = {std::string((*e)[1].get_string()),
                                                          imports_of((*e)[2].get_array())};
@@ -95,7 +94,8 @@ Result<void> ScanCache::save() {
   modules.reserve(entries_.size());
   for (const auto& [id, e] : entries_) {
     json::array imports;
-    for (const auto& i : e.imports) imports.push_back(json::array{json::string(i.specifier), i.dynamic});
+    for (const auto& i : e.imports)
+      imports.push_back(json::array{json::string(i.specifier), i.dynamic});
     modules.push_back(json::array{json::string(id), json::string(e.hash), std::move(imports)});
   }
   auto written = write_checked_file(file_, kFormat, json::serialize(modules));

@@ -5,8 +5,9 @@
 // module before it serves. On a restart with the module cache warm that was most of the time to
 // serve (2,000 modules: 24 of about 50 ms), though nothing had changed. The manifest names each
 // module's bytes (`hash`), so a module whose hash is the one it was scanned with is not read
-// again; one with another hash, or none known, is scanned. One file, written by rename, checksummed: one
-// that is torn, corrupt or of another format is logged and ignored, and every module is scanned.
+// again; one with another hash, or none known, is scanned. One file, written by rename,
+// checksummed: one that is torn, corrupt or of another format is logged and ignored, and every
+// module is scanned.
 #pragma once
 
 #include <tsl/robin_map.h>

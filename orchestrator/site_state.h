@@ -193,7 +193,7 @@ class SiteState {
   };
   mutable std::unordered_map<std::string, DepUrl, StringHash, std::equal_to<>> dep_urls_;
   std::map<std::string, std::string, std::less<>> wrapper_tokens_;  // wrapper path -> its token
-  std::map<std::string, std::string, std::less<>> expected_;  // unbuilt id -> expected token
+  std::map<std::string, std::string, std::less<>> expected_;        // unbuilt id -> expected token
   std::map<std::string, std::vector<std::string>> expected_importers_;  // from the snapshot
   const std::string& expected_token(std::string_view id) const;
   std::set<std::string> html_refs_;  // modules the HTML shell names (src=, href=)

@@ -24,8 +24,7 @@ json::array strings(const std::vector<std::string>& list) {
 // One module's fields: [hash, version, token, [imports...]]; false when they are not that.
 bool read_saved(const json::value& v, SavedToken& out) {
   const json::array* a = v.if_array();
-  if (!a || a->size() != 4 || !(*a)[0].is_string() || !(*a)[2].is_string() ||
-      !(*a)[3].is_array())
+  if (!a || a->size() != 4 || !(*a)[0].is_string() || !(*a)[2].is_string() || !(*a)[3].is_array())
     return false;
   boost::system::error_code ec;
   out.version = (*a)[1].to_number<std::uint64_t>(ec);  // JSON reads it back as int64
@@ -48,8 +47,8 @@ fs::path token_snapshot_file(const fs::path& state_dir) {
 Result<void> save_token_snapshot(const fs::path& file, const TokenSnapshot& s) {
   json::object modules;
   for (const auto& [id, t] : s.modules)
-    modules[id] = json::array{json::string(t.hash), t.version, json::string(t.token),
-                              strings(t.imports)};
+    modules[id] =
+        json::array{json::string(t.hash), t.version, json::string(t.token), strings(t.imports)};
   return write_checked_file(file, kFormat,
                             json::serialize(json::object{{"env", s.env}, {"modules", modules}}));
 }

@@ -1,6 +1,6 @@
 // bare_imports(): the npm specifiers a module's text imports, found without building it.
-#include "graph/change_detector.h"
 #include "orchestrator/package_scan.h"
+#include "graph/change_detector.h"
 #include "tests/hr_catch.h"
 
 #include <unistd.h>

@@ -1,8 +1,8 @@
 // The URL tokens a restart expects (token_snapshot.h, site_state_expected.cc), through the
 // pipeline with fake builders: a restart names the modules it has not built at the URLs the last
 // server gave them while nothing they are made of changed, and only then.
-#include "common/read_file.h"
 #include "orchestrator/token_snapshot.h"
+#include "common/read_file.h"
 #include "tests/hr_catch.h"
 #include "tests/orchestrator/pipeline_app.h"
 
