@@ -257,7 +257,6 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
                           std::function<void(Result<size_t>)> done) {
   auto cold = std::make_shared<ColdBuild>();
   cold->t0 = Clock::now();
-  load_saved_state();  // read on another thread while the graph is made
   open_app(std::move(manifest));
   std::vector<std::string> styles;
   for (graph::NodeId n = 0; n < graph_.node_count(); ++n) {

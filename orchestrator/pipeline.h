@@ -19,7 +19,6 @@
 #include <deque>
 #include <filesystem>
 #include <functional>
-#include <future>
 #include <memory>
 #include <set>
 #include <string>
@@ -35,7 +34,6 @@
 #include "orchestrator/postcss_styles.h"
 #include "orchestrator/publisher.h"
 #include "orchestrator/result.h"
-#include "orchestrator/scan_cache.h"
 #include "orchestrator/site_state.h"
 #include "orchestrator/unbuilt_modules.h"
 #include "orchestrator/warn_limiter.h"
@@ -149,10 +147,6 @@ class Pipeline {
   // imports statically (unbuilt_closure).
   void scan_module(const std::string& id);
   std::vector<std::vector<ScannedImport>> scans_of(const std::vector<std::string>& ids);
-  // What the last start kept (the import scans, the URL tokens), read on a thread of its own while
-  // the cold start makes the graph: 2,000 modules keep about 1 MB of it.
-  void load_saved_state();
-  ScanCache saved_scans();
   // The last server's URL tokens that still hold, as expectations (before the first publish).
   void expect_saved_tokens();
   std::string token_env() const;
@@ -282,8 +276,6 @@ class Pipeline {
   UnbuiltModules unbuilt_;
   std::set<std::string> scanned_packages_;        // npm imports of the modules not built yet
   std::map<std::string, std::string> file_keys_;  // file_key() of modules read by scans_of()
-  std::future<ScanCache> saved_scans_;
-  std::future<Result<TokenSnapshot>> saved_tokens_;
   std::map<std::string, std::vector<std::string>> static_deps_;  // their static imports
   // Their npm imports that are not installed, by module: errors until the module is built.
   std::map<std::string, std::vector<std::string>> scanned_missing_;

@@ -75,23 +75,12 @@ void Pipeline::defer_builds(std::vector<std::string>& js) {
   js = std::move(kept);
 }
 
-void Pipeline::load_saved_state() {
-  if (options_.on_demand && !options_.scan_cache.empty())  // only on demand scans before serving
-    saved_scans_ = std::async(std::launch::async, ScanCache::load, options_.scan_cache);
-  if (!options_.token_snapshot.empty())
-    saved_tokens_ = std::async(std::launch::async, load_token_snapshot, options_.token_snapshot);
-}
-
-ScanCache Pipeline::saved_scans() {
-  if (saved_scans_.valid()) return saved_scans_.get();
-  return options_.scan_cache.empty() ? ScanCache() : ScanCache::load(options_.scan_cache);
-}
-
 // The modules' scans: from the scan cache where what names a module's text is the one it was
 // scanned with, else read now and kept for the next start. A module nothing names yet (the
 // manifest gives no hash and no build read it) is read: its hash names it from then on.
 std::vector<std::vector<ScannedImport>> Pipeline::scans_of(const std::vector<std::string>& ids) {
-  ScanCache cache = saved_scans();
+  ScanCache cache =
+      options_.scan_cache.empty() ? ScanCache() : ScanCache::load(options_.scan_cache);
   const auto keys = content_keys();
   std::vector<std::vector<ScannedImport>> out(ids.size());
   std::vector<std::string> unscanned;

@@ -100,8 +100,7 @@ std::string Pipeline::token_env() const {
 
 void Pipeline::expect_saved_tokens() {
   if (options_.token_snapshot.empty()) return;
-  auto snapshot =
-      saved_tokens_.valid() ? saved_tokens_.get() : load_token_snapshot(options_.token_snapshot);
+  auto snapshot = load_token_snapshot(options_.token_snapshot);
   if (!snapshot) {
     if (std::filesystem::exists(options_.token_snapshot))
       spdlog::warn("ignoring the saved URL tokens: {}", snapshot.error().message);
