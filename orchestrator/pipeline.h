@@ -150,6 +150,8 @@ class Pipeline {
   // The last server's URL tokens that still hold, as expectations (before the first publish).
   void expect_saved_tokens();
   std::string token_env() const;
+  // Whether module `id` imports `saved` now, as the manifest says (tokens_still_valid()).
+  bool imports_same(const std::string& id, const std::vector<std::string>& saved) const;
   // What names each module's text now: the compiler's hash, else our own hash of the file as last
   // read (modules with neither are left out).
   std::map<std::string, std::string> content_keys() const;
@@ -282,6 +284,7 @@ class Pipeline {
   size_t requests_in_flight_ = 0;  // builds a browser waits for
   bool background_started_ = false, background_running_ = false, all_built_ = false,
        renewed_ = false;
+  bool background_done_ = false;  // every module built and the fresh esbuild started (status)
   size_t background_total_ = 0;
   boost::asio::steady_timer background_timer_{io_};
 

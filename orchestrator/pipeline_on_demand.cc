@@ -97,8 +97,10 @@ std::vector<std::vector<ScannedImport>> Pipeline::scans_of(const std::vector<std
   for (size_t k = 0; k < at.size(); ++k) {
     const std::string& id = unscanned[k];
     if (!fresh[k].read) continue;
+    // The bytes read now name it, unless the compiler's hash does.
     auto key = keys.find(id);
-    if (key == keys.end()) key = file_keys_.insert_or_assign(id, file_key(fresh[k].hash)).first;
+    if (key == keys.end() || !key->second.starts_with("c:"))
+      key = file_keys_.insert_or_assign(id, file_key(fresh[k].hash)).first;
     cache.put(id, key->second, fresh[k].imports);
     out[at[k]] = std::move(fresh[k].imports);
   }
@@ -257,7 +259,8 @@ void Pipeline::renew_builders() {
   if (renewed_ || !unbuilt_.empty()) return;
   if (busy_ || requests_in_flight_ > 0) return quiet_then_background();
   renewed_ = true;
-  builders_.renew([](Result<std::string> ready) {
+  builders_.renew([this](Result<std::string> ready) {
+    background_done_ = true;
     if (!ready) spdlog::warn("could not start a fresh esbuild: {}", ready.error().message);
   });
 }

@@ -39,6 +39,7 @@ std::string Pipeline::status_json() const {
       {"written", cache.written}, {"corrupt", cache.corrupt}, {"evicted", cache.evicted},
       {"served", cache.served},   {"bytes", cache.bytes},     {"entries", cache.entries}};
   o["unbuilt"] = unbuilt_.size();
+  o["background_done"] = !options_.on_demand || background_done_;
   o["counters"] = json::object{{"recompiles", counters_.recompiles},
                                {"updates", counters_.updates},
                                {"css_updates", counters_.css_updates},

@@ -95,7 +95,18 @@ std::map<std::string, std::string> Pipeline::content_keys() const {
 }
 
 std::string Pipeline::token_env() const {
-  return options_.build_env + "\n" + site_.deps().key + "\n" + site_.client_url();
+  std::string env = options_.build_env + "\n" + site_.deps().key + "\n" + site_.client_url() +
+                    "\n" + root_.string() + "\n";
+  for (const auto& flag : env_define_flags(env_)) env += flag + "\n";  // import.meta.env
+  return env;
+}
+
+bool Pipeline::imports_same(const std::string& id, const std::vector<std::string>& saved) const {
+  auto n = graph_.find(id);
+  if (!n) return false;
+  std::set<std::string_view> now;
+  for (graph::NodeId dep : graph_.node(*n).imports) now.insert(graph_.id(dep));
+  return now == std::set<std::string_view>(saved.begin(), saved.end());
 }
 
 void Pipeline::expect_saved_tokens() {
@@ -107,10 +118,14 @@ void Pipeline::expect_saved_tokens() {
     return;
   }
   const auto hashes = content_keys();
-  const auto valid =
-      tokens_still_valid(std::move(*snapshot), token_env(), [&](const std::string& id) {
+  const auto valid = tokens_still_valid(
+      std::move(*snapshot), token_env(),
+      [&](const std::string& id) {
         auto it = hashes.find(id);
         return it == hashes.end() ? nullptr : &it->second;
+      },
+      [this](const std::string& id, const std::vector<std::string>& saved) {
+        return imports_same(id, saved);
       });
   spdlog::debug("URL tokens of the last start: {} still hold", valid.size());
   site_.expect_tokens(valid);

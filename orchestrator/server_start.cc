@@ -154,6 +154,13 @@ Result<bool> start(const Config& c, const StateFiles& files) {
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
     return fail("cannot start the server: pipe failed: " + os_error());
   Fd ready_read(pipe_fds[0]), ready_write(pipe_fds[1]);
+  // A caller started with stdin, stdout or stderr closed got the pipe there: the child's own
+  // stdio would take its place.
+  if (ready_write.fd < kReadyFd) {
+    const int above = ::fcntl(ready_write.fd, F_DUPFD_CLOEXEC, kReadyFd);
+    if (above < 0) return fail("cannot start the server: fcntl failed: " + os_error());
+    ::close(std::exchange(ready_write.fd, above));
+  }
   auto args = serve_args(c, files.log);
   args.insert(args.end(), {"--ready-fd", std::to_string(kReadyFd)});
   const off_t log_start = ::lseek(log.fd, 0, SEEK_END);

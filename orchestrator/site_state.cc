@@ -32,6 +32,7 @@ void SiteState::put_module(const std::string& id, Module m) {
   modules_[id] = std::move(m);
   Module& put = modules_[id];
   if (put.is_style) put.css_linked = !imported_plainly(id);
+  if (!tokenized(id)) drop_expectation(id);  // served as CSS now: its importers name it otherwise
   token_dirty_.insert(id);
   schedule_assembly(id);
   for (const auto& dep : new_wrappers) assemble_wrappers(dep);
@@ -67,6 +68,7 @@ void SiteState::relink_styles(const std::set<std::string>& ids) {
         it->second.css_linked == imported_plainly(id)) {
       // Served the other way: as CSS it has no token, so its importers' URLs change too.
       it->second.css_linked = !it->second.css_linked;
+      if (it->second.css_linked) drop_expectation(id);
       token_dirty_.insert(id);
       forget_dep_url(id);
       schedule_assembly(id);
@@ -109,6 +111,8 @@ void SiteState::assemble_wrappers(const std::string& id) {
 }
 
 void SiteState::remove_module(const std::string& id) {
+  drop_expectation(id);  // what imports it named it at a URL it no longer has
+  dropped_.erase(id);
   std::set<std::string> touched;
   if (auto old = modules_.find(id); old != modules_.end()) {
     index_imports(id, old->second.imports, false);

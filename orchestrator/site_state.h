@@ -192,9 +192,11 @@ class SiteState {
     size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
   };
   mutable std::unordered_map<std::string, DepUrl, StringHash, std::equal_to<>> dep_urls_;
-  std::map<std::string, std::string, std::less<>> wrapper_tokens_;  // wrapper path -> its token
-  std::map<std::string, std::string, std::less<>> expected_;        // unbuilt id -> expected token
+  std::map<std::string, std::string, std::less<>> wrapper_tokens_;      // wrapper path -> its token
+  std::map<std::string, std::string, std::less<>> expected_;            // id -> expected token
+  std::map<std::string, std::string, std::less<>> dropped_;             // id -> expectation dropped
   std::map<std::string, std::vector<std::string>> expected_importers_;  // from the snapshot
+  void unexpect(std::map<std::string, std::string, std::less<>>::iterator it);
   const std::string& expected_token(std::string_view id) const;
   std::set<std::string> html_refs_;  // modules the HTML shell names (src=, href=)
   bool html_stale_ = false;          // a linked stylesheet the shell names changed

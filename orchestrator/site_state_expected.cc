@@ -9,13 +9,15 @@ void SiteState::expect_tokens(const std::map<std::string, SavedToken>& valid) {
     if (saved.version) versions_[id] = saved.version;
     forget_dep_url(id);
     token_dirty_.insert(id);
-    if (!saved.token.empty() && !modules_.count(id)) expected_[id] = saved.token;
+    // A module built already has its token at the next settle(): checked against this one, so
+    // the modules importing it keep theirs when it is the same.
+    if (!saved.token.empty()) expected_[id] = saved.token;
     for (const auto& dep : saved.imports) expected_importers_[dep].push_back(id);
   }
 }
 
 void SiteState::drop_expectation(const std::string& id) {
-  if (expected_importers_.empty()) return;  // none expected: every module is built
+  if (expected_.empty()) return;  // none expected: every module is built
   std::vector<std::string> stack{id};
   std::set<std::string> seen;
   while (!stack.empty()) {
@@ -23,15 +25,24 @@ void SiteState::drop_expectation(const std::string& id) {
     stack.pop_back();
     if (!seen.insert(at).second) continue;
     if (at != id) {
-      if (!expected_.erase(at)) continue;  // built: its own token tells its importers
-      forget_dep_url(at);
-      token_dirty_.insert(at);  // so the built modules importing it are hashed again
+      auto it = expected_.find(at);
+      if (it == expected_.end()) continue;  // built: its own token tells its importers
+      unexpect(it);
     }
     if (auto it = expected_importers_.find(at); it != expected_importers_.end())
       for (const auto& importer : it->second) stack.push_back(importer);
   }
-  if (expected_.erase(id)) forget_dep_url(id), token_dirty_.insert(id);
+  if (auto it = expected_.find(id); it != expected_.end()) unexpect(it);
   if (expected_.empty()) expected_importers_.clear();
+}
+
+// The URL a page may hold stays known (dropped_): when the module gets its token, a page holding
+// the old URL hears that it moved or changed.
+void SiteState::unexpect(std::map<std::string, std::string, std::less<>>::iterator it) {
+  dropped_[it->first] = it->second;
+  forget_dep_url(it->first);
+  token_dirty_.insert(it->first);  // so the built modules importing it are hashed again
+  expected_.erase(it);
 }
 
 TokenSnapshot SiteState::snapshot(

@@ -257,9 +257,14 @@ void SiteState::hash_component(std::vector<std::string>& members) {
 void SiteState::set_token(const std::string& id, std::string token) {
   auto it = tokens_.find(id);
   std::string before = it != tokens_.end() ? it->second : expected_token(id);
+  if (auto d = dropped_.find(id); d != dropped_.end()) {
+    if (before.empty()) before = d->second;  // the URL a page may hold from the last server
+    dropped_.erase(d);
+  }
   // Not what the last server gave it (or changed since): what imports it expected that is wrong.
   if (before != token) {
     drop_expectation(id);
+    dropped_.erase(id);
   } else if (expected_.erase(id) && expected_.empty()) {
     expected_importers_.clear();
   }

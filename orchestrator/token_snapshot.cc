@@ -76,14 +76,15 @@ Result<TokenSnapshot> load_token_snapshot(const fs::path& file) {
 
 std::map<std::string, SavedToken> tokens_still_valid(
     TokenSnapshot snapshot, std::string_view env,
-    const std::function<const std::string*(const std::string&)>& hash_of) {
+    const std::function<const std::string*(const std::string&)>& hash_of,
+    const std::function<bool(const std::string&, const std::vector<std::string>&)>& imports_same) {
   if (snapshot.env != env) return {};
   auto& modules = snapshot.modules;
   std::map<std::string, std::vector<std::string>> importers;
   std::vector<std::string> stack;  // modules whose saved token no longer holds
   for (const auto& [id, t] : modules) {
     const std::string* now = hash_of(id);
-    if (!now || *now != t.hash) stack.push_back(id);
+    if (!now || *now != t.hash || !imports_same(id, t.imports)) stack.push_back(id);
     for (const auto& dep : t.imports) {
       importers[dep].push_back(id);
       if (!modules.count(dep)) stack.push_back(dep);  // unknown then: what it is now, unknown

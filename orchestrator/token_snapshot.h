@@ -40,9 +40,12 @@ Result<TokenSnapshot> load_token_snapshot(const std::filesystem::path& file);
 
 // The saved tokens that still hold: same `env`, the module's hash (`hash_of`: what names its text
 // now, or null) as saved, and the same for every module it imports, transitively.
+// `imports_same(id, saved)`: whether the module imports those modules now (the manifest's
+// imports), since a text may import another module than it did (a new file it now resolves to).
 std::map<std::string, SavedToken> tokens_still_valid(
     TokenSnapshot snapshot, std::string_view env,
-    const std::function<const std::string*(const std::string&)>& hash_of);
+    const std::function<const std::string*(const std::string&)>& hash_of,
+    const std::function<bool(const std::string&, const std::vector<std::string>&)>& imports_same);
 
 // The file in the state folder (.web/.hr).
 std::filesystem::path token_snapshot_file(const std::filesystem::path& state_dir);
