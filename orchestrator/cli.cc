@@ -183,10 +183,10 @@ Usage:
   The server keeps each module esbuild built in that cache, keyed by esbuild's version, the
   build options and the module's text: a restart builds only the modules that changed. Entries
   are checksummed (a bad one is logged, deleted and rebuilt); the least recently used go past
-  --cache-size-mb. A start also keeps what each module imports, by the manifest's hash of the
-  module, so a restart reads no unchanged file before serving; and a server that stops keeps the
-  URL every module had, so a restart names the modules it has not built yet at URLs the browser
-  may hold. --no-cache neither reads nor writes any of them.
+  --cache-size-mb. A start also keeps what each module imports, by the module's hash (the
+  manifest's, else of its bytes), so a restart scans no unchanged file; and a server that stops
+  keeps the URL every module had, so a restart names the modules it has not built yet at URLs
+  the browser may hold. --no-cache neither reads nor writes any of them.
 
 Options)";
 
