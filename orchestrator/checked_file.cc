@@ -3,8 +3,9 @@
 #include <unistd.h>
 #include <xxhash.h>
 
-#include <cstdio>
 #include <fstream>
+
+#include "common/hex.h"
 
 namespace hr::orch {
 
@@ -13,10 +14,7 @@ namespace fs = std::filesystem;
 namespace {
 
 std::string checksum(std::string_view body) {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx",
-                static_cast<unsigned long long>(XXH3_64bits(body.data(), body.size())));
-  return hex;
+  return hex64(XXH3_64bits(body.data(), body.size()));
 }
 
 }  // namespace

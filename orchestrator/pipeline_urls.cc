@@ -9,7 +9,7 @@
 // fix (loaded from a cache, or while an edit went by) and reloads.
 #include <spdlog/spdlog.h>
 
-#include <cstdio>
+#include "common/hex.h"
 
 #include "orchestrator/pipeline.h"
 
@@ -72,9 +72,7 @@ void Pipeline::take_loaded_report(std::uint64_t client, const json::object& repo
 }
 
 std::string Pipeline::file_key(std::uint64_t hash) {
-  char hex[17];
-  std::snprintf(hex, sizeof hex, "%016llx", static_cast<unsigned long long>(hash));
-  return std::string("f:") + hex;
+  return "f:" + hex64(hash);
 }
 
 std::map<std::string, std::string> Pipeline::content_keys() const {

@@ -7,6 +7,7 @@
 #include <boost/json.hpp>
 #include <fstream>
 
+#include "common/hex.h"
 #include "common/read_file.h"
 #include "orchestrator/app_env.h"
 #include "orchestrator/assemble.h"
@@ -23,10 +24,9 @@ namespace {
 constexpr const char* kNamespace = "hr-dep";
 constexpr const char* kEntryPrefix = "hr-dep:";
 
-std::string hex64(uint64_t v) {
-  char buf[17];
-  std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
-  return std::string(buf, 12);
+// The deps key: the first 12 hex digits are plenty to tell bundles apart.
+std::string hex12(uint64_t v) {
+  return hex64(v).substr(0, 12);
 }
 
 // "react-dom/client" -> "react-dom__client": one flat file name per specifier, no collisions
@@ -166,7 +166,7 @@ std::string deps_key(const DepsRequest& r) {
                         "pnpm-lock.yaml", "node_modules/.package-lock.json"}) {
     material += std::string(f) + "\n" + read_file_or_empty(r.root / f);
   }
-  return hex64(XXH3_64bits(material.data(), material.size()));
+  return hex12(XXH3_64bits(material.data(), material.size()));
 }
 
 std::string deps_url(const std::string& specifier, const std::string& key) {

@@ -12,6 +12,7 @@
 #include <cstdio>
 #include <functional>
 
+#include "common/hex.h"
 #include "orchestrator/assemble.h"
 #include "orchestrator/site_state.h"
 
@@ -28,12 +29,6 @@ void hash_text(XXH3_state_t* st, std::string_view s) {
 
 void hash_number(XXH3_state_t* st, std::uint64_t n) {
   XXH3_64bits_update(st, &n, sizeof n);
-}
-
-std::string hex(std::uint64_t h) {
-  char out[17];
-  std::snprintf(out, sizeof out, "%016llx", static_cast<unsigned long long>(h));
-  return out;
 }
 
 }  // namespace
@@ -249,7 +244,7 @@ void SiteState::hash_component(std::vector<std::string>& members) {
     }
     // The module's own hash first: a page's report of a token says whether the module itself
     // changed since (pipeline_urls.cc), not only where its URL went.
-    set_token(id, hex(owns[id]) + hex(h));
+    set_token(id, hex64(owns[id]) + hex64(h));
   }
   XXH3_freeState(st);
 }

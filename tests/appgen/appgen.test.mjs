@@ -197,33 +197,6 @@ describe("the simulator's edits", () => {
     assert.equal(edit(dir, "component-text").after.backend, "http://127.0.0.1:9999");
   });
 
-
-  it("the manifest written from copied bytes is exactly JSON.stringify of what it says", () => {
-    const own = freshApp(50);
-    const file = path.join(own, "manifest.json");
-    for (const [kind, target] of [["component-text", "comp_3"], ["new-page"], ["css"], ["component-text", "comp_1"]]) {
-      const { after } = edit(own, kind, target ? { target } : {});
-      const text = fs.readFileSync(file, "utf8");
-      assert.equal(text, JSON.stringify(JSON.parse(text)) + "\n", `after ${kind}`);
-      assert.deepEqual(JSON.parse(text), after);
-    }
-  });
-
-  it("replaces the manifest atomically: a reader that opened it keeps the old bytes through edits", () => {
-    const own = freshApp(50);
-    const file = path.join(own, "manifest.json");
-    for (let i = 0; i < 4; i++) {
-      const fd = fs.openSync(file, "r");
-      const old = fs.readFileSync(file, "utf8");
-      edit(own, "component-text", { target: `comp_${i % 2}` });
-      try {
-        assert.equal(fs.readFileSync(fd, "utf8"), old, `edit ${i + 1} wrote into the file a reader had open`);
-      } finally {
-        fs.closeSync(fd);
-      }
-      assert.notEqual(fs.readFileSync(file, "utf8"), old);
-    }
-  });
   it("component-text accepts a short target name or a module id", () => {
     assert.deepEqual(edit(dir, "component-text", { target: "widget_5" }).after.changed, ["utils/components/widget_5.jsx"]);
     assert.deepEqual(edit(dir, "component-text", { target: "app_components/comp_3.jsx" }).after.changed, ["app_components/comp_3.jsx"]);
