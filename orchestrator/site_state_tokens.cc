@@ -9,7 +9,6 @@
 #include <xxhash.h>
 
 #include <algorithm>
-#include <cstdio>
 #include <functional>
 
 #include "common/hex.h"
