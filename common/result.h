@@ -17,6 +17,7 @@ enum class ErrorKind {
   failed,      // nothing to do but report it
   unparsable,  // the text is not (yet) valid JSON: a file still being written reads so, and may be
                // read again
+  bad_input,   // what the caller gave is wrong (a manifest the server refused): theirs to mend
 };
 
 // Not constructible from a string (boost::system::result refuses an E that T's argument could

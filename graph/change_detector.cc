@@ -1,5 +1,6 @@
 #include "graph/change_detector.h"
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -60,7 +61,31 @@ ChangeDetector::Probe ChangeDetector::probe(const char* path, const FileState& p
   return out;
 }
 
+void ChangeDetector::list_folders_of(const std::vector<std::string>& paths) {
+  constexpr size_t kListAtLeast = 8;  // below that, a stat each costs less than a listing
+  tsl::robin_map<std::string_view, size_t> in_folder;
+  for (std::string_view p : paths) ++in_folder[p.substr(0, p.rfind('/') + 1)];
+  for (const auto& [folder, count] : in_folder) {
+    if (count < kListAtLeast || folder.empty()) continue;
+    const std::string dir(folder);
+    DIR* d = ::opendir(dir.c_str());
+    if (!d) continue;  // exists() stats each, and says why
+    auto& regular = listed_[dir];
+    while (const dirent* e = ::readdir(d))
+      if (e->d_type == DT_REG) regular.emplace(e->d_name);
+    ::closedir(d);
+  }
+}
+
+bool ChangeDetector::listed_regular(std::string_view path) const {
+  if (listed_.empty()) return false;
+  const size_t slash = path.rfind('/') + 1;
+  auto it = listed_.find(std::string(path.substr(0, slash)));
+  return it != listed_.end() && it->second.contains(std::string(path.substr(slash)));
+}
+
 bool ChangeDetector::exists(const char* path, std::string& error) {
+  if (listed_regular(path)) return true;
   struct stat st;
   ++stats_;
   if (::stat(path, &st) != 0) {

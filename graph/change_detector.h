@@ -14,6 +14,9 @@
 // The detector owns a reusable read buffer; use one per thread.
 #pragma once
 
+#include <tsl/robin_map.h>
+#include <tsl/robin_set.h>
+
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -57,6 +60,13 @@ class ChangeDetector {
   // Whether `path` is a regular file, without reading it (modules the compiler hashed).
   bool exists(const char* path, std::string& error);
 
+  // A cold start checks that every module the compiler hashed exists: a stat each was most of
+  // building the graph of a 2,000-module app (about 3.5 of 4.5 ms). The folders holding many of
+  // `paths` are listed once instead, and until forget_listings() exists() takes a regular file
+  // from its folder's listing; anything else the listing shows or lacks is stat'ed as before.
+  void list_folders_of(const std::vector<std::string>& paths);
+  void forget_listings() { listed_.clear(); }
+
   // Observability, mostly for tests and the benchmark: every read goes through here.
   using ReadHook = std::function<void(std::string_view path)>;
   void set_read_hook(ReadHook hook) { read_hook_ = std::move(hook); }
@@ -66,7 +76,11 @@ class ChangeDetector {
  private:
   bool read_and_hash(const char* path, uint64_t& hash, std::string& error);
 
+  bool listed_regular(std::string_view path) const;
+
   std::vector<char> buf_;
+  // A listed folder's regular files ("/app/src" -> {"a.jsx", ...}).
+  tsl::robin_map<std::string, tsl::robin_set<std::string>> listed_;
   ReadHook read_hook_;
   uint64_t reads_ = 0;
   uint64_t stats_ = 0;

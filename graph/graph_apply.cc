@@ -38,7 +38,9 @@ class Applier {
     if (m_.changed && g_.initialized_ && !root_changed_ && !ignore_changed_) {
       collect_hinted();
     } else {
+      if (d_.initial) list_folders();
       collect_all();
+      g_.detector_.forget_listings();
     }
     add_unbuilt();
     commit();
@@ -171,6 +173,14 @@ class Applier {
     }
     removed_.clear();
     find_removed();
+  }
+
+  // The first manifest: every module the compiler hashed is checked to exist (on_disk).
+  void list_folders() {
+    std::vector<std::string> paths;
+    for (const ModuleSpec& spec : m_.modules)
+      if (spec.has_hash) paths.push_back(new_root_ + "/" + std::string(spec.id));
+    g_.detector_.list_folders_of(paths);
   }
 
   void collect_all() {

@@ -8,7 +8,6 @@
 #include <optional>
 #include <thread>
 
-#include "graph/manifest.h"
 #include "orchestrator/control.h"
 #include "orchestrator/orchestrator.h"
 #include "orchestrator/result.h"
@@ -85,14 +84,11 @@ int server_failed(const std::string& why) {
   return kExitServerFailed;
 }
 
-// Before a server is started for it (a cold start, rare): a manifest the server would refuse is
-// the compiler's error, not a server failure.
-std::optional<int> refuse_bad_manifest(const Config& c) {
-  auto manifest = graph::read_manifest(c.manifest);
-  if (manifest) return std::nullopt;
-  std::cerr << "hr-orchestrate: " << manifest.error().message << "\n";
+// A manifest the server refused to start with is the compiler's error, not a server failure.
+int manifest_refused(const std::string& why) {
+  std::cerr << "hr-orchestrate: " << why << "\n";
   RecompileResult r;
-  r.fatal = manifest.error().message;
+  r.fatal = why;
   std::cout << r.to_json() << std::endl;
   return kExitBadManifest;
 }
@@ -109,8 +105,9 @@ int run_recompile(const Config& c) {
     if (starts > 0 || std::filesystem::exists(files.control_socket))
       std::cerr << "hr-orchestrate: the server is gone (" << reply.error().message
                 << "); starting it again\n";
-    if (auto refused = refuse_bad_manifest(c)) return *refused;
     auto started = ensure_server(c);
+    if (!started && started.error().kind == ErrorKind::bad_input)
+      return manifest_refused(started.error().message);
     if (!started) return server_failed(started.error().message);
     if (*started) say_serving(files);
     reply = control_call(files.control_socket, request, kCallTimeout);

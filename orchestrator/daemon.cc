@@ -37,6 +37,7 @@ struct Daemon {
   const Config& config;
   boost::asio::io_context io;
   std::shared_ptr<esbuild::Service> esbuild;
+  std::optional<Result<std::string>> esbuild_started;  // its handshake's outcome, once known
   std::unique_ptr<server::Server> server;
   std::unique_ptr<EsbuildBuilders> builders;
   std::unique_ptr<ServerPublisher> publisher;
@@ -238,14 +239,18 @@ struct Daemon {
     return {"GOGC=off", "GOMEMLIMIT=768MiB"};
   }
 
-  Result<std::string> start_esbuild() {
+  // esbuild is started first and waited for after the manifest is read and the server made: its
+  // start is a few ms of a restart's 30.
+  void start_esbuild() {
     esbuild = esbuild::Service::create(io, {esbuild::find_esbuild_binary(config.esbuild),
                                             esbuild::pinned_esbuild_version(), cold_start_env()});
-    std::optional<Result<std::string>> ready;
-    esbuild->start([&](Result<std::string> r) { ready = std::move(r); });
-    while (!ready) io.run_one();
+    esbuild->start([this](Result<std::string> r) { esbuild_started = std::move(r); });
+  }
+
+  Result<std::string> wait_for_esbuild() {
+    while (!esbuild_started) io.run_one();
     io.restart();
-    if (!*ready) return ready->error();
+    if (!*esbuild_started) return esbuild_started->error();
     esbuild->on_unexpected_exit([this](const std::string&) {
       if (stopping) return;
       esbuild->restart([this](Result<std::string> r) {
@@ -253,7 +258,7 @@ struct Daemon {
         pipeline->after_esbuild_restart();
       });
     });
-    return *ready;
+    return *esbuild_started;
   }
 
   // The server is made first (the pipeline publishes into it) but listens only once the first
@@ -351,18 +356,19 @@ struct Daemon {
       return 1;
     }
     lock_fd = *locked;
+    start_esbuild();
     auto manifest = graph::read_manifest(config.manifest);
     if (!manifest) {
       spdlog::error("{}", manifest.error().message);
+      say_manifest_refused(config.ready_fd, manifest.error().message);
       return 2;
-    }
-    auto version = start_esbuild();
-    if (!version) {
-      spdlog::error("{}", version.error().message);
-      return 1;
     }
     make_server(*manifest);
     wire();
+    if (auto version = wait_for_esbuild(); !version) {
+      spdlog::error("{}", version.error().message);
+      return 1;
+    }
     cold_start(std::move(*manifest));
     io.run();
     return exit_code;

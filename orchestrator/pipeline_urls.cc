@@ -102,9 +102,15 @@ std::string Pipeline::token_env() const {
 bool Pipeline::imports_same(const std::string& id, const std::vector<std::string>& saved) const {
   auto n = graph_.find(id);
   if (!n) return false;
-  std::set<std::string_view> now;
-  for (graph::NodeId dep : graph_.node(*n).imports) now.insert(graph_.id(dep));
-  return now == std::set<std::string_view>(saved.begin(), saved.end());
+  // As sets: sorted views, not std::set (this runs for every module on a restart).
+  const auto as_set = [](std::vector<std::string_view> v) {
+    std::sort(v.begin(), v.end());
+    v.erase(std::unique(v.begin(), v.end()), v.end());
+    return v;
+  };
+  std::vector<std::string_view> now;
+  for (graph::NodeId dep : graph_.node(*n).imports) now.push_back(graph_.id(dep));
+  return as_set(std::move(now)) == as_set({saved.begin(), saved.end()});
 }
 
 void Pipeline::expect_saved_tokens() {

@@ -2,41 +2,21 @@
 
 #include <spdlog/spdlog.h>
 
-#include <boost/json.hpp>
 #include <unordered_set>
 
 #include "common/read_file.h"
 #include "orchestrator/checked_file.h"
+#include "orchestrator/record_lines.h"
 
 namespace hr::orch {
 
 namespace fs = std::filesystem;
-namespace json = boost::json;
 
 namespace {
 
-// Bump the version when scan_imports() finds other imports in the same text.
-constexpr std::string_view kFormat = "hr-scans 1";
-
-// The body's modules: [[id, hash, [[specifier, dynamic], ...]], ...].
-Result<json::array> modules_of(std::string_view text) {
-  auto body = checked_body(text, kFormat);
-  if (!body) return body.error();
-  boost::system::error_code ec;
-  json::value v = json::parse(*body, ec);
-  if (ec || !v.is_array()) return fail("it is not the JSON it should be");
-  return std::move(v.as_array());
-}
-
-std::vector<ScannedImport> imports_of(const json::array& list) {
-  std::vector<ScannedImport> out;
-  for (const auto& i : list) {
-    const json::array* pair = i.if_array();
-    if (!pair || pair->size() != 2 || !(*pair)[0].is_string() || !(*pair)[1].is_bool()) continue;
-    out.push_back({std::string((*pair)[0].get_string()), (*pair)[1].get_bool()});
-  }
-  return out;
-}
+// Bump the version when scan_imports() finds other imports in the same text. A line per module:
+// id, hash, then an import per field, "s" (static) or "d" (dynamic) before its specifier.
+constexpr std::string_view kFormat = "hr-scans 2";
 
 }  // namespace
 
@@ -49,18 +29,21 @@ ScanCache ScanCache::load(fs::path file) {
   cache.file_ = std::move(file);
   auto text = read_file(cache.file_);
   if (!text) return cache;  // none yet
-  auto modules = modules_of(*text);
-  if (!modules) {
+  auto body = checked_body(*text, kFormat);
+  if (!body) {
     spdlog::warn("ignoring the import scans in {}: {}; every module is scanned",
-                 cache.file_.string(), modules.error().message);
+                 cache.file_.string(), body.error().message);
     return cache;
   }
-  for (const auto& m : *modules) {
-    const json::array* e = m.if_array();
-    if (!e || e->size() != 3 || !(*e)[0].is_string() || !(*e)[1].is_string() || !(*e)[2].is_array())
-      continue;
-    cache.entries_[std::string((*e)[0].get_string())] = {std::string((*e)[1].get_string()),
-                                                         imports_of((*e)[2].get_array())};
+  RecordReader records(*body);
+  std::vector<std::string_view> f;
+  while (records.next(f)) {
+    if (f.size() < 2) continue;
+    Entry& e = cache.entries_[std::string(f[0])];
+    e.hash = f[1];
+    e.imports.reserve(f.size() - 2);
+    for (size_t i = 2; i < f.size(); ++i)
+      if (!f[i].empty()) e.imports.push_back({std::string(f[i].substr(1)), f[i][0] == 'd'});
   }
   return cache;
 }
@@ -90,15 +73,13 @@ void ScanCache::keep_only(const std::vector<std::string>& ids) {
 
 Result<void> ScanCache::save() {
   if (!dirty_) return {};
-  json::array modules;
-  modules.reserve(entries_.size());
+  RecordWriter out;
   for (const auto& [id, e] : entries_) {
-    json::array imports;
-    for (const auto& i : e.imports)
-      imports.push_back(json::array{json::string(i.specifier), i.dynamic});
-    modules.push_back(json::array{json::string(id), json::string(e.hash), std::move(imports)});
+    out.field(id).field(e.hash);
+    for (const auto& i : e.imports) out.field((i.dynamic ? "d" : "s") + i.specifier);
+    out.end();
   }
-  auto written = write_checked_file(file_, kFormat, json::serialize(modules));
+  auto written = write_checked_file(file_, kFormat, out.take());
   if (!written) return written;
   dirty_ = false;
   return {};

@@ -104,24 +104,37 @@ constexpr int kReadyFd = 3;
   ::_exit(127);
 }
 
-// Waits for the server's byte on the ready pipe: true once serving, false when the pipe closed
-// without it (the server exited, or is exiting) or the start timed out.
-bool wait_ready(int ready) {
+// What the server said on the ready pipe.
+struct ReadyWord {
+  enum class What { serving, manifest_refused, nothing } what = What::nothing;
+  std::string reason;  // manifest_refused: why
+};
+
+constexpr char kServing = 'R';
+constexpr char kManifestRefused = 'M';
+
+// Reads the pipe until its end (the server closes it after its word) or the start timeout.
+ReadyWord wait_ready(int ready) {
   const auto deadline = Clock::now() + kStartTimeout;
+  std::string said;
   for (;;) {
     const auto left =
         std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
-    if (left <= 0) return false;
+    if (left <= 0) break;
     pollfd p{ready, POLLIN, 0};
     const int n = ::poll(&p, 1, static_cast<int>(std::min<long long>(left, INT_MAX)));
     if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) return false;
-    char byte = 0;
-    ssize_t got;
-    while ((got = ::read(ready, &byte, 1)) < 0 && errno == EINTR) {
-    }
-    return got == 1;
+    if (n <= 0) break;
+    char buf[4096];
+    const ssize_t got = ::read(ready, buf, sizeof buf);
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) break;
+    said.append(buf, static_cast<size_t>(got));
+    if (said[0] == kServing) return {ReadyWord::What::serving, {}};
   }
+  if (!said.empty() && said[0] == kManifestRefused)
+    return {ReadyWord::What::manifest_refused, said.substr(1)};
+  return {};
 }
 
 // How a server that did not say it serves ended: its exit status and the end of its log, or a
@@ -169,7 +182,15 @@ Result<bool> start(const Config& c, const StateFiles& files) {
   if (pid < 0) return fail("cannot start the server: fork failed: " + os_error());
   if (pid == 0) exec_server(self, args, log.fd, ready_write.fd);
   ::close(std::exchange(ready_write.fd, -1));  // the pipe closes when the server's end does
-  if (wait_ready(ready_read.fd)) return true;
+  ReadyWord word = wait_ready(ready_read.fd);
+  if (word.what == ReadyWord::What::serving) return true;
+  if (word.what == ReadyWord::What::manifest_refused) {
+    ::waitpid(pid, nullptr, 0);  // it exits once it said so
+    Error e;
+    e.kind = ErrorKind::bad_input;
+    e.message = std::move(word.reason);
+    return e;
+  }
   return not_ready(pid, files, log_start, deadline);
 }
 
@@ -190,11 +211,23 @@ Result<void> keep_ready_fd(int fd) {
   return {};
 }
 
-void say_ready(int fd) {
+namespace {
+
+void say(int fd, const std::string& word) {
   if (fd < 0) return;
-  const char byte = 'R';
-  if (::write(fd, &byte, 1) != 1) spdlog::warn("--ready-fd {}: cannot write: {}", fd, os_error());
+  if (::write(fd, word.data(), word.size()) != static_cast<ssize_t>(word.size()))
+    spdlog::warn("--ready-fd {}: cannot write: {}", fd, os_error());
   ::close(fd);
+}
+
+}  // namespace
+
+void say_ready(int fd) {
+  say(fd, std::string(1, kServing));
+}
+
+void say_manifest_refused(int fd, const std::string& reason) {
+  say(fd, kManifestRefused + reason);
 }
 
 StateFiles state_files(const Config& config) {

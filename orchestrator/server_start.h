@@ -33,7 +33,8 @@ StateFiles state_files(const Config& config);
 Result<int> lock_state_folder(const StateFiles& files);
 
 // Makes sure a server answers for `config`'s manifest: yields true when this call started it,
-// false when one answered already or another caller started it meanwhile.
+// false when one answered already or another caller started it meanwhile. A server that refused
+// the manifest is an error of kind bad_input, with the server's reason.
 Result<bool> ensure_server(const Config& config);
 
 // A server on its way out (stopped, or killed with its socket gone) may hold server.lock a moment
@@ -42,8 +43,10 @@ Result<bool> ensure_server(const Config& config);
 void wait_for_dying_server(const StateFiles& files);
 
 // The server's end of the ready pipe (Config::ready_fd, -1: none): kept from its own children,
-// then one byte once it serves.
+// then one byte once it serves, or the reason it refused the manifest (the caller's error, which
+// it used to find by reading the manifest itself before starting the server: 2 ms of a restart).
 Result<void> keep_ready_fd(int fd);
 void say_ready(int fd);
+void say_manifest_refused(int fd, const std::string& reason);
 
 }  // namespace hr::orch

@@ -1,40 +1,31 @@
 #include "orchestrator/token_snapshot.h"
 
-#include <boost/json.hpp>
-#include <set>
+#include <tsl/robin_map.h>
+#include <tsl/robin_set.h>
+
+#include <algorithm>
+#include <charconv>
 
 #include "common/read_file.h"
 #include "orchestrator/checked_file.h"
+#include "orchestrator/record_lines.h"
 
 namespace hr::orch {
 
 namespace fs = std::filesystem;
-namespace json = boost::json;
 
 namespace {
 
-constexpr std::string_view kFormat = "hr-tokens 1";
+// The first line: env. Then a line per module: id, hash, version, token, the modules it imports.
+constexpr std::string_view kFormat = "hr-tokens 2";
 
-json::array strings(const std::vector<std::string>& list) {
-  json::array out;
-  for (const auto& s : list) out.emplace_back(json::string(s));
-  return out;
-}
-
-// One module's fields: [hash, version, token, [imports...]]; false when they are not that.
-bool read_saved(const json::value& v, SavedToken& out) {
-  const json::array* a = v.if_array();
-  if (!a || a->size() != 4 || !(*a)[0].is_string() || !(*a)[2].is_string() || !(*a)[3].is_array())
-    return false;
-  boost::system::error_code ec;
-  out.version = (*a)[1].to_number<std::uint64_t>(ec);  // JSON reads it back as int64
-  if (ec) return false;
-  out.hash = std::string((*a)[0].get_string());
-  out.token = std::string((*a)[2].get_string());
-  for (const auto& i : (*a)[3].get_array()) {
-    if (!i.is_string()) return false;
-    out.imports.emplace_back(i.get_string());
-  }
+bool read_saved(const std::vector<std::string_view>& f, SavedToken& out) {
+  if (f.size() < 4) return false;
+  const auto [end, ec] = std::from_chars(f[2].data(), f[2].data() + f[2].size(), out.version);
+  if (ec != std::errc() || end != f[2].data() + f[2].size()) return false;
+  out.hash = f[1];
+  out.token = f[3];
+  out.imports.assign(f.begin() + 4, f.end());
   return true;
 }
 
@@ -45,12 +36,14 @@ fs::path token_snapshot_file(const fs::path& state_dir) {
 }
 
 Result<void> save_token_snapshot(const fs::path& file, const TokenSnapshot& s) {
-  json::object modules;
-  for (const auto& [id, t] : s.modules)
-    modules[id] =
-        json::array{json::string(t.hash), t.version, json::string(t.token), strings(t.imports)};
-  return write_checked_file(file, kFormat,
-                            json::serialize(json::object{{"env", s.env}, {"modules", modules}}));
+  RecordWriter out;
+  out.field(s.env).end();
+  for (const auto& [id, t] : s.modules) {
+    out.field(id).field(t.hash).field(std::to_string(t.version)).field(t.token);
+    for (const auto& i : t.imports) out.field(i);
+    out.end();
+  }
+  return write_checked_file(file, kFormat, out.take());
 }
 
 Result<TokenSnapshot> load_token_snapshot(const fs::path& file) {
@@ -58,18 +51,15 @@ Result<TokenSnapshot> load_token_snapshot(const fs::path& file) {
   if (!text) return text.error();
   auto body = checked_body(*text, kFormat);
   if (!body) return prefixed(file.string() + ": ", body.error());
-  boost::system::error_code ec;
-  json::value v = json::parse(*body, ec);
-  const json::object* o = ec ? nullptr : v.if_object();
-  if (!o || !o->contains("env") || !o->at("env").is_string() || !o->contains("modules") ||
-      !o->at("modules").is_object())
-    return fail(file.string() + ": not the JSON it should be");
+  RecordReader records(*body);
+  std::vector<std::string_view> f;
+  if (!records.next(f) || f.size() != 1) return fail(file.string() + ": no env line");
   TokenSnapshot s;
-  s.env = std::string(o->at("env").get_string());
-  for (const auto& [id, fields] : o->at("modules").get_object()) {
+  s.env = f[0];
+  while (records.next(f)) {
     SavedToken t;
-    if (!read_saved(fields, t)) return fail(file.string() + ": bad entry for " + std::string(id));
-    s.modules.emplace(std::string(id), std::move(t));
+    if (!read_saved(f, t)) return fail(file.string() + ": bad entry for " + std::string(f[0]));
+    s.modules.emplace(std::string(f[0]), std::move(t));
   }
   return s;
 }
@@ -80,8 +70,8 @@ std::map<std::string, SavedToken> tokens_still_valid(
     const std::function<bool(const std::string&, const std::vector<std::string>&)>& imports_same) {
   if (snapshot.env != env) return {};
   auto& modules = snapshot.modules;
-  std::map<std::string, std::vector<std::string>> importers;
-  std::vector<std::string> stack;  // modules whose saved token no longer holds
+  tsl::robin_map<std::string_view, std::vector<std::string_view>> importers;
+  std::vector<std::string_view> stack;  // modules whose saved token no longer holds
   for (const auto& [id, t] : modules) {
     const std::string* now = hash_of(id);
     if (!now || *now != t.hash || !imports_same(id, t.imports)) stack.push_back(id);
@@ -90,15 +80,18 @@ std::map<std::string, SavedToken> tokens_still_valid(
       if (!modules.count(dep)) stack.push_back(dep);  // unknown then: what it is now, unknown
     }
   }
-  std::set<std::string> invalid;
+  tsl::robin_set<std::string_view> invalid;
   while (!stack.empty()) {
-    std::string id = std::move(stack.back());
+    const std::string_view id = stack.back();
     stack.pop_back();
     if (!invalid.insert(id).second) continue;
-    for (const auto& importer : importers[id]) stack.push_back(importer);
+    if (auto it = importers.find(id); it != importers.end())
+      stack.insert(stack.end(), it->second.begin(), it->second.end());
   }
-  for (const auto& id : invalid) modules.erase(id);
-  return std::move(modules);
+  std::map<std::string, SavedToken> valid;
+  for (auto& [id, t] : modules)
+    if (!invalid.contains(id)) valid.emplace_hint(valid.end(), id, std::move(t));
+  return valid;
 }
 
 }  // namespace hr::orch

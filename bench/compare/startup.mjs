@@ -214,6 +214,9 @@ async function measure(system, size, round, opts) {
     log(`${system} ${size} round ${round}: warm restarts`);
     server = await startServer();
     out.warmKept = await firstRender(kept, server, `${system} warm restart, browser kept`);
+    // The browser's own part: the same page opened again with the server already serving.
+    await kept.page.goto("about:blank").catch(() => {});
+    out.keptFloor = await firstRender(kept, { ...server, t0: nowMs() }, `${system} browser floor, browser kept`);
     await server.stop();
     await kept.close();
 
@@ -225,6 +228,8 @@ async function measure(system, size, round, opts) {
     out.reloads = [];
     for (let i = 0; i < opts.reloads; i++) out.reloads.push(await reload(fresh));
     out.f5Ms = median(out.reloads.map((r) => r.ms));
+    const another = await open();
+    out.warmFloor = await firstRender(another, { ...server, t0: nowMs() }, `${system} browser floor, fresh profile`);
     log(`  cold: serving ${out.cold.servingMs.toFixed(0)} ms, first render ${out.cold.firstRenderMs.toFixed(0)} ms, ` +
       `${out.cold.requests} requests, peak RSS ${(out.cold.peakRssKb / 1024).toFixed(0)} MB; warm restart: serving ` +
       `${out.warm.servingMs.toFixed(0)} ms, first render ${out.warm.firstRenderMs.toFixed(0)} ms (browser kept: ` +

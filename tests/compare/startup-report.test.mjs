@@ -45,3 +45,14 @@ test("not measured without Vite, without --build-all and without the serving par
   assert.match(md, /2 request\(s\) failed, e\.g\. 503 http:\/\/x\/app\/a\.jsx/);
   assert.match(md, /Not measured in this run/);
 });
+
+test("the browser's floor (the page opened on a server already serving) is named beside the restart goals", () => {
+  const withFloors = (r, kept, fresh) => ({ ...r, keptFloor: { firstRenderMs: kept }, warmFloor: { firstRenderMs: fresh } });
+  const r = results([run("vite-dev", { cold: 3000, warm: 1000, f5: 400 }), withFloors(run("hr", { cold: 900, warm: 150, f5: 150 }), 120, 600)]);
+  const [, fresh, kept] = goals(r);
+  assert.equal(kept.met, false);
+  assert.match(kept.measured, /the browser's floor alone 120 ms = 0\.12×/);
+  assert.match(fresh.measured, /the browser's floor alone 600 ms = 0\.60×/);
+  assert.doesNotMatch(goals(results([run("vite-dev", { cold: 3000, warm: 1000, f5: 400 }), run("hr", { cold: 900, warm: 150, f5: 150 })]))[2].measured, /floor/);
+  assert.match(startupMarkdown(r), /\| 120 ms \|/);
+});

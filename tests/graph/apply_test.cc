@@ -1,6 +1,8 @@
 // Graph::apply: what changed between two recompiles, and at what cost.
 #include <catch2/catch.hpp>
 
+#include <map>
+
 #include "app_fixture.h"
 
 using namespace hr::graph;
@@ -271,4 +273,38 @@ TEST_CASE("apply: an unbuilt module that the next manifest removes is removed, n
   Diff d = app.apply();
   CHECK(ids(app.graph, d.removed) == V{"b.js"});
   CHECK(ids(app.graph, d.changed) == V{"a.jsx"});
+}
+
+// The first manifest lists the folders holding many hashed modules instead of a stat each
+// (ChangeDetector::list_folders_of): what the listing lacks or shows as other than a file is
+// still found, and said as a stat would say it.
+TEST_CASE("apply: the first manifest finds missing and odd modules in a listed folder") {
+  App app;
+  app.entries = {"main.js"};
+  app.mods = {{"main.js", "entry", {}, std::string("m")}};
+  for (int i = 0; i < 12; ++i)
+    app.mods.push_back({"lib/m" + std::to_string(i) + ".js", "", {}, std::string("h")});
+  app.write_all();
+  std::filesystem::remove(app.dir.path() / "lib/m3.js");
+  std::filesystem::remove(app.dir.path() / "lib/m4.js");
+  std::filesystem::create_directory(app.dir.path() / "lib/m4.js");
+  std::filesystem::remove(app.dir.path() / "lib/m5.js");
+  std::filesystem::create_symlink(app.dir.path() / "lib/m6.js", app.dir.path() / "lib/m5.js");
+  const uint64_t stats = app.graph.detector().stats();
+  Diff d = app.apply();
+  REQUIRE(d.errors.size() == 2);
+  std::map<std::string, std::string> errors;
+  for (const auto& e : d.errors) errors[e.id] = e.message;
+  CHECK_THAT(errors["lib/m3.js"], Contains("missing on disk") && Contains("No such file"));
+  CHECK_THAT(errors["lib/m4.js"], Contains("not a regular file"));
+  CHECK(app.graph.module_count() == 13);
+  // The shell, main.js (alone in its folder), the two odd ones and the link: the rest from the
+  // listing.
+  CHECK(app.graph.detector().stats() - stats == 5);
+  // Later applies stat again: a listing is only good for the apply that made it.
+  std::filesystem::remove(app.dir.path() / "lib/m7.js");
+  app.mod("lib/m7.js").hash = "h2";
+  Diff later = app.apply();
+  REQUIRE(later.errors.size() == 1);
+  CHECK(later.errors[0].id == "lib/m7.js");
 }

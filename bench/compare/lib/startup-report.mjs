@@ -16,6 +16,8 @@ export const METRICS = {
   warmServing: { title: "warm restart → serving", unit: "ms", get: (r) => r.warm?.servingMs },
   warm: { title: "warm restart → first render (fresh browser profile)", unit: "ms", get: (r) => r.warm?.firstRenderMs },
   warmKept: { title: "warm restart → first render (browser kept)", unit: "ms", get: (r) => r.warmKept?.firstRenderMs },
+  warmFloor: { title: "browser floor: `/` opened in a fresh profile, the server already serving", unit: "ms", get: (r) => r.warmFloor?.firstRenderMs },
+  keptFloor: { title: "browser floor: `/` opened again in the kept browser, the server already serving", unit: "ms", get: (r) => r.keptFloor?.firstRenderMs },
   f5: { title: "F5 reload → content", unit: "ms", get: (r) => r.f5Ms },
   requests: { title: "requests on first load", unit: "", get: (r) => r.cold?.requests },
   f5Revalidated: { title: "F5: requests answered 304", unit: "", get: (r) => spread((r.reloads ?? []).map((x) => x.statuses?.[304] ?? 0))?.med },
@@ -25,8 +27,8 @@ export const METRICS = {
 
 const GOALS = [
   { metric: "cold", title: "cold start → first render ≤ 1/3 of Vite's", max: 1 / 3 },
-  { metric: "warm", title: "warm restart → first render ≤ 1/10 of Vite's restart (Vite keeps its deps cache), fresh browser profile", max: 1 / 10 },
-  { metric: "warmKept", title: "the same with the browser kept open (its HTTP cache warm)", max: 1 / 10 },
+  { metric: "warm", floor: "warmFloor", title: "warm restart → first render ≤ 1/10 of Vite's restart (Vite keeps its deps cache), fresh browser profile", max: 1 / 10 },
+  { metric: "warmKept", floor: "keptFloor", title: "the same with the browser kept open (its HTTP cache warm)", max: 1 / 10 },
   { metric: "f5", title: "F5 reload of a loaded page ≤ 1/2 of Vite's", max: 1 / 2 },
 ];
 const GOAL_SIZE = 2000;
@@ -68,7 +70,10 @@ export function goals(results) {
   for (const g of GOALS) {
     const hr = agg[size]?.hr?.[g.metric]?.med, vite = agg[size]?.[BASE]?.[g.metric]?.med;
     const r = ratio(hr, vite);
-    out.push({ title: `${g.title} (at ${size ?? "?"})`, measured: r == null ? "not measured" : `${fmt(hr)} vs ${fmt(vite)} = ${fmtRatio(r)} (goal ≤ ${g.max.toFixed(2)}×)`,
+    // A page opened on a server that already serves: what the browser takes whatever the server.
+    const floor = g.floor ? agg[size]?.hr?.[g.floor]?.med : undefined;
+    const floorNote = floor == null || vite == null ? "" : `; the browser's floor alone ${fmt(floor)} = ${fmtRatio(ratio(floor, vite))}`;
+    out.push({ title: `${g.title} (at ${size ?? "?"})`, measured: r == null ? "not measured" : `${fmt(hr)} vs ${fmt(vite)} = ${fmtRatio(r)} (goal ≤ ${g.max.toFixed(2)}×)${floorNote}`,
       met: r == null ? null : r <= g.max });
   }
   const serving = spread((results.serving?.rounds ?? []).filter((r) => !r.failed).map((r) => r.servingMs));
@@ -170,14 +175,15 @@ function servingSection(serving) {
 }
 
 function roundsSection(results) {
-  const head = "| system | size | round | cold → serving | cold → render | requests | peak RSS | warm, browser kept → render | warm → serving | warm → render | F5 (each reload) |";
+  const head = "| system | size | round | cold → serving | cold → render | requests | peak RSS | warm, browser kept → render | browser floor, kept | warm → serving | warm → render | browser floor, fresh profile | F5 (each reload) |";
   const rows = results.runs.map((r) => r.failed
-    ? `| ${STARTUP_SYSTEMS[r.system]?.label ?? r.system} | ${r.size} | ${r.round} | failed: ${r.failed.split("\n")[0].slice(0, 200).replaceAll("|", "\\|")} ||||||| `
+    ? `| ${STARTUP_SYSTEMS[r.system]?.label ?? r.system} | ${r.size} | ${r.round} | failed: ${r.failed.split("\n")[0].slice(0, 200).replaceAll("|", "\\|")} ||||||||| `
     : `| ${STARTUP_SYSTEMS[r.system]?.label ?? r.system} | ${r.size} | ${r.round} | ${fmt(r.cold.servingMs)} | ${fmt(r.cold.firstRenderMs)} | ${r.cold.requests} | ` +
-      `${fmt(kbToMb(r.cold.peakRssKb), "MB")} | ${fmt(r.warmKept?.firstRenderMs)} | ${fmt(r.warm.servingMs)} | ${fmt(r.warm.firstRenderMs)} | ${r.reloads.map((x) => fmt(x.ms, "")).join(", ")} |`);
+      `${fmt(kbToMb(r.cold.peakRssKb), "MB")} | ${fmt(r.warmKept?.firstRenderMs)} | ${fmt(r.keptFloor?.firstRenderMs)} | ${fmt(r.warm.servingMs)} | ` +
+      `${fmt(r.warm.firstRenderMs)} | ${fmt(r.warmFloor?.firstRenderMs)} | ${r.reloads.map((x) => fmt(x.ms, "")).join(", ")} |`);
   const serving = (results.serving?.rounds ?? []).map((r) => r.failed ? `| ${r.round} | failed: ${r.failed.split("\n")[0].slice(0, 200)} ||||` :
     `| ${r.round} | ${fmt(r.servingMs)} | ${fmt(r.answersMs)} | ${fmt(r.firstRenderMs)} | ${r.requests} |`);
-  return ["## Per round", "", head, "|---|---|---|---|---|---|---|---|---|---|---|", ...rows,
+  return ["## Per round", "", head, "|---|---|---|---|---|---|---|---|---|---|---|---|---|", ...rows,
     ...(serving.length ? ["", `Warm restarts at ${results.serving.size.toLocaleString("en-US")} (hr-orchestrate):`, "",
       "| round | → serving | → answers | → first render | requests |", "|---|---|---|---|---|", ...serving] : [])];
 }
@@ -215,7 +221,7 @@ export function consoleSummary(results) {
   const lines = [];
   for (const n of sizes) {
     lines.push(`${n} components (slice shape):`);
-    for (const k of ["cold", "warm", "warmKept", "f5", "peakRss", "coldServing", "warmServing", "requests", "f5Revalidated"]) {
+    for (const k of ["cold", "warm", "warmKept", "keptFloor", "warmFloor", "f5", "peakRss", "coldServing", "warmServing", "requests", "f5Revalidated"]) {
       const cells = systems.map((s) => `${STARTUP_SYSTEMS[s].label} ${fmt(agg[n][s][k]?.med, METRICS[k].unit)}`);
       const r = ratio(agg[n].hr?.[k]?.med, agg[n][BASE]?.[k]?.med);
       lines.push(`  ${METRICS[k].title}: ${cells.join(", ")}${r != null ? `; hr/Vite ${fmtRatio(r)}` : ""}`);
