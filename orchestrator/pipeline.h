@@ -210,6 +210,8 @@ class Pipeline {
   void drop_blocked_chains(Run& run);
   void after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build);
   void push(std::shared_ptr<Run> run);
+  // What an update assembles before its message goes (SiteState::assemble_first).
+  std::set<std::string> first_assembled(const Run& run) const;
   // Settles the run's decision (a changed npm set or route table reloads; a reload waits while
   // errors stand and goes out with the next good build), records its action, reason and
   // boundaries in the result, and returns the message for browsers ("": none).

@@ -298,6 +298,8 @@ void Pipeline::push(std::shared_ptr<Run> run) {
   // waits for the fix), then its new URL: the update's URLs and code need the new tokens.
   drop_blocked_chains(*run);
   site_.set_versions(run->versioned, run->timestamp);
+  const bool update = run->decision.action == graph::Action::js_update;
+  if (update) site_.assemble_first(first_assembled(*run));
   site_.settle();
   const std::string message = settle_decision(*run);
   if (!res.errors.empty()) {
@@ -312,9 +314,20 @@ void Pipeline::push(std::shared_ptr<Run> run) {
   publish(run->versioned, reloading, message.empty() || reloading ? "" : res.build);
   if (!message.empty()) publisher_.broadcast(message);
   if (!run->error_json.empty()) publisher_.broadcast(run->error_json);
+  if (update) {
+    // After the message (the server sends it as its own handler runs, in order).
+    site_.assemble_the_rest();
+    boost::asio::post(io_, [this] { publisher_.publish_changes(site_.take_changes()); });
+  }
   res.clients = publisher_.client_count();
   res.timings.push_ms = ms_between(t_push, Clock::now());
   finish(run);
+}
+
+std::set<std::string> Pipeline::first_assembled(const Run& run) const {
+  std::set<std::string> first = run.versioned;
+  first.insert(run.result.rebuilt.begin(), run.result.rebuilt.end());
+  return first;
 }
 
 void Pipeline::finish(std::shared_ptr<Run> run) {

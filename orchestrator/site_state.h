@@ -21,6 +21,7 @@
 
 #include <functional>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <unordered_map>
@@ -74,6 +75,14 @@ class SiteState {
   // Computes the tokens that changed and assembles every module whose bytes changed. The site,
   // take_changes() and module_parts() show what was settled.
   void settle();
+  // Until assemble_the_rest(), settle() assembles of the modules to assemble only `first` (an
+  // update's: what it re-runs and what was rebuilt). The others only import a module whose URL
+  // moved; the page that gets the update keeps its instances of them, and assembling them (the
+  // first page of a 10,000-component app names every component) can wait until the message went.
+  // Their tokens are computed as before. A request meanwhile is answered with bytes that import
+  // the old URLs, which name the current bytes too (served no-cache): never old code.
+  void assemble_first(std::set<std::string> first) { assemble_first_ = std::move(first); }
+  void assemble_the_rest() { assemble_first_.reset(); }
   // What the URLs did since the last take: `moved` modules have a new token while their own code,
   // version and map are the same (only URLs they import changed: a page keeps its instance);
   // `changed` ones changed themselves (a page holding one holds old code unless an update
@@ -183,8 +192,9 @@ class SiteState {
   std::string raw_html_;
   std::string standing_error_;
   server::Site site_;
-  std::set<std::string> dirty_;        // module paths assembled or removed since the last publish
-  std::set<std::string> pending_;      // JS modules to assemble at settle()
+  std::set<std::string> dirty_;    // module paths assembled or removed since the last publish
+  std::set<std::string> pending_;  // JS modules to assemble at settle()
+  std::optional<std::set<std::string>> assemble_first_;  // assemble_first()
   std::set<std::string> token_dirty_;  // ids whose token inputs changed since settle()
   std::map<std::string, std::string, std::less<>> tokens_;
   struct StringHash {

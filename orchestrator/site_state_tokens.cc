@@ -288,11 +288,15 @@ void SiteState::settle() {
     compute_tokens(closure);
   }
   bool html = false;
-  for (const auto& id : pending_) {
-    if (modules_.count(id)) assemble(id);
-    html = html || html_refs_.count(id);
+  for (auto it = pending_.begin(); it != pending_.end();) {
+    if (assemble_first_ && !assemble_first_->count(*it)) {
+      ++it;
+      continue;
+    }
+    if (modules_.count(*it)) assemble(*it);
+    html = html || html_refs_.count(*it);
+    it = pending_.erase(it);
   }
-  pending_.clear();
   if (html || html_stale_) assemble_html();
 }
 

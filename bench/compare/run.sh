@@ -64,7 +64,7 @@ log "hr-orchestrate: $bin"
 node "$here/bench.mjs" --bin "$bin" --out "$out" ${args[@]+"${args[@]}"}
 report=(--in "$out" --docs "$repo/docs")
 if [ "$scaling" = 1 ]; then
-  node "$here/bench.mjs" --bin "$bin" --out "$scaling_out" --sizes 200,10000 --systems vite-dev,hr --no-accuracy ${pass[@]+"${pass[@]}"}
+  node "$here/bench.mjs" --bin "$bin" --out "$scaling_out" --sizes 200,10000 --systems vite-dev,hr,hr-cli --no-accuracy ${pass[@]+"${pass[@]}"}
   report+=(--scaling "$scaling_out")
 fi
 node "$here/report.mjs" "${report[@]}"

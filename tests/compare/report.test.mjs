@@ -27,11 +27,12 @@ function accuracy(system, { fp = 0, fn = 0 }) {
 }
 
 // hr and Vite at 200, 2,000 and 10,000 components; `hr` figures per size.
-function results({ hr, vite, hrPy, hrFp = 0, viteFp = 1 }) {
+function results({ hr, vite, hrPy, hrCli, hrFp = 0, viteFp = 1 }) {
   const runs = [];
   for (const size of [200, 2000, 10000]) {
     runs.push(run("vite-dev", size, vite(size)), run("hr", size, hr(size)));
     if (hrPy) runs.push(run("hr-py", size, hrPy(size)));
+    if (hrCli) runs.push(run("hr-cli", size, hrCli(size)));
   }
   return { meta: { date: "2026-12-04T00:00:00Z", totalMs: 60000, machine: { cpu: "test", cores: 2, memGiB: 24, kernel: "test" },
     versions: { vite: "8.3.8" }, options: { sizes: [200, 2000, 10000], edits: 4, rounds: 1, buildEdits: 1, accuracySize: 200, systems: ["vite-dev", "hr"] },
@@ -53,7 +54,7 @@ function report(r) {
 test("every goal met: recommendation (a), each goal 'met'", () => {
   const docs = report(results({ hr: () => ({ ms: 10, rssMb: 20 }), vite: () => ({ ms: 100, rssMb: 200 }) }));
   assert.match(docs.recommendation, /^## Recommendation: \(a\) implement single-port mode$/m);
-  assert.match(docs.benchmarks, /edit → DOM p50 at 2000 ≤ 1\/5 of Vite's \| 10(\.0)? ms vs 100 ms = 0\.10× \(goal ≤ 0\.20×\) \| met/);
+  assert.match(docs.benchmarks, /edit → DOM p50 at 2000, hr-orchestrate, ≤ 1\/5 of Vite's \| 10(\.0)? ms vs 100 ms = 0\.10× \(goal ≤ 0\.20×\) \| met/);
   assert.doesNotMatch(docs.benchmarks, /\*\*missed\*\*/);
 });
 
@@ -73,6 +74,15 @@ test("the Python client's goal (≤ 1/6 of Vite's) is reported when it ran", () 
   const docs = report(results({ hr: () => ({ ms: 30, rssMb: 20 }), hrPy: () => ({ ms: 15, rssMb: 20 }), vite: () => ({ ms: 100, rssMb: 200 }) }));
   assert.match(docs.benchmarks, /through the Python client ≤ 1\/6 of Vite's \| 15(\.0)? ms vs 100 ms = 0\.15× \(goal ≤ 0\.17×\) \| met/);
   assert.match(docs.benchmarks, /\| hr-orchestrate, Python client \|/);
+});
+
+test("the CLI called from Python gets its own edit, scaling and CSS rows when it ran", () => {
+  const docs = report(results({ hr: () => ({ ms: 30, rssMb: 20 }), hrCli: (n) => ({ ms: n === 10000 ? 12 : 10, css: 4, rssMb: 20 }),
+    vite: () => ({ ms: 100, css: 10, rssMb: 200 }) }));
+  assert.match(docs.benchmarks, /edit → DOM p50 at 2000, hr-orchestrate \(CLI from Python\), ≤ 1\/5 of Vite's \| 10(\.0)? ms vs 100 ms = 0\.10× \(goal ≤ 0\.20×\) \| met/);
+  assert.match(docs.benchmarks, /hr-orchestrate \(CLI from Python\) edit → DOM at 10,000 within 1\.3× of 200 \(issue 17; 1\.5× before it\) \| 12(\.0)? ms vs 10(\.0)? ms = 1\.20× \(this run\) \| met/);
+  assert.match(docs.benchmarks, /CSS edit → applied p50 at 2,000, hr-orchestrate \(CLI from Python\), ≤ 1\/2 of Vite's \| 4(\.0+)? ms vs 10(\.0)? ms = 0\.40×/);
+  assert.match(docs.benchmarks, /edit → DOM p50 at 2000, hr-orchestrate, ≤ 1\/5 of Vite's \| 30(\.0)? ms vs 100 ms = 0\.30× \(goal ≤ 0\.20×\) \| \*\*missed\*\*/);
 });
 
 test("the rules: (b) when hr-orchestrate is ahead nowhere", () => {

@@ -2,6 +2,7 @@
 // server would serve it (a full publish, then changes applied in place) and every message pushed.
 #pragma once
 
+#include <functional>
 #include <set>
 #include <string>
 #include <utility>
@@ -41,7 +42,12 @@ class FakePublisher : public orch::Publisher {
     }
     if (changes.html) site.html = *changes.html;
   }
-  void broadcast(std::string json) override { broadcasts.push_back(std::move(json)); }
+  void broadcast(std::string json) override {
+    if (on_broadcast) on_broadcast(json);
+    broadcasts.push_back(std::move(json));
+  }
+  // Called with each message as it goes, to see what was served at that moment.
+  std::function<void(const std::string&)> on_broadcast;
   void send(std::uint64_t client, std::string json) override {
     sent.emplace_back(client, std::move(json));
   }

@@ -64,6 +64,30 @@ TEST_CASE("an edit gives new URLs to the modules on its chain and moves their im
   CHECK(messages[0].at("build") == update.at("build"));
 }
 
+TEST_CASE("an update's message goes before the modules that only import its chain are assembled") {
+  App app;
+  app.start();
+  const std::string app_before = served_token(app, "/app.jsx");
+  const std::string main_before = served_token(app, "/main.jsx");
+  std::string main_at_update, app_at_update;
+  app.publisher.on_broadcast = [&](const std::string& m) {
+    if (parse(m).at("type") != "update") return;
+    main_at_update = app.publisher.served("/main.jsx");
+    app_at_update = app.publisher.served("/app.jsx");
+  };
+  app.write("word.js", "export const word = \"two\";\n");
+  app.recompile({"word.js"});
+  const std::string app_after = served_token(app, "/app.jsx");
+  REQUIRE(app_after != app_before);
+  // The update's module is served anew when the message goes; main.jsx, which only imports it,
+  // is still the bytes it was (its import names app.jsx's old URL, which serves the new bytes).
+  CHECK(app_at_update.find(app_after) != std::string::npos);
+  CHECK(main_at_update.find("/app.jsx?v=" + app_before) != std::string::npos);
+  // Then it is assembled: it imports app.jsx at its new URL, under its own new token.
+  CHECK(app.publisher.served("/main.jsx").find("/app.jsx?v=" + app_after) != std::string::npos);
+  CHECK(served_token(app, "/main.jsx") != main_before);
+}
+
 TEST_CASE("a page's report: old code reloads it, a missed move is told, news on the way waits") {
   App app;
   app.start();

@@ -8,7 +8,7 @@
 // that times the whole edit), which checks the client's marks against what the page showed.
 import { median } from "./stats.mjs";
 
-const SYSTEMS = { hr: "hr-orchestrate (CLI)", "hr-py": "hr-orchestrate (Python client)" };
+const SYSTEMS = { hr: "hr-orchestrate (CLI from node)", "hr-cli": "hr-orchestrate (CLI from Python)", "hr-py": "hr-orchestrate (Python client)" };
 
 // The parts of one edit, undefined where it was not measured (an edit the page never showed, a
 // result file from before the page marks were recorded).

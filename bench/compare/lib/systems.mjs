@@ -85,6 +85,26 @@ export const SYSTEMS = {
     },
   },
 
+  "hr-cli": {
+    label: "hr-orchestrate, CLI called from Python",
+    short: "hr-orchestrate (CLI from Python)",
+    // The same CLI, one process per recompile, started by a long-lived Python process with
+    // subprocess.run (servers/py-cli.py), as Reflex's compiler would: node's spawn forks the
+    // driver, whose cost grows with the driver's heap.
+    async start({ app, bin }) {
+      const port = await freePort();
+      const py = start("py-cli", PYTHON, [server("py-cli.py"), "--binary", bin, "--manifest", path.join(app, "manifest.json"),
+        "--port", String(port)], { cwd: app, stdio: ["pipe", "pipe", "pipe"] });
+      const lines = jsonLines(py);
+      const call = async (...extra) => {
+        py.stdin.write(JSON.stringify({ args: extra }) + "\n");
+        const r = await lines.next(STARTUP_MS);
+        return { ...r.result, code: r.code, callMs: r.callMs, output: r.output };
+      };
+      return hrHandle({ app, bin, call, stopCalls: async () => stop(py) });
+    },
+  },
+
   "hr-py": {
     label: "hr-orchestrate, Python client",
     short: "hr-orchestrate (Python)",
