@@ -252,8 +252,9 @@ po::options_description server_options(hr::orch::Config& c, Raw& raw) {
       "cache-size-mb", po::value(&c.cache_size_mb)->default_value(c.cache_size_mb),
       "the module cache's size limit in MiB; the least recently used entries go beyond it")(
       "ready-fd", po::value(&c.ready_fd),
-      "serve: write one byte to this open descriptor once serving, then close it (the compiler's "
-      "call starts its background server with a pipe here)");
+      "serve: write \"R\" to this open descriptor once serving, or \"M\" and the reason when the "
+      "manifest is refused, then close it (the compiler's call starts its background server with "
+      "a pipe here)");
   return opts;
 }
 

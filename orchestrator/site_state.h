@@ -79,8 +79,8 @@ class SiteState {
   // update's: what it re-runs and what was rebuilt). The others only import a module whose URL
   // moved; the page that gets the update keeps its instances of them, and assembling them (the
   // first page of a 10,000-component app names every component) can wait until the message went.
-  // Their tokens are computed as before. A request meanwhile is answered with bytes that import
-  // the old URLs, which name the current bytes too (served no-cache): never old code.
+  // Their tokens are computed as before; the pipeline posts their assembly right after the
+  // message, so the server (one thread, handlers in order) answers no request in between.
   void assemble_first(std::set<std::string> first) { assemble_first_ = std::move(first); }
   void assemble_the_rest() { assemble_first_.reset(); }
   // What the URLs did since the last take: `moved` modules have a new token while their own code,
