@@ -313,6 +313,7 @@ struct Daemon {
     pipeline = std::make_unique<Pipeline>(io, *builders, *publisher, pipeline_options(config),
                                           client_js());
     server->on_demand({[this](std::string_view path) { return pipeline->unbuilt(path); },
+                       [this](std::string_view path) { return pipeline->waits_for_build(path); },
                        [this](std::string path, std::function<void()> ready) {
                          pipeline->build_on_request(std::move(path), std::move(ready));
                        }});

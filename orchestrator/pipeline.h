@@ -96,8 +96,11 @@ class Pipeline {
 
   // On-demand builds. Whether `path` ("/app/x.jsx") names an app module not built yet.
   bool unbuilt(std::string_view path) const;
-  // Builds the module at `path` ahead of any background work, then the modules it imports, and
-  // calls `ready` once it is published (or failed to compile, or could not be built).
+  // Whether a request for `path` waits for a build: the module, or a module its static imports
+  // reach, is not built yet (its URL would move: pipeline_on_demand.cc).
+  bool waits_for_build(std::string_view path) const;
+  // Builds the module at `path` and the unbuilt modules it reaches, ahead of any background work,
+  // and calls `ready` once they are published (or failed to compile, or could not be built).
   void build_on_request(std::string path, std::function<void()> ready);
   // Builds the rest of the app in the background once requests go quiet; call once serving.
   void start_background();
@@ -144,7 +147,7 @@ class Pipeline {
   // before serving and leaves the rest unbuilt, its npm imports scanned.
   void defer_builds(std::vector<std::string>& js);
   // Reads an unbuilt module's imports: its npm packages (for the bundle) and the modules it
-  // imports statically (unbuilt_closure).
+  // imports statically (unsettled_closure).
   void scan_module(const std::string& id);
   std::vector<std::vector<ScannedImport>> scans_of(const std::vector<std::string>& ids);
   // The last server's URL tokens that still hold, as expectations (before the first publish).
@@ -161,7 +164,12 @@ class Pipeline {
   using InstalledPackages = std::map<std::string, bool, std::less<>>;
   void take_scan(const std::string& id, const std::vector<ScannedImport>& imports,
                  InstalledPackages& installed);
-  std::vector<std::string> unbuilt_closure(const std::string& id) const;
+  // While some module is not built: the static imports of every module (scanned), kept when it
+  // changes (rescan_built) and walked by unsettled_closure().
+  void rescan_built(const std::string& id);
+  void note_static_imports(const std::string& id, const std::vector<ScannedImport>& imports);
+  void set_static_deps(const std::string& id, std::vector<std::string> deps);
+  std::vector<std::string> unsettled_closure(const std::string& id) const;
   void build_unbuilt(const std::vector<std::string>& ids, bool on_request);
   void take_unbuilt(const UnbuiltModules::Ticket& ticket, Result<ModuleBuild> r, bool on_request);
   // Publishes modules built on demand (with the npm bundle they need), then answers `ready`.
@@ -281,6 +289,7 @@ class Pipeline {
   std::set<std::string> scanned_packages_;        // npm imports of the modules not built yet
   std::map<std::string, std::string> file_keys_;  // file_key() of modules read by scans_of()
   std::map<std::string, std::vector<std::string>> static_deps_;  // their static imports
+  mutable std::set<std::string> settled_;  // built, and so is all they reach: unsettled_closure()
   // Their npm imports that are not installed, by module: errors until the module is built.
   std::map<std::string, std::vector<std::string>> scanned_missing_;
   size_t requests_in_flight_ = 0;  // builds a browser waits for

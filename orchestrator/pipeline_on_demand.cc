@@ -5,6 +5,13 @@
 // for them next; once requests go quiet the rest is built in the background, one batch at a time,
 // never holding up a request.
 // unbuilt_modules.h keeps the books: a module changed while unbuilt is built from its new text.
+//
+// A module is served only once every module its static imports reach is built (or named at the
+// URL a snapshot vouches for): a module not built yet is imported at a URL without a token, which
+// moves once it is built. Served earlier, one importer would name it at one URL and another, built
+// later, at the next: the page's one load would hold two instances of it (two React contexts of
+// one state module, and a blank page). So a request waits for what its module reaches, including
+// modules other requests or the background are building.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -30,30 +37,54 @@ bool Pipeline::unbuilt(std::string_view path) const {
   return path.size() > 1 && path[0] == '/' && unbuilt_.contains(path.substr(1));
 }
 
-void Pipeline::build_on_request(std::string path, std::function<void()> ready) {
-  if (!unbuilt(path)) return ready();
-  const std::string id = path.substr(1);
-  unbuilt_.wait(id, std::move(ready));
-  ++counters_.built_on_request;
-  build_unbuilt(unbuilt_closure(id), true);
+bool Pipeline::waits_for_build(std::string_view path) const {
+  if (unbuilt_.empty() || path.size() < 2 || path[0] != '/') return false;
+  return !unsettled_closure(std::string(path.substr(1))).empty();
 }
 
-// `id` and the unbuilt modules its static imports reach through unbuilt modules (as scanned):
-// what the page asks for next, built in one go rather than a build per level of imports.
-std::vector<std::string> Pipeline::unbuilt_closure(const std::string& id) const {
-  std::vector<std::string> closure, stack{id};
+void Pipeline::build_on_request(std::string path, std::function<void()> ready) {
+  const std::string id = path.size() > 1 ? path.substr(1) : std::string();
+  const std::vector<std::string> pending = unsettled_closure(id);
+  if (pending.empty()) return ready();
+  ++counters_.built_on_request;
+  // Answered once all of them are built or failed (or could not be built: the request is then
+  // served with what the server has).
+  auto left = std::make_shared<size_t>(pending.size());
+  auto one_done = [left, ready = std::move(ready)] {
+    if (--*left == 0) ready();
+  };
+  for (const auto& m : pending) unbuilt_.wait(m, one_done);
+  build_unbuilt(pending, true);
+}
+
+// The modules not built yet that module `id` reaches through static imports (as scanned), built
+// modules included, and `id` itself if it is not built: what its served code would name at a URL
+// that moves, and what the page asks for next, built in one go rather than a build per level of
+// imports. A module named at a URL the last server gave it (a snapshot's expectation) keeps it.
+// Built modules whose walk found nothing are remembered: nothing they reach is unbuilt again.
+std::vector<std::string> Pipeline::unsettled_closure(const std::string& id) const {
+  if (unbuilt_.empty() || settled_.count(id)) return {};
+  if (!unbuilt_.contains(id) && !static_deps_.count(id)) return {};  // not an app module
+  std::vector<std::string> unsettled, built, stack{id};
   std::set<std::string> seen{id};
   while (!stack.empty()) {
     std::string m = std::move(stack.back());
     stack.pop_back();
-    if (!unbuilt_.contains(m)) continue;
-    closure.push_back(m);
+    if (settled_.count(m)) continue;
+    if (!unbuilt_.contains(m)) {
+      built.push_back(m);
+    } else if (m == id || site_.token(m).empty()) {
+      unsettled.push_back(m);
+    } else {
+      continue;  // expected: so is everything it imports
+    }
     auto it = static_deps_.find(m);
     if (it == static_deps_.end()) continue;
     for (const auto& dep : it->second)
       if (seen.insert(dep).second) stack.push_back(dep);
   }
-  return closure;
+  if (unsettled.empty()) settled_.insert(built.begin(), built.end());
+  return unsettled;
 }
 
 void Pipeline::defer_builds(std::vector<std::string>& js) {
@@ -66,11 +97,18 @@ void Pipeline::defer_builds(std::vector<std::string>& js) {
   }
   std::vector<std::string> kept, deferred;
   for (auto& id : js) (now.count(id) ? kept : deferred).push_back(std::move(id));
-  const auto scans = scans_of(deferred);
+  // The modules built now are scanned too: a request for one waits for what they import.
+  std::vector<std::string> all = deferred;
+  all.insert(all.end(), kept.begin(), kept.end());
+  const auto scans = scans_of(all);
   InstalledPackages installed;
-  for (size_t i = 0; i < deferred.size(); ++i) {
-    take_scan(deferred[i], scans[i], installed);
-    unbuilt_.add(deferred[i]);
+  for (size_t i = 0; i < all.size(); ++i) {
+    if (i >= deferred.size()) {
+      note_static_imports(all[i], scans[i]);
+      continue;
+    }
+    take_scan(all[i], scans[i], installed);
+    unbuilt_.add(all[i]);
   }
   js = std::move(kept);
 }
@@ -118,16 +156,37 @@ void Pipeline::scan_module(const std::string& id) {
   take_scan(id, scan_imports(read_file_or_empty(root_ / id)), installed);
 }
 
+void Pipeline::rescan_built(const std::string& id) {
+  if (!unbuilt_.empty()) note_static_imports(id, scan_imports(read_file_or_empty(root_ / id)));
+}
+
+void Pipeline::note_static_imports(const std::string& id,
+                                   const std::vector<ScannedImport>& imports) {
+  std::vector<std::string> deps;
+  for (const auto& import : imports) {
+    const auto target = resolver_.resolve(import.specifier, id);
+    if (target.target == graph::Resolver::Target::module && !import.dynamic)
+      deps.emplace_back(target.id);
+  }
+  set_static_deps(id, std::move(deps));
+}
+
+void Pipeline::set_static_deps(const std::string& id, std::vector<std::string> deps) {
+  auto& kept = static_deps_[id];
+  // A module that imports another now may reach one not built yet.
+  if (kept != deps) settled_.clear();
+  kept = std::move(deps);
+}
+
 void Pipeline::take_scan(const std::string& id, const std::vector<ScannedImport>& imports,
                          InstalledPackages& installed) {
   if (scanned_missing_.erase(id)) packages_dirty_ = true;
-  auto& deps = static_deps_[id];
-  deps.clear();
   const auto is_installed = [&](const std::string& name) {
     auto [it, fresh] = installed.try_emplace(name, false);
     if (fresh) it->second = package_installed(root_, name);
     return it->second;
   };
+  std::vector<std::string> deps;
   for (const auto& import : imports) {
     const std::string& spec = import.specifier;
     const auto target = resolver_.resolve(spec, id);
@@ -142,6 +201,7 @@ void Pipeline::take_scan(const std::string& id, const std::vector<ScannedImport>
       packages_dirty_ = true;
     }
   }
+  set_static_deps(id, std::move(deps));
 }
 
 void Pipeline::build_unbuilt(const std::vector<std::string>& ids, bool on_request) {
@@ -167,8 +227,6 @@ void Pipeline::take_unbuilt(const UnbuiltModules::Ticket& ticket, Result<ModuleB
                  r.error().message);
   }
   auto out = unbuilt_.finish(ticket, built, !r);
-  for (const auto& [id, generation] : ticket.generations)
-    if (!unbuilt_.contains(id)) static_deps_.erase(id);  // only unbuilt modules' are walked
   ModuleBuild fresh;
   if (r) {
     for (auto& m : r->modules)
@@ -180,6 +238,8 @@ void Pipeline::take_unbuilt(const UnbuiltModules::Ticket& ticket, Result<ModuleB
   publish_built(fresh, std::move(out.ready));
   if (unbuilt_.empty() && !all_built_) {
     all_built_ = true;
+    static_deps_.clear();  // walked only while some module is not built
+    settled_.clear();
     spdlog::info("every module is built ({} in the background)", background_total_);
     save_tokens();
     if (background_started_) quiet_then_background();  // then a fresh esbuild (renew_builders)

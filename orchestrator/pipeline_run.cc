@@ -108,6 +108,7 @@ void Pipeline::plan_and_build(std::shared_ptr<Run> run) {
   for (auto n : run->diff.removed) {
     for (auto& ready : unbuilt_.removed(std::string(graph_.id(n)))) boost::asio::post(io_, ready);
     static_deps_.erase(std::string(graph_.id(n)));
+    settled_.erase(std::string(graph_.id(n)));
     site_.remove_module(std::string(graph_.id(n)));
     style_includes_.remove(std::string(graph_.id(n)));
     packages_dirty_ = true;
@@ -129,6 +130,7 @@ void Pipeline::take_rebuilds(Run& run, std::set<std::string>& js, std::set<std::
   auto take = [&](std::string_view id) {
     const std::string s(id);
     site_.drop_expectation(s);  // the URL the last server gave it names other bytes now
+    settled_.clear();           // so what it imports, and the URL it is named at, may have changed
     file_keys_.erase(s);
     // Assets are served as files, not built; a module read through a wrapper is read again.
     if (is_asset(id) || site_.has_source(s)) load_source(s);
@@ -138,6 +140,7 @@ void Pipeline::take_rebuilds(Run& run, std::set<std::string>& js, std::set<std::
       unbuilt_.changed(s);
       return scan_module(s);
     }
+    if (is_js(id)) rescan_built(s);
     (is_js(id) ? js : styles).emplace(s);
   };
   for (auto n : run.diff.changed) take(graph_.id(n));

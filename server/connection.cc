@@ -99,8 +99,8 @@ void Connection::process() {
   handle(std::move(req));
 }
 
-void Connection::handle(Request&& req) {
-  Route route = route_request(req, *ctx_);
+void Connection::handle(Request&& req, bool after_build) {
+  Route route = route_request(req, *ctx_, after_build);
   switch (route.kind) {
     case Route::Kind::reply:
       fit_to_request(route.reply, req);
@@ -127,7 +127,7 @@ void Connection::build_then_handle(Request&& req, std::string path) {
       return self->write_reply(std::move(r));
     }
     // Built or failed: routed again, it is served, or falls through to what follows.
-    self->handle(std::move(*request));
+    self->handle(std::move(*request), true);
   });
 }
 

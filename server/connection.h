@@ -45,7 +45,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
   void on_header_timeout();
   void do_read();
   void process();
-  void handle(Request&& req);
+  void handle(Request&& req, bool after_build = false);
   void start_websocket(const Request& req);
   void start_proxy(Request&& req);
   void build_then_handle(Request&& req, std::string path);

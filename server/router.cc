@@ -87,8 +87,8 @@ Route serve_asset(const Request& req, const std::shared_ptr<const Asset>& asset,
 }
 
 // GET/HEAD against published content and the public folder; nullopt: not ours.
-std::optional<Route> serve_local(const Request& req, const std::string& path,
-                                 detail::Context& ctx) {
+std::optional<Route> serve_local(const Request& req, const std::string& path, detail::Context& ctx,
+                                 bool after_build) {
   const Options& o = ctx.options;
   std::shared_ptr<const ServedSite> site = ctx.site();
   bool forbidden_load = cross_site_no_cors(req);
@@ -97,15 +97,15 @@ std::optional<Route> serve_local(const Request& req, const std::string& path,
     return serve_asset(req, site->client,
                        names_these_bytes(req.target, *site->client) ? kImmutable : "no-cache");
   }
+  if (!after_build && ctx.on_demand.waits && ctx.on_demand.waits(path)) {
+    if (forbidden_load) return reply_error(403, "cross-site script load refused");
+    return Route{Route::Kind::build, {}, path};
+  }
   if (auto module = site ? site->modules.find(path) : nullptr) {
     if (forbidden_load) return reply_error(403, "cross-site script load refused");
     ctx.record_requested(path);
     return serve_asset(req, module,
                        names_these_bytes(req.target, *module) ? kImmutable : "no-cache");
-  }
-  if (ctx.on_demand.unbuilt && ctx.on_demand.unbuilt(path)) {
-    if (forbidden_load) return reply_error(403, "cross-site script load refused");
-    return Route{Route::Kind::build, {}, path};
   }
   if (starts_with(path, o.deps_prefix)) {
     auto dep = site ? site->deps.find(path) : nullptr;
@@ -138,7 +138,7 @@ std::string inject_client(std::string_view html, std::string_view client_path) {
   return out;
 }
 
-Route route_request(const Request& req, detail::Context& ctx) {
+Route route_request(const Request& req, detail::Context& ctx, bool after_build) {
   std::string_view host = req.header("Host");
   // HTTP/1.0 may omit Host (the parser requires it for 1.1); browsers always send it.
   bool no_host_10 = req.version_minor == 0 && !req.has_header("Host");
@@ -162,7 +162,7 @@ Route route_request(const Request& req, detail::Context& ctx) {
   }
   if (upgrade || is_backend_path(checked.path, o)) return Route{Route::Kind::proxy, {}, {}};
   if (req.method == "GET" || req.method == "HEAD") {
-    if (auto local = serve_local(req, checked.path, ctx)) return std::move(*local);
+    if (auto local = serve_local(req, checked.path, ctx, after_build)) return std::move(*local);
   }
   return Route{Route::Kind::proxy, {}, {}};
 }

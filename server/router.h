@@ -16,14 +16,14 @@ struct Context;
 
 struct Route {
   // build: a module the orchestrator builds when first asked for (Server::OnDemand); the request
-  // is routed again once it is built.
+  // is routed again once it is built, with `after_build`: then served with what the server has.
   enum class Kind { reply, hmr, proxy, build };
   Kind kind = Kind::reply;
   Reply reply;       // when kind == reply
   std::string path;  // when kind == build
 };
 
-Route route_request(const Request& req, detail::Context& ctx);
+Route route_request(const Request& req, detail::Context& ctx, bool after_build = false);
 
 // Inserts `<script type="module" src="client_path">` before the first <script>, else before
 // </head>, else at the start of the document.

@@ -124,10 +124,13 @@ class Server {
   // Called on the io_context thread after a client connected and was sent `connected`.
   void on_client_connect(std::function<void(std::uint64_t client)> cb);
   // Modules the orchestrator knows but builds when first asked for: `unbuilt(path)` says whether
-  // a GET for `path` names one; `build(path, ready)` builds and publishes it, then calls `ready`,
-  // and the request is served as if it had just arrived. Both run on the io_context thread.
+  // a GET for `path` names one; `waits(path)` whether a GET for `path` must wait for a build
+  // before it is served (the module, or one whose URL it names, is not built yet);
+  // `build(path, ready)` builds and publishes what it waits for, then calls `ready`, and the
+  // request is served with what the server has then. All run on the io_context thread.
   struct OnDemand {
     std::function<bool(std::string_view path)> unbuilt;
+    std::function<bool(std::string_view path)> waits;
     std::function<void(std::string path, std::function<void()> ready)> build;
   };
   void on_demand(OnDemand hooks);

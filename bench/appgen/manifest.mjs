@@ -69,7 +69,9 @@ export function writeManifest(appDir, manifest) {
 // the rename cost a millisecond at 10,000 modules (1.6 MB): two files take turns, each kept by a
 // spare name too, so the rename frees nothing and the next write but one overwrites blocks it
 // already has. A reader still reading the manifest two writes later would see it change; servers
-// read it while the compiler's call waits.
+// read it while the compiler's call waits. The spare's second name is made before the rename (a
+// link changes the file's ctime): once the manifest is in place nothing touches it, as with a
+// compiler's plain write-and-rename, and a server that read it on the rename sees it unchanged.
 function replaceFile(file, spare, bytes) {
   let fd;
   try {
@@ -83,8 +85,10 @@ function replaceFile(file, spare, bytes) {
   } finally {
     fs.closeSync(fd);
   }
-  fs.renameSync(spare, file);
-  fs.linkSync(file, spare);
+  const next = `${file}.next`;
+  fs.rmSync(next, { force: true });
+  fs.linkSync(spare, next);
+  fs.renameSync(next, file);
 }
 
 // JSON.stringify(manifest) + "\n", with `modules` last: a run of modules the last write wrote at

@@ -39,7 +39,20 @@ export async function launchBrowser() {
   return { context, profile };
 }
 
-export async function closeBrowser({ context, profile }) {
+// A browser whose one context keeps its cache in memory (Playwright's launch: a fresh temporary
+// profile, pages in an incognito-like context). Its pages ask for their modules sooner than a
+// context on disk does, as a test of requests racing a build needs. Close it with closeBrowser().
+export async function launchInMemoryBrowser() {
+  const playwright = await importFromNpm("playwright-core");
+  const chromium = playwright.chromium ?? playwright.default.chromium;
+  const browser = await chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS, timeout: 60000 });
+  const context = await browser.newContext();
+  context.setDefaultTimeout(15000);
+  return { context, browser };
+}
+
+export async function closeBrowser({ context, profile, browser }) {
   await context.close();
-  fs.rmSync(profile, { recursive: true, force: true });
+  if (browser) await browser.close();
+  if (profile) fs.rmSync(profile, { recursive: true, force: true });
 }

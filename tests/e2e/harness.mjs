@@ -10,7 +10,7 @@ import { fileURLToPath } from "node:url";
 import { generateApp } from "../../bench/appgen/generate.mjs";
 import { applyEdit, runOrchestrator } from "../../bench/appgen/simulate.mjs";
 
-export { closeBrowser, launchBrowser } from "../client/browser.mjs";
+export { closeBrowser, launchBrowser, launchInMemoryBrowser } from "../client/browser.mjs";
 
 export const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
 

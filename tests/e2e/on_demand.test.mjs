@@ -6,8 +6,10 @@
 //
 // Run: node --test tests/e2e/on_demand.test.mjs   (HR_ORCHESTRATE=path/to/hr-orchestrate)
 import assert from "node:assert/strict";
+import fs from "node:fs";
+import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { App, closeBrowser, findBinary, freePort, launchBrowser, Tab, waitUntil } from "./harness.mjs";
+import { App, closeBrowser, findBinary, freePort, launchBrowser, launchInMemoryBrowser, sleep, Tab, waitUntil } from "./harness.mjs";
 
 const TIMEOUT = 120000;
 
@@ -56,5 +58,59 @@ describe("on-demand builds (hr-orchestrate + Chromium)", { timeout: 300000 }, ()
     assert.equal(await tab.marker(), "kept", "the page was reloaded");
     assert.equal(tab.loads, 1);
     await tab.close();
+  });
+});
+
+// A page that loads while the cold start builds what it asks for must get every module at one URL:
+// a module not built yet is named without a token, and named by another importer once built, with
+// one; the page's one load then holds two instances of it (two React contexts of the app's state
+// module: "useAppState() used outside <StateProvider>", a blank page), when the page's requests
+// met the background build's first batch. Each round is a cold start (no state folder) and a fresh
+// browser process, with the page opened at another moment.
+describe("a cold start's first page (hr-orchestrate + Chromium)", { timeout: 300000 }, () => {
+  // How long after serving the page is opened: the background build starts once requests have
+  // been quiet for 200 ms, and a page whose requests meet its first batch in flight is the case.
+  const DELAYS_MS = [0, 150, 200, 250, 300, 400];
+  let app;
+
+  before(async () => {
+    app = new App({ binary: findBinary(), components: 200, port: await freePort() });
+  });
+
+  after(async () => {
+    await app?.stop();
+    app?.remove();
+  });
+
+  it("loads every module at one URL and shows the page", { timeout: 240000 }, async () => {
+    const failures = [];
+    for (const [round, delay] of DELAYS_MS.entries()) {
+      // The page asks at once, before the background build starts, from a browser that asks fast.
+      const browser = await launchInMemoryBrowser();
+      try {
+        const tab = new Tab(await browser.context.newPage());
+        fs.rmSync(path.join(app.dir, ".hr"), { recursive: true, force: true });
+        const first = await app.recompile();
+        assert.equal(first.code, 0, JSON.stringify(first));
+        await sleep(delay);
+        await tab.page.goto(`http://127.0.0.1:${app.port}/`);
+        const shown = await tab.page.locator('[data-testid="comp-0"]').first().waitFor({ timeout: 15000 }).then(() => true, () => false);
+        const urls = new Map();
+        for (const u of tab.moduleRequests()) {
+          const { pathname, search } = new URL(u);
+          urls.set(pathname, new Set([...(urls.get(pathname) ?? []), search]));
+        }
+        const twice = [...urls].filter(([, q]) => q.size > 1).map(([p, q]) => `${p} at ${[...q].map((x) => x || "(no query)").join(" and ")}`);
+        const errors = tab.console.filter((l) => /^pageerror/.test(l));
+        if (!shown || twice.length || errors.length) {
+          failures.push(`round ${round}, the page opened ${delay} ms after serving: ${shown ? "shown" : "the page never showed comp-0"}; ${twice.length} modules loaded at two URLs ` +
+            `(${twice.slice(0, 3).join("; ")}); errors: ${errors.slice(0, 2).join(" | ")}`);
+        }
+      } finally {
+        await closeBrowser(browser);
+        await app.stop();
+      }
+    }
+    assert.deepEqual(failures, []);
   });
 });

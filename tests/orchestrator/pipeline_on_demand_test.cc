@@ -194,6 +194,65 @@ TEST_CASE("a request does not wait for the background batch that holds its modul
   CHECK_FALSE(app.pipeline->unbuilt("/app.jsx"));
 }
 
+TEST_CASE("a request waits for every module its module imports, those another request builds too") {
+  App app(true);
+  app.start();
+  app.builders.hold = true;
+  bool label_ready = false, app_ready = false;
+  app.pipeline->build_on_request("/label.js", [&] { label_ready = true; });
+  app.drain();
+  REQUIRE(app.builders.held() == 1);  // label.js with word.js
+  CHECK(app.pipeline->waits_for_build("/app.jsx"));
+  app.pipeline->build_on_request("/app.jsx", [&] { app_ready = true; });
+  app.drain();
+  REQUIRE(app.builders.held() == 2);
+  CHECK(app.builders.module_calls.back() == std::vector<std::string>{"app.jsx"});
+  app.builders.release_newest();  // app.jsx is built, label.js is not yet
+  app.drain();
+  CHECK_FALSE(app_ready);  // served now, it would name label.js at a URL that moves
+  app.builders.release();
+  app.drain();
+  CHECK(label_ready);
+  CHECK(app_ready);
+  const std::string label = test::served_token(app, "/label.js");
+  REQUIRE_FALSE(label.empty());
+  CHECK(served_has(app, "/app.jsx", "\"/label.js?v=" + label + "\""));
+  CHECK_FALSE(app.pipeline->waits_for_build("/app.jsx"));
+}
+
+TEST_CASE("a module built before serving, when asked for, waits for the modules it imports") {
+  App app(true);
+  app.start();
+  CHECK_FALSE(app.pipeline->unbuilt("/main.jsx"));
+  CHECK(app.pipeline->waits_for_build("/main.jsx"));
+  CHECK(request(app, "/main.jsx"));
+  REQUIRE(app.builders.module_calls.size() == 2);
+  CHECK(app.builders.module_calls[1] == std::vector<std::string>{"app.jsx", "label.js", "word.js"});
+  const std::string token = test::served_token(app, "/app.jsx");
+  REQUIRE_FALSE(token.empty());
+  CHECK(served_has(app, "/main.jsx", "/app.jsx?v=" + token));
+  CHECK_FALSE(app.pipeline->waits_for_build("/main.jsx"));
+  CHECK(request(app, "/main.jsx"));  // settled: nothing built
+  CHECK(app.builders.module_calls.size() == 2);
+}
+
+TEST_CASE("a built module that an edit makes import an unbuilt module waits for it") {
+  App app(true);
+  app.write("app.jsx", "export function App() { return \"plain\"; }\n");
+  app.start();
+  CHECK(request(app, "/app.jsx"));
+  CHECK_FALSE(app.pipeline->waits_for_build("/app.jsx"));
+  app.write("app.jsx",
+            "import { label } from \"./label.js\";\nexport function App() { return label; }\n");
+  const auto r = app.recompile({"app.jsx"});
+  CHECK(r.exit_code() == 0);
+  CHECK(app.pipeline->waits_for_build("/app.jsx"));
+  CHECK(app.pipeline->waits_for_build("/main.jsx"));
+  CHECK(request(app, "/app.jsx"));
+  CHECK_FALSE(app.pipeline->unbuilt("/label.js"));
+  CHECK_FALSE(app.pipeline->waits_for_build("/main.jsx"));
+}
+
 TEST_CASE("once every module is built and nothing is under way, esbuild is renewed once") {
   App app(true);
   app.start();
