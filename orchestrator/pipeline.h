@@ -170,6 +170,7 @@ class Pipeline {
   void note_static_imports(const std::string& id, const std::vector<ScannedImport>& imports);
   void set_static_deps(const std::string& id, std::vector<std::string> deps);
   std::vector<std::string> unsettled_closure(const std::string& id) const;
+  std::vector<std::string> unbuilt_closure(const std::string& id) const;
   void build_unbuilt(const std::vector<std::string>& ids, bool on_request);
   void take_unbuilt(const UnbuiltModules::Ticket& ticket, Result<ModuleBuild> r, bool on_request);
   // Publishes modules built on demand (with the npm bundle they need), then answers `ready`.

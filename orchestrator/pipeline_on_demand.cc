@@ -54,13 +54,37 @@ void Pipeline::build_on_request(std::string path, std::function<void()> ready) {
     if (--*left == 0) ready();
   };
   for (const auto& m : pending) unbuilt_.wait(m, one_done);
-  build_unbuilt(pending, true);
+  // With them, what they import that is not built yet, though named at a URL the last server gave
+  // it: the page asks for those next.
+  std::set<std::string> build(pending.begin(), pending.end());
+  if (unbuilt_.contains(id)) {
+    const auto along = unbuilt_closure(id);
+    build.insert(along.begin(), along.end());
+  }
+  build_unbuilt({build.begin(), build.end()}, true);
+}
+
+// `id` and the unbuilt modules its static imports reach through unbuilt modules (as scanned).
+std::vector<std::string> Pipeline::unbuilt_closure(const std::string& id) const {
+  std::vector<std::string> closure, stack{id};
+  std::set<std::string> seen{id};
+  while (!stack.empty()) {
+    std::string m = std::move(stack.back());
+    stack.pop_back();
+    if (!unbuilt_.contains(m)) continue;
+    closure.push_back(m);
+    auto it = static_deps_.find(m);
+    if (it == static_deps_.end()) continue;
+    for (const auto& dep : it->second)
+      if (seen.insert(dep).second) stack.push_back(dep);
+  }
+  return closure;
 }
 
 // The modules not built yet that module `id` reaches through static imports (as scanned), built
 // modules included, and `id` itself if it is not built: what its served code would name at a URL
-// that moves, and what the page asks for next, built in one go rather than a build per level of
-// imports. A module named at a URL the last server gave it (a snapshot's expectation) keeps it.
+// that moves, built in one go rather than a build per level of imports. A module named at a URL
+// the last server gave it (a snapshot's expectation) keeps it, and so does what it imports.
 // Built modules whose walk found nothing are remembered: nothing they reach is unbuilt again.
 std::vector<std::string> Pipeline::unsettled_closure(const std::string& id) const {
   if (unbuilt_.empty() || settled_.count(id)) return {};

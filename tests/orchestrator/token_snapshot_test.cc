@@ -55,6 +55,22 @@ TEST_CASE("a restart names the modules it has not built at the URLs the last ser
     CHECK(app.publisher.broadcasts[i].find("\"hr:urls\"") == std::string::npos);
 }
 
+TEST_CASE("after a restart, a request builds its module with the expected ones it imports") {
+  Restarted r;
+  App& app = r.app;
+  const size_t builds = app.builders.module_calls.size();
+  // main.jsx names app.jsx at its old URL: served at once, nothing built.
+  CHECK_FALSE(app.pipeline->waits_for_build("/main.jsx"));
+  bool ready = false;
+  app.pipeline->build_on_request("/app.jsx", [&] { ready = true; });
+  app.drain();
+  CHECK(ready);
+  REQUIRE(app.builders.module_calls.size() == builds + 1);
+  CHECK(app.builders.module_calls.back() ==
+        std::vector<std::string>{"app.jsx", "label.js", "word.js"});
+  CHECK(served_token(app, "/app.jsx") == r.before["/app.jsx"]);
+}
+
 TEST_CASE(
     "a module edited while the server was stopped is expected at no URL, nor is any module "
     "that imports it") {
