@@ -161,7 +161,8 @@ Usage:
       in the background if none runs; its log is .web/.hr/server.log), hands it the manifest, and
       prints one JSON line: build, action (none / css / js-update / full-reload), reason, changed,
       rebuilt, boundaries, errors, timings in ms (read, plan, esbuild, push, total from this call
-      to the push; read_ahead when the server had read the manifest on its write). Exit 0:
+      to the push; read_ahead when the server had read the manifest on its write; message from
+      this call until the pages were sent the update or reload). Exit 0:
       applied or nothing to do; 1: compile errors (the browser shows the overlay); 2: a bad
       manifest or bad usage (JSON "error": "manifest"); 3: the server failed: it could not
       start, or died and could not be started again, or did not answer (JSON "error":

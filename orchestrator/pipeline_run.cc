@@ -27,6 +27,7 @@ struct Pipeline::Run {
   std::uint64_t timestamp = 0;
   Clock::time_point started = Clock::now();
   Clock::time_point build_started;
+  std::optional<Clock::time_point> message_sent;  // the update or reload message went to the pages
   std::set<std::string> failing;
   std::set<std::string> versioned;  // re-executed by a hot update: a new ?t= version
   std::vector<std::string> js;      // the JS modules this run builds
@@ -315,7 +316,10 @@ void Pipeline::push(std::shared_ptr<Run> run) {
   // Before the push, so browsers fetch the new modules.
   const bool reloading = run->decision.action == graph::Action::full_reload;
   publish(run->versioned, reloading, message.empty() || reloading ? "" : res.build);
-  if (!message.empty()) publisher_.broadcast(message);
+  if (!message.empty()) {
+    publisher_.broadcast(message);
+    run->message_sent = Clock::now();
+  }
   if (!run->error_json.empty()) publisher_.broadcast(run->error_json);
   if (update) {
     // After the message (the server sends it as its own handler runs, in order).
@@ -358,6 +362,7 @@ void Pipeline::finish(std::shared_ptr<Run> run) {
     r.timings.read_ms = p.read.read_ms;
     r.timings.read_ahead_ms = p.read.read_ahead_ms;
     r.timings.total_ms = ms_between(p.read.started, now);
+    if (run->message_sent) r.timings.message_ms = ms_between(p.read.started, *run->message_sent);
     p.done(std::move(r));
   }
   last_timings_ = res.timings;

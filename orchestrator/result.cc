@@ -83,6 +83,7 @@ std::string RecompileResult::to_json() const {
       timings.read_ms, timings.plan_ms, timings.esbuild_ms, timings.push_ms, timings.total_ms);
   if (timings.read_ahead_ms >= 0)
     out += fmt::format(R"(,"read_ahead":{:.3f})", timings.read_ahead_ms);
+  if (timings.message_ms >= 0) out += fmt::format(R"(,"message":{:.3f})", timings.message_ms);
   if (timings.applied_ms >= 0) out += fmt::format(R"(,"applied":{:.3f})", timings.applied_ms);
   if (timings.browser_ms >= 0) out += fmt::format(R"(,"browser":{:.3f})", timings.browser_ms);
   return out + "}}";

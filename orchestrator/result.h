@@ -23,6 +23,7 @@ enum ExitCode : int {
 struct Timings {
   double read_ms = 0, plan_ms = 0, esbuild_ms = 0, push_ms = 0, total_ms = 0;
   double read_ahead_ms = -1;  // the manifest was read ahead, on its write, in this long
+  double message_ms = -1;     // from the call until the pages were sent the update (or reload)
   double applied_ms = -1;     // with --wait-applied: until every browser acknowledged
   double browser_ms = -1;     // with --wait-applied: the slowest page's own message-to-ack time
 };

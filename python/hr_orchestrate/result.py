@@ -35,7 +35,8 @@ class Timings:
     """Where a recompile's time went, in ms; ``total`` runs from the client's send to the push.
 
     ``read_ahead``: the server had read the manifest on its write, in this long (None: it read it
-    in the call). ``applied``: with ``wait_applied``, until every browser applied the update;
+    in the call). ``message``: from the call until the pages were sent the update or reload (None:
+    no message). ``applied``: with ``wait_applied``, until every browser applied the update;
     ``browser``: the slowest page's own time from the message to its acknowledgement.
     """
 
@@ -45,6 +46,7 @@ class Timings:
     push: float = 0.0
     total: float = 0.0
     read_ahead: float | None = None
+    message: float | None = None
     applied: float | None = None
     browser: float | None = None
 
@@ -135,6 +137,7 @@ def interpret(reply: Mapping[str, Any], client_version: int) -> RecompileResult:
         push=_number(t.get("push")) or 0.0,
         total=_number(t.get("total")) or 0.0,
         read_ahead=_number(t.get("read_ahead"), None),
+        message=_number(t.get("message"), None),
         applied=_number(t.get("applied"), None),
         browser=_number(t.get("browser"), None),
     )

@@ -52,6 +52,21 @@ TEST_CASE(
   CHECK(app.publisher.served("/word.js").find("\"two\"") != std::string::npos);
 }
 
+TEST_CASE("the answer says when the pages were sent the update, and nothing when none was") {
+  App app;
+  app.start();
+  const auto same = app.recompile({"word.js"});  // the same bytes: nothing to send
+  CHECK(same.action == graph::Action::none);
+  CHECK(same.timings.message_ms < 0);
+  CHECK(same.to_json().find("\"message\":") == std::string::npos);
+  app.write("word.js", "export const word = \"two\";\n");
+  const auto r = app.recompile({"word.js"});
+  REQUIRE(r.action == graph::Action::js_update);
+  CHECK(r.timings.message_ms >= 0);
+  CHECK(r.timings.message_ms <= r.timings.total_ms);
+  CHECK(r.to_json().find("\"message\":") != std::string::npos);
+}
+
 TEST_CASE("a js-update carries its boundary's code as served at the new version, in parts") {
   App app;
   app.start();
