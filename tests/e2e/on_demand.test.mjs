@@ -85,7 +85,7 @@ describe("a cold start's first page (hr-orchestrate + Chromium)", { timeout: 300
   it("loads every module at one URL and shows the page", { timeout: 240000 }, async () => {
     const failures = [];
     for (const [round, delay] of DELAYS_MS.entries()) {
-      // The page asks at once, before the background build starts, from a browser that asks fast.
+      // A browser that asks fast, up before the cold start: the page asks at the chosen moment.
       const browser = await launchInMemoryBrowser();
       try {
         const tab = new Tab(await browser.context.newPage());
