@@ -43,6 +43,9 @@ std::string Pipeline::refresh_router() {
   for (const auto& page : app.pages) entry.imports.push_back(page.id);
   entry.packages = router_entry_packages();
   site_.put_module(std::string(kRouterEntryPath.substr(1)), std::move(entry));
+  // Its static import is the root (the route table names the root and the pages too): on demand, a
+  // request for it waits for what the root reaches, or it would name the root at a URL that moves.
+  if (!unbuilt_.empty()) set_static_deps(std::string(kRouterEntryPath.substr(1)), {app.root.id});
   if (!served_before) packages_dirty_ = true;
   return served_before ? "full-reload: the route table changed (pages, routes or route exports)"
                        : "";
