@@ -10,6 +10,8 @@ import { fileURLToPath } from "node:url";
 import { generateApp } from "../../bench/appgen/generate.mjs";
 import { applyEdit, runOrchestrator } from "../../bench/appgen/simulate.mjs";
 
+import { closeBrowser, launchInMemoryBrowser } from "../client/browser.mjs";
+
 export { closeBrowser, launchBrowser, launchInMemoryBrowser } from "../client/browser.mjs";
 
 export const REPO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "..", "..");
@@ -144,6 +146,47 @@ export class App {
 
 // A tab of the app with what the test watches: console lines, page errors, every request URL and
 // every main-frame load.
+// Cold starts of `app` (an App or a ReflexApp; its state folder removed first), each with a fresh
+// browser process that is up before the start, the page opened `delays[i]` ms after serving. The
+// browser asks fast (its cache in memory), so the page meets what the start is building. Returns
+// what went wrong in each round: `waitFor` never shown, a module loaded at two URLs, a page error.
+export async function coldStartRounds(app, delays, waitFor) {
+  const failures = [];
+  for (const [round, delay] of delays.entries()) {
+    const browser = await launchInMemoryBrowser();
+    try {
+      const tab = new Tab(await browser.context.newPage());
+      fs.rmSync(path.join(app.dir, ".hr"), { recursive: true, force: true });
+      const first = await app.recompile();
+      if (first.code !== 0) throw new Error(`the cold start's call failed: ${JSON.stringify(first)}`);
+      await sleep(delay);
+      await tab.page.goto(`http://127.0.0.1:${app.port}/`);
+      const shown = await tab.page.locator(waitFor).first().waitFor({ timeout: 15000 }).then(() => true, () => false);
+      const twice = modulesAtTwoUrls(tab);
+      const errors = tab.console.filter((l) => l.startsWith("pageerror"));
+      if (!shown || twice.length || errors.length) {
+        failures.push(`round ${round}, the page opened ${delay} ms after serving: ${shown ? "shown" : `${waitFor} never showed`}; ` +
+          `${twice.length} modules loaded at two URLs (${twice.slice(0, 3).join("; ")}); errors: ${errors.slice(0, 2).join(" | ")}`);
+      }
+    } finally {
+      await closeBrowser(browser);
+      await app.stop();
+    }
+  }
+  return failures;
+}
+
+// The modules `tab` fetched at more than one URL (one path, several queries), as "path at q1 and
+// q2": a page that loads a module at two URLs runs two instances of it.
+export function modulesAtTwoUrls(tab) {
+  const urls = new Map();
+  for (const u of tab.moduleRequests()) {
+    const { pathname, search } = new URL(u);
+    urls.set(pathname, new Set([...(urls.get(pathname) ?? []), search]));
+  }
+  return [...urls].filter(([, q]) => q.size > 1).map(([p, q]) => `${p} at ${[...q].map((x) => x || "(no query)").join(" and ")}`);
+}
+
 export class Tab {
   constructor(page) {
     this.page = page;

@@ -6,10 +6,8 @@
 //
 // Run: node --test tests/e2e/on_demand.test.mjs   (HR_ORCHESTRATE=path/to/hr-orchestrate)
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { App, closeBrowser, findBinary, freePort, launchBrowser, launchInMemoryBrowser, sleep, Tab, waitUntil } from "./harness.mjs";
+import { App, closeBrowser, coldStartRounds, findBinary, freePort, launchBrowser, Tab, waitUntil } from "./harness.mjs";
 
 const TIMEOUT = 120000;
 
@@ -83,34 +81,7 @@ describe("a cold start's first page (hr-orchestrate + Chromium)", { timeout: 300
   });
 
   it("loads every module at one URL and shows the page", { timeout: 240000 }, async () => {
-    const failures = [];
-    for (const [round, delay] of DELAYS_MS.entries()) {
-      // A browser that asks fast, up before the cold start: the page asks at the chosen moment.
-      const browser = await launchInMemoryBrowser();
-      try {
-        const tab = new Tab(await browser.context.newPage());
-        fs.rmSync(path.join(app.dir, ".hr"), { recursive: true, force: true });
-        const first = await app.recompile();
-        assert.equal(first.code, 0, JSON.stringify(first));
-        await sleep(delay);
-        await tab.page.goto(`http://127.0.0.1:${app.port}/`);
-        const shown = await tab.page.locator('[data-testid="comp-0"]').first().waitFor({ timeout: 15000 }).then(() => true, () => false);
-        const urls = new Map();
-        for (const u of tab.moduleRequests()) {
-          const { pathname, search } = new URL(u);
-          urls.set(pathname, new Set([...(urls.get(pathname) ?? []), search]));
-        }
-        const twice = [...urls].filter(([, q]) => q.size > 1).map(([p, q]) => `${p} at ${[...q].map((x) => x || "(no query)").join(" and ")}`);
-        const errors = tab.console.filter((l) => /^pageerror/.test(l));
-        if (!shown || twice.length || errors.length) {
-          failures.push(`round ${round}, the page opened ${delay} ms after serving: ${shown ? "shown" : "the page never showed comp-0"}; ${twice.length} modules loaded at two URLs ` +
-            `(${twice.slice(0, 3).join("; ")}); errors: ${errors.slice(0, 2).join(" | ")}`);
-        }
-      } finally {
-        await closeBrowser(browser);
-        await app.stop();
-      }
-    }
+    const failures = await coldStartRounds(app, DELAYS_MS, '[data-testid="comp-0"]');
     assert.deepEqual(failures, []);
   });
 });

@@ -6,10 +6,8 @@
 // `state.js` (the socket, the event queue) and `root.jsx` twice each. Each round is a cold start
 // (no state folder) and a fresh browser process, the page opened at another moment.
 import assert from "node:assert/strict";
-import fs from "node:fs";
-import path from "node:path";
 import { after, before, describe, it } from "node:test";
-import { closeBrowser, findBinary, freePort, launchInMemoryBrowser, sleep, Tab } from "./harness.mjs";
+import { coldStartRounds, findBinary, freePort } from "./harness.mjs";
 import { Backend, ReflexApp } from "./reflex_fixture.mjs";
 
 // How long after serving the page is opened: the background build starts once requests have been
@@ -31,33 +29,7 @@ describe("a Reflex-shaped app's first page during a cold start (hr-orchestrate +
   });
 
   it("loads every module at one URL, Reflex's state module and the root included", { timeout: 240000 }, async () => {
-    const failures = [];
-    for (const [round, delay] of DELAYS_MS.entries()) {
-      const browser = await launchInMemoryBrowser();
-      try {
-        const tab = new Tab(await browser.context.newPage());
-        fs.rmSync(path.join(app.dir, ".hr"), { recursive: true, force: true });
-        const first = await app.recompile();
-        assert.equal(first.code, 0, JSON.stringify(first));
-        await sleep(delay);
-        await tab.page.goto(`http://127.0.0.1:${app.port}/`);
-        const shown = await tab.page.locator('[data-testid="page-title"]').waitFor({ timeout: 15000 }).then(() => true, () => false);
-        const urls = new Map();
-        for (const u of tab.moduleRequests()) {
-          const { pathname, search } = new URL(u);
-          urls.set(pathname, new Set([...(urls.get(pathname) ?? []), search]));
-        }
-        const twice = [...urls].filter(([, q]) => q.size > 1).map(([p, q]) => `${p} at ${[...q].map((x) => x || "(no query)").join(" and ")}`);
-        const errors = tab.console.filter((l) => /^pageerror/.test(l));
-        if (!shown || twice.length || errors.length) {
-          failures.push(`round ${round}, the page opened ${delay} ms after serving: ${shown ? "shown" : "no page title"}; ` +
-            `${twice.length} modules loaded at two URLs (${twice.slice(0, 3).join("; ")}); errors: ${errors.slice(0, 2).join(" | ")}`);
-        }
-      } finally {
-        await closeBrowser(browser);
-        await app.stop();
-      }
-    }
+    const failures = await coldStartRounds(app, DELAYS_MS, '[data-testid="page-title"]');
     assert.deepEqual(failures, []);
   });
 });
