@@ -65,8 +65,19 @@ export async function openTab(marker) {
     throw new Error(`the app did not render (no [data-testid="greeting"] after 10 s)\n` +
       `failed loads: ${JSON.stringify(failedLoads)}\n${tab.describe()}\n${app.logTail(15)}`);
   }
+  await settled(page);
   await page.evaluate((m) => (window.__marker = m), marker);
   return tab;
+}
+
+// Waits (up to 5 s, then goes on) for the code-split logo to be in the page, loaded, or its error
+// shown: it comes in after the first render and moves what is below it, so a click made before
+// may land where a button no longer is, and a counter would miss a count.
+async function settled(page) {
+  await page.waitForFunction(() => {
+    const logo = document.querySelector('[data-testid="logo"]');
+    return (logo && logo.complete) || document.querySelector('[data-testid="logo-error"]');
+  }, null, { timeout: 5000, polling: 20 }).catch(() => {});
 }
 
 export function readText(tab, testid) {
@@ -185,7 +196,16 @@ export function hotUpdate(name, { id, from, to, bytes, expect, action = "js-upda
     const marker = `before-${id}`;
     const tab = await openTab(marker);
     await app.waitForClients(1);
-    await setState(tab);
+    await setState(tab).catch(async (err) => {
+      const dom = await tab.page.evaluate(() => ({
+        readyState: document.readyState,
+        counters: [...document.querySelectorAll('[data-testid="counter-value"]')].map((e) => e.textContent),
+        waves: [...document.querySelectorAll('[data-testid="wave-count"]')].map((e) => e.textContent),
+        buttons: document.querySelectorAll('[data-testid="counter-button"]').length,
+        scripts: [...document.scripts].map((x) => x.src || x.textContent.slice(0, 40)),
+      })).catch((e) => `unreadable: ${e.message}`);
+      await report([`setting the state before the edit: ${err.message}; the page: ${JSON.stringify(dom)}`], { tab });
+    });
     const context = check ? await check.before?.(tab) : undefined;
     const requestsFrom = tab.requests.length;
     const since = mark(tab);

@@ -195,7 +195,10 @@ export class Tab {
     this.loads = 0;
     page.on("console", (m) => this.console.push(m.text()));
     page.on("pageerror", (e) => this.console.push(`pageerror: ${e.message}`));
-    page.on("request", (r) => this.requests.push(r.url()));
+    this.pending = new Set(); // requests not answered yet
+    page.on("request", (r) => (this.requests.push(r.url()), this.pending.add(r)));
+    page.on("requestfinished", (r) => this.pending.delete(r));
+    page.on("requestfailed", (r) => this.pending.delete(r));
     page.on("load", () => this.loads++);
     page.on("response", (r) => {
       if (r.status() >= 400) this.console.push(`http ${r.status()} ${r.request().method()} ${r.url()}`);
@@ -258,7 +261,9 @@ export class Tab {
   }
 
   describe() {
-    return `console:\n  ${this.console.slice(-20).join("\n  ")}`;
+    const pending = [...this.pending].map((r) => r.url().replace(/^https?:\/\/[^/]+/, ""));
+    return `page loads: ${this.loads}; requests not answered: ${JSON.stringify(pending)}; console:\n  ` +
+      this.console.slice(-20).join("\n  ");
   }
 
   close() {
