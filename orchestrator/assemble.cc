@@ -50,9 +50,10 @@ bool fill_placeholders(std::string& out, std::string_view code, std::string_view
 }
 
 std::string hmr_header(std::string_view url_path, std::string_view token = {},
-                       std::string_view client_url = kClientPath) {
+                       std::string_view client_url = kClientPath, bool named_by_version = false) {
   std::string args = json_string(url_path);
   if (!token.empty()) args += ", import.meta.url, " + json_string(token);
+  if (!token.empty() && named_by_version) args += ", true";
   return "import { createHotContext as __hr_hot } from \"" + std::string(client_url) +
          "\";\nimport.meta.hot = __hr_hot(" + args + ");\n";
 }
@@ -61,7 +62,7 @@ std::string hmr_header(std::string_view url_path, std::string_view token = {},
 bool assemble_into(std::string& out, const ModuleShape& shape, std::string_view built_code,
                    std::string_view deps_key, const ImportQuery& query_of,
                    std::vector<size_t>* url_starts) {
-  out = hmr_header(shape.url_path, shape.token, shape.client_url);
+  out = hmr_header(shape.url_path, shape.token, shape.client_url, shape.named_by_version);
   if (url_starts) url_starts->push_back(out.find(kClientPath));
   bool ok = fill_placeholders(out, built_code, deps_key, query_of, url_starts);
   if (shape.refresh_boundary) {
@@ -95,6 +96,21 @@ std::string wrapper_path(std::string_view id, std::string_view variant) {
 std::string import_url(std::string_view id, std::string_view variant) {
   return (variant.empty() ? "/" + std::string(id) : wrapper_path(id, variant)) +
          std::string(kVersionPlaceholder);
+}
+
+std::vector<std::string> lazy_import_ids(std::string_view built_code) {
+  std::vector<std::string> ids;
+  constexpr std::string_view opener = "import(\"/";
+  for (size_t at = built_code.find(opener); at != std::string_view::npos;
+       at = built_code.find(opener, at + opener.size())) {
+    const size_t path = at + opener.size() - 1;
+    const size_t end = built_code.find('"', path);
+    if (end == std::string_view::npos) break;
+    const std::string_view url = built_code.substr(path, end - path);
+    if (!url.ends_with(kVersionPlaceholder) || url.starts_with("/@")) continue;
+    ids.emplace_back(url.substr(1, url.size() - 1 - kVersionPlaceholder.size()));
+  }
+  return ids;
 }
 
 std::string_view id_of_import_path(std::string_view url_path) {
@@ -197,8 +213,10 @@ std::string style_element_code(std::string_view url_path, std::string_view css) 
 }  // namespace
 
 std::string assemble_css_module(std::string_view url_path, std::string_view css,
-                                std::string_view token, std::string_view client_url) {
-  return hmr_header(url_path, token, client_url) + style_element_code(url_path, css) +
+                                std::string_view token, std::string_view client_url,
+                                bool named_by_version) {
+  return hmr_header(url_path, token, client_url, named_by_version) +
+         style_element_code(url_path, css) +
          "import.meta.hot.accept();\n"
          "import.meta.hot.prune(() => __hr_style.remove());\n";
 }

@@ -34,6 +34,9 @@ struct ModuleShape {
   // The token of the module's own URL (SiteState::token()), told to the page by the header so it
   // knows which version it holds (docs/hmr-protocol.md "Caching"); "" for none.
   std::string_view token = {};
+  // Imported at "/<id>?t=<version>" rather than at its token (SiteState: a lazy import's target):
+  // the page must not take its token's URL for its own.
+  bool named_by_version = false;
   // The HMR client's URL, as every module and the shell import it ("?v=" + its bytes' token).
   std::string_view client_url = kClientPath;
 };
@@ -49,6 +52,10 @@ ImportQuery version_query(VersionOf version_of);
 // The URL built code imports module `id` at, version placeholder included: "/" + id, or for an
 // import through a wrapper (variant "url", "raw" or "inline") "/@hr/<variant>/" + id.
 std::string import_url(std::string_view id, std::string_view variant);
+// The app modules built code imports lazily, `import("/<id>?t=__HR_T__")`, in order; wrappers
+// and npm imports aside. Those are named by version alone (site_state.h): a lazy import's URL must
+// not change when its target is built or changes, or one page load could name it twice.
+std::vector<std::string> lazy_import_ids(std::string_view built_code);
 // The URL path of the wrapper module of `id` for `variant`, no query.
 std::string wrapper_path(std::string_view id, std::string_view variant);
 // The module id an import URL path names ("/@hr/raw/a.txt" and "/a.txt" both name "a.txt").
@@ -95,7 +102,8 @@ std::string served_source_map(std::string_view map_json);
 std::string assemble_package_css_module(std::string_view url_path, std::string_view css);
 std::string assemble_css_module(std::string_view url_path, std::string_view css,
                                 std::string_view token = {},
-                                std::string_view client_url = kClientPath);
+                                std::string_view client_url = kClientPath,
+                                bool named_by_version = false);
 
 // Whether a stylesheet's new text may travel in the update message itself (`css` of a
 // css-update), so the page applies it without a request: it is at most kInlineCssMax bytes and

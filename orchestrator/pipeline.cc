@@ -153,6 +153,7 @@ void Pipeline::store(const ModuleBuild& build) {
     SiteState::Module s;
     s.code = m.code;
     s.imports = m.imports;
+    s.lazy = lazy_import_ids(m.code);
     s.packages = m.packages;
     s.exports = m.exports;
     s.refresh_boundary = n && graph_.node(*n).accept;

@@ -168,6 +168,8 @@ class Pipeline {
   // changes (rescan_built) and walked by unsettled_closure().
   void rescan_built(const std::string& id);
   void note_static_imports(const std::string& id, const std::vector<ScannedImport>& imports);
+  void note_module_imports(const std::string& id, std::vector<std::string> deps,
+                           std::vector<std::string> lazy);
   void set_static_deps(const std::string& id, std::vector<std::string> deps);
   std::vector<std::string> unsettled_closure(const std::string& id) const;
   std::vector<std::string> unbuilt_closure(const std::string& id) const;

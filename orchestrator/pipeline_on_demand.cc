@@ -186,13 +186,20 @@ void Pipeline::rescan_built(const std::string& id) {
 
 void Pipeline::note_static_imports(const std::string& id,
                                    const std::vector<ScannedImport>& imports) {
-  std::vector<std::string> deps;
+  std::vector<std::string> deps, lazy;
   for (const auto& import : imports) {
     const auto target = resolver_.resolve(import.specifier, id);
-    if (target.target == graph::Resolver::Target::module && !import.dynamic)
-      deps.emplace_back(target.id);
+    if (target.target == graph::Resolver::Target::module)
+      (import.dynamic ? lazy : deps).emplace_back(target.id);
   }
+  note_module_imports(id, std::move(deps), std::move(lazy));
+}
+
+void Pipeline::note_module_imports(const std::string& id, std::vector<std::string> deps,
+                                   std::vector<std::string> lazy) {
   set_static_deps(id, std::move(deps));
+  // Before it is built: its lazy imports' targets are named by version from the first page on.
+  site_.note_lazy_imports(id, std::move(lazy));
 }
 
 void Pipeline::set_static_deps(const std::string& id, std::vector<std::string> deps) {
@@ -210,12 +217,12 @@ void Pipeline::take_scan(const std::string& id, const std::vector<ScannedImport>
     if (fresh) it->second = package_installed(root_, name);
     return it->second;
   };
-  std::vector<std::string> deps;
+  std::vector<std::string> deps, lazy;
   for (const auto& import : imports) {
     const std::string& spec = import.specifier;
     const auto target = resolver_.resolve(spec, id);
-    if (target.target == graph::Resolver::Target::module && !import.dynamic)
-      deps.emplace_back(target.id);
+    if (target.target == graph::Resolver::Target::module)
+      (import.dynamic ? lazy : deps).emplace_back(target.id);
     if (target.target != graph::Resolver::Target::package) continue;
     if (!is_installed(package_name(spec))) {
       // An error now, as a build would report it, rather than when a page asks for the module.
@@ -225,7 +232,7 @@ void Pipeline::take_scan(const std::string& id, const std::vector<ScannedImport>
       packages_dirty_ = true;
     }
   }
-  set_static_deps(id, std::move(deps));
+  note_module_imports(id, std::move(deps), std::move(lazy));
 }
 
 void Pipeline::build_unbuilt(const std::vector<std::string>& ids, bool on_request) {

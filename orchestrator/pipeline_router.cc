@@ -41,6 +41,8 @@ std::string Pipeline::refresh_router() {
   entry.code = std::move(code);
   entry.imports.push_back(app.root.id);
   for (const auto& page : app.pages) entry.imports.push_back(page.id);
+  // The route table's pages load when their route is first visited: lazily.
+  for (const auto& page : app.pages) entry.lazy.push_back(page.id);
   entry.packages = router_entry_packages();
   site_.put_module(std::string(kRouterEntryPath.substr(1)), std::move(entry));
   // Its static import is the root (the route table names the root and the pages too): on demand, a

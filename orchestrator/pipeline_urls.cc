@@ -40,7 +40,7 @@ void Pipeline::send_url_changes(const std::set<std::string>& reexecuted, bool re
   // The update re-runs these: not news for the page to act on, but changed all the same.
   for (const auto& id : reexecuted) c.changed.erase("/" + id);
   std::map<std::string, std::string> changed;
-  for (const auto& path : c.changed) changed[path] = site_.token(std::string_view(path).substr(1));
+  for (const auto& path : c.changed) changed[path] = site_.url_value(path.substr(1));
   if (!reloading) publisher_.broadcast(urls_message(url_seq_, c.moved, changed, update_build));
 }
 
@@ -60,7 +60,8 @@ void Pipeline::take_loaded_report(std::uint64_t client, const json::object& repo
     auto at = url_changed_at_.find(path);
     if (at != url_changed_at_.end() && at->second > read) continue;  // news on its way
     if (held.substr(0, kOwnTokenDigits) == std::string_view(now).substr(0, kOwnTokenDigits)) {
-      moved[path] = now;
+      // Only the URLs it imports moved; one named by version kept its own URL.
+      if (!site_.named_by_version(std::string_view(path).substr(1))) moved[path] = now;
       continue;
     }
     const std::string why = path + " changed while the page was loading it";

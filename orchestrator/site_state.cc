@@ -17,13 +17,51 @@ void SiteState::index_imports(const std::string& id, const std::vector<std::stri
   }
 }
 
+void SiteState::index_lazy_imports(const std::string& id, const std::vector<std::string>* before,
+                                   const std::vector<std::string>* now) {
+  std::map<std::string, bool> was;  // whether each target was named by version
+  for (const auto* list : {before, now})
+    if (list)
+      for (const auto& dep : *list) was.emplace(dep, named_by_version(dep));
+  if (before)
+    for (const auto& dep : *before)
+      if (auto it = lazy_importers_.find(dep); it != lazy_importers_.end() && it->second.erase(id))
+        if (it->second.empty()) lazy_importers_.erase(it);
+  if (now)
+    for (const auto& dep : *now) lazy_importers_[dep].insert(id);
+  for (const auto& [dep, by_version] : was) {
+    if (named_by_version(dep) == by_version) continue;
+    // Its importers name it otherwise now; a page holding it hears where its URL went.
+    forget_dep_url(dep);
+    token_dirty_.insert(dep);
+    if (tokens_.count(dep)) url_changes_.moved["/" + dep] = url_value(dep);
+  }
+}
+
+void SiteState::note_lazy_imports(const std::string& id, std::vector<std::string> lazy) {
+  if (modules_.count(id)) return;
+  auto& noted = noted_lazy_[id];
+  if (noted == lazy) return;
+  index_lazy_imports(id, &noted, &lazy);
+  noted = std::move(lazy);
+}
+
 void SiteState::put_module(const std::string& id, Module m) {
   std::set<std::string> touched(m.imports.begin(), m.imports.end());
-  if (auto old = modules_.find(id); old != modules_.end()) {
-    index_imports(id, old->second.imports, false);
-    touched.insert(old->second.imports.begin(), old->second.imports.end());
+  const Module* old = nullptr;
+  if (auto it = modules_.find(id); it != modules_.end()) {
+    old = &it->second;
+    index_imports(id, old->imports, false);
+    touched.insert(old->imports.begin(), old->imports.end());
   }
   index_imports(id, m.imports, true);
+  auto noted = noted_lazy_.find(id);
+  index_lazy_imports(id,
+                     old                          ? &old->lazy
+                     : noted != noted_lazy_.end() ? &noted->second
+                                                  : nullptr,
+                     &m.lazy);
+  if (noted != noted_lazy_.end()) noted_lazy_.erase(noted);
   std::set<std::string> new_wrappers;
   for (const auto& [dep, variant] : m.wrapped)
     if (wrappers_[dep].insert(variant).second) new_wrappers.insert(dep);
@@ -116,7 +154,12 @@ void SiteState::remove_module(const std::string& id) {
   std::set<std::string> touched;
   if (auto old = modules_.find(id); old != modules_.end()) {
     index_imports(id, old->second.imports, false);
+    index_lazy_imports(id, &old->second.lazy, nullptr);
     touched.insert(old->second.imports.begin(), old->second.imports.end());
+  }
+  if (auto noted = noted_lazy_.find(id); noted != noted_lazy_.end()) {
+    index_lazy_imports(id, &noted->second, nullptr);
+    noted_lazy_.erase(noted);
   }
   modules_.erase(id);
   code_hashes_.erase(id);
@@ -168,8 +211,8 @@ std::vector<std::string> SiteState::module_parts(const std::string& id) const {
   if (!m || m->is_style) return {};
   const std::string path = "/" + id;
   return assemble_js_module_parts(
-      {path, m->refresh_boundary, m->source_map, token(id), client_url_}, m->code, deps_.key,
-      [this](std::string_view dep) { return query_of(dep); });
+      {path, m->refresh_boundary, m->source_map, token(id), named_by_version(id), client_url_},
+      m->code, deps_.key, [this](std::string_view dep) { return query_of(dep); });
 }
 
 void SiteState::assemble(const std::string& id) {
@@ -184,14 +227,15 @@ void SiteState::assemble(const std::string& id) {
     return;
   }
   const std::string& t = token(id);
+  const bool by_version = named_by_version(id);
   if (m.is_style) {
-    site_.modules[path] = server::make_asset(assemble_css_module(path, m.code, t, client_url_),
-                                             "application/javascript", t);
+    site_.modules[path] = server::make_asset(
+        assemble_css_module(path, m.code, t, client_url_, by_version), "application/javascript", t);
     return;
   }
   std::string bytes =
-      assemble_js_module({path, m.refresh_boundary, m.source_map, t, client_url_}, m.code,
-                         deps_.key, [this](std::string_view dep) { return query_of(dep); });
+      assemble_js_module({path, m.refresh_boundary, m.source_map, t, by_version, client_url_},
+                         m.code, deps_.key, [this](std::string_view dep) { return query_of(dep); });
   site_.modules[path] = server::make_asset(std::move(bytes), "application/javascript", t);
 }
 

@@ -17,6 +17,13 @@
 // (docs/hmr-protocol.md "Caching"). The HTML shell names its scripts and linked stylesheets at such
 // URLs too. Changes are assembled lazily: settle() computes the tokens and assembles what changed
 // before the site is read.
+//
+// Except a module some module imports lazily (`import()`, a route table): every importer names it
+// at "/<id>?t=<version>" (no query for version 0), which the server answers no-cache with an ETag.
+// Its URL then does not change when it is built or when a module it reaches changes, so a lazy
+// import does not tie its importer's token to what the page may never load: a module built after
+// the page named it (on demand) keeps one URL in one page load, and a restart after a cold start
+// finds the entry and what it imports in the browser's cache.
 #pragma once
 
 #include <functional>
@@ -39,8 +46,10 @@ inline constexpr size_t kOwnTokenDigits = 16;
 class SiteState {
  public:
   struct Module {
-    std::string code;                   // built, deps key as placeholder; CSS text for styles
-    std::vector<std::string> imports;   // app module ids, as esbuild resolved them
+    std::string code;                  // built, deps key as placeholder; CSS text for styles
+    std::vector<std::string> imports;  // app module ids, as esbuild resolved them
+    // Those of `imports` it imports lazily (`import()`, a route table): named by version alone.
+    std::vector<std::string> lazy;
     std::vector<std::string> packages;  // npm specifiers
     std::vector<std::string> exports;   // export names (BuiltModule)
     bool is_style = false;
@@ -88,11 +97,20 @@ class SiteState {
   // `changed` ones changed themselves (a page holding one holds old code unless an update
   // re-runs it). Only modules that had a token before are listed.
   struct UrlChanges {
-    std::map<std::string, std::string> moved;  // URL path -> new token
+    std::map<std::string, std::string> moved;  // URL path -> new token (url_value())
     std::set<std::string> changed;             // URL paths
     bool empty() const { return moved.empty() && changed.empty(); }
   };
   UrlChanges take_url_changes();
+  // What `hr:urls` says of module `id`'s URL: its token, or for one named by version the query of
+  // its URL ("?t=<version>", or "" for none).
+  std::string url_value(const std::string& id) const;
+  // Whether some module imports `id` lazily: its URL carries its version, not its token.
+  bool named_by_version(std::string_view id) const;
+  // The modules module `id` imports lazily, as its source says, until it is built (on demand, a
+  // page may load a lazy import's target before the module importing it is built, or from the
+  // browser's cache): ignored for a built module, whose built code says.
+  void note_lazy_imports(const std::string& id, std::vector<std::string> lazy);
 
   // Expected tokens (site_state_expected.cc, token_snapshot.h): a module not built yet is imported
   // at the URL it had in the last server, and every module gets the version it had, while the
@@ -157,6 +175,10 @@ class SiteState {
   const DepUrl& dep_url(std::string_view id) const;
   void forget_dep_url(std::string_view id);
   bool tokenized(std::string_view id) const;
+  // Replaces module `id`'s lazy imports `before` by `now` (either may be null), renaming each
+  // target whose naming that changed.
+  void index_lazy_imports(const std::string& id, const std::vector<std::string>* before,
+                          const std::vector<std::string>* now);
   // The query the HTML shell gives a module it names ("/app/entry.jsx", "/styles/a.css").
   std::string html_query(std::string_view url_path) const;
   // The query of the URL a `?url` import's value gives module `id`: its content's token for an
@@ -186,8 +208,10 @@ class SiteState {
       code_hashes_;  // code, map, boundary: put_module
   std::map<std::string, std::uint64_t, std::less<>> versions_;
   std::map<std::string, std::set<std::string>> importers_;  // id -> the modules importing it
-  std::map<std::string, std::string> sources_;              // put_source
-  std::map<std::string, std::set<std::string>> wrappers_;   // id -> the variants imported
+  std::map<std::string, std::set<std::string>, std::less<>> lazy_importers_;  // id -> lazily
+  std::map<std::string, std::vector<std::string>> noted_lazy_;  // note_lazy_imports(), unbuilt
+  std::map<std::string, std::string> sources_;                  // put_source
+  std::map<std::string, std::set<std::string>> wrappers_;       // id -> the variants imported
   DepsBundle deps_;
   std::string raw_html_;
   std::string standing_error_;

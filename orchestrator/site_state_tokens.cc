@@ -81,9 +81,19 @@ std::string SiteState::query_of(std::string_view import_path) const {
   return v ? "?t=" + std::to_string(v) : std::string();
 }
 
+bool SiteState::named_by_version(std::string_view id) const {
+  return lazy_importers_.find(id) != lazy_importers_.end();
+}
+
+std::string SiteState::url_value(const std::string& id) const {
+  return named_by_version(id) ? dep_url(id).query : token(id);
+}
+
 const SiteState::DepUrl& SiteState::dep_url(std::string_view id) const {
   if (auto it = dep_urls_.find(id); it != dep_urls_.end()) return it->second;
-  const std::string& t = tokenized(id) ? token(id) : expected_token(id);
+  const bool by_version = named_by_version(id);
+  // A token in the URL, or none: the version alone (a lazy import's target, or a module with none).
+  const std::string& t = by_version ? kNoToken : tokenized(id) ? token(id) : expected_token(id);
   const std::uint64_t v = version(id);
   DepUrl u;
   u.query = !t.empty() ? "?v=" + t : v ? "?t=" + std::to_string(v) : std::string();
@@ -92,6 +102,7 @@ const SiteState::DepUrl& SiteState::dep_url(std::string_view id) const {
   hash_text(st, id);
   hash_number(st, v);
   hash_text(st, t);
+  hash_number(st, by_version);
   u.hash = XXH3_64bits_digest(st);
   XXH3_freeState(st);
   return dep_urls_.emplace(std::string(id), std::move(u)).first->second;
@@ -270,7 +281,9 @@ void SiteState::set_token(const std::string& id, std::string token) {
     // A token starts with the module's own hash: the same start, only the URL moved.
     const std::string path = "/" + id;
     const bool same_code = before.compare(0, kOwnTokenDigits, token, 0, kOwnTokenDigits) == 0;
-    if (same_code && !url_changes_.changed.count(path)) {
+    if (same_code && named_by_version(id)) {
+      // Its URL does not carry its token: it did not move.
+    } else if (same_code && !url_changes_.changed.count(path)) {
       url_changes_.moved[path] = token;
     } else {
       url_changes_.moved.erase(path);

@@ -20,16 +20,24 @@ function absoluteUrl(url) {
   return new URL(url, location.href).href;
 }
 
-function tokenUrl(path, token) {
-  return `${path}?v=${token}`;
+// What `hr:urls` says of a module's URL: its token, or for a module named by version (a lazy
+// import's target) the query its URL has ("?t=<version>", or "" for none).
+function isToken(value) {
+  return value !== "" && !value.startsWith("?");
 }
 
-// From a module's header as it is evaluated: `url` is its import.meta.url.
-function noteEvaluated(path, url, token) {
+function tokenUrl(path, value) {
+  return isToken(value) ? `${path}?v=${value}` : path + value;
+}
+
+// From a module's header as it is evaluated: `url` is its import.meta.url. A module named by
+// version answers to the URL it was imported at, not to its token's.
+function noteEvaluated(path, url, token, byVersion) {
   if (!token) return;
-  const canonical = absoluteUrl(tokenUrl(path, token));
+  const fetched = url && !url.startsWith("data:");
+  const canonical = absoluteUrl(byVersion ? (fetched ? url : path) : tokenUrl(path, token));
   // A module evaluated from the update message has a data: URL; it answers to its own.
-  const own = url && !url.startsWith("data:") ? url : canonical;
+  const own = fetched ? url : canonical;
   heldUrl.set(path, own);
   heldToken.set(path, token);
   // Loaded at an older URL (a module that imported it was kept from before): later imports of
@@ -64,7 +72,7 @@ function takeUrls(message) {
     newestUrl.set(path, tokenUrl(path, token));
     if (!heldUrl.has(path)) continue;
     map[absoluteUrl(tokenUrl(path, token))] = heldUrl.get(path);
-    heldToken.set(path, token);
+    if (isToken(token)) heldToken.set(path, token);
   }
   const changed = Object.entries(message.changed || {});
   for (const [path, token] of changed) newestUrl.set(path, tokenUrl(path, token));

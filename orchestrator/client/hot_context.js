@@ -128,8 +128,8 @@ class HotContext {
   }
 }
 
-export function createHotContext(ownerPath, url, token) {
+export function createHotContext(ownerPath, url, token, byVersion = false) {
   const path = pathOf(ownerPath);
-  noteEvaluated(path, url, token);
+  noteEvaluated(path, url, token, byVersion);
   return new HotContext(path);
 }

@@ -274,6 +274,29 @@ describe("the HMR client in Chromium", () => {
     assert.equal(tokens["/m/4499.js"], "t4499");
   });
 
+  it("holds a module named by version at its own URL, and maps where hr:urls says it went", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page } = await openApp();
+    // Where the page's import maps send a URL now.
+    const resolve = (url) => page.evaluate(async (u) => {
+      const m = await import("data:text/javascript,export default (u) => import.meta.resolve(u)");
+      return m.default(u);
+    }, `${stub.url}${url}`);
+    // A lazy import's target (site_state.h): imported at "?t=3", its header gives its token and true.
+    await page.evaluate(async () => {
+      const { createHotContext } = await import("/@hr/client.js");
+      createHotContext("/lazy/a.js", `${location.origin}/lazy/a.js?t=3`, "tok-a", true);
+      createHotContext("/lazy/b.js", `${location.origin}/lazy/b.js?t=3`, "tok-b");  // named by token: mapped
+    });
+    assert.equal(await resolve("/lazy/b.js?v=tok-b"), `${stub.url}/lazy/b.js?t=3`);
+    assert.equal(await resolve("/lazy/a.js?v=tok-a"), `${stub.url}/lazy/a.js?v=tok-a`, "a module named by version is not mapped from its token's URL");
+    stub.broadcast({ type: "hr:urls", seq: 8, moved: { "/lazy/a.js": "?t=4" }, changed: {} });
+    await waitUntil(async () => (await resolve("/lazy/a.js?t=4")) === `${stub.url}/lazy/a.js?t=3`, "the moved URL mapped to the instance held");
+    await waitUntil(() => stub.received.some((m) => m.type === "hr:loaded" && m.modules["/lazy/a.js"]), "the report");
+    const report = Object.assign({}, ...stub.received.filter((m) => m.type === "hr:loaded").map((m) => m.modules));
+    assert.equal(report["/lazy/a.js"], "tok-a", "it reports its token, not the query");
+    assert.equal(await marker(page), "kept");
+  });
+
   it("reloads once when the server comes back after a restart", { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page, logs } = await openApp();
     const loadsBefore = stub.countRequests("/");

@@ -139,7 +139,7 @@ inline std::string query_imported(const App& app, const std::string& path, const
 inline std::string served_token(const App& app, const std::string& path) {
   const std::string code = app.publisher.served(path);
   std::smatch m;
-  const std::regex re("__hr_hot\\(\"[^\"]*\", import\\.meta\\.url, \"([0-9a-f]+)\"\\)");
+  const std::regex re("__hr_hot\\(\"[^\"]*\", import\\.meta\\.url, \"([0-9a-f]+)\"(, true)?\\)");
   return std::regex_search(code, m, re) ? m[1].str() : "";
 }
 
