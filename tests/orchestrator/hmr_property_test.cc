@@ -10,7 +10,9 @@
 // boundary re-imported at a fresh `?t=` that still imports an old URL of a changed module runs
 // the old code, though every message was sent and acknowledged. URLs carry tokens (site_state.h):
 // the browser takes each `hr:urls` as the client does, mapping a moved URL to the instance it
-// holds, before it imports the update's boundaries at the URLs the update names.
+// holds, before it imports the update's boundaries at the URLs the update names. Some imports are
+// lazy (`import()`): their targets are named by version (site_state.h), and the browser imports
+// them as it evaluates their importer, at whatever the server holds at that URL then.
 #include <map>
 #include <random>
 #include <regex>
@@ -30,6 +32,7 @@ using hr::orch::SiteState;
 struct App {
   int size = 0;
   std::vector<std::vector<int>> imports;  // module i imports modules > i
+  std::set<std::pair<int, int>> lazy;     // {i, j}: module i imports module j with import()
   std::vector<bool> accept;
   std::vector<int> rev;  // the newest revision of each module's text
 
@@ -38,8 +41,11 @@ struct App {
   // The built code of module i: its imports as the builder writes them, and its revision.
   std::string code(int i) const {
     std::string out;
-    for (int dep : imports[i])
-      out += "import \"/" + id(dep) + std::string(hr::orch::kVersionPlaceholder) + "\";\n";
+    for (int dep : imports[i]) {
+      const std::string url = "\"/" + id(dep) + std::string(hr::orch::kVersionPlaceholder) + "\"";
+      out += lazy.count({i, dep}) ? "const later = () => import(" + url + ");\n"
+                                  : "import " + url + ";\n";
+    }
     out += "export const REV = \"" + id(i) + "@" + std::to_string(rev[i]) + "\";\n";
     return out;
   }
@@ -68,8 +74,11 @@ App random_app(std::mt19937& rng) {
   app.rev.assign(app.size, 0);
   for (int i = 0; i < app.size; ++i) {
     app.accept[i] = i > 0 && rng() % 3 == 0;
-    for (int j = i + 1; j < app.size; ++j)
-      if (rng() % 4 == 0) app.imports[i].push_back(j);
+    for (int j = i + 1; j < app.size; ++j) {
+      if (rng() % 4 != 0) continue;
+      app.imports[i].push_back(j);
+      if (rng() % 4 == 0) app.lazy.insert({i, j});
+    }
   }
   // Every module reachable from the entry: a module nothing imports would be a dead end.
   for (int j = 1; j < app.size; ++j) {
@@ -100,7 +109,7 @@ class Browser {
     static const std::regex rev_re("REV = \"([^\"]+)\"");
     std::smatch m;
     if (std::regex_search(text, m, rev_re)) inst.rev = m[1];
-    static const std::regex import_re("import \"(/m[0-9]+\\.js[^\"]*)\"");
+    static const std::regex import_re("import\\(?\\s*\"(/m[0-9]+\\.js[^\"]*)\"");
     for (auto i = std::sregex_iterator(text.begin(), text.end(), import_re);
          i != std::sregex_iterator(); ++i)
       inst.imports.push_back((*i)[1]);
@@ -120,9 +129,11 @@ class Browser {
   // instance the page holds. Yields the held modules that changed with no update re-running them.
   std::vector<std::string> take_urls(const SiteState::UrlChanges& c,
                                      const std::set<std::string>& reexecuted) {
-    for (const auto& [path, token] : c.moved)
+    for (const auto& [path, value] : c.moved) {
+      const bool token = !value.empty() && value[0] != '?';  // else the query (named by version)
       if (auto held = latest_.find(path); held != latest_.end())
-        map_[path + "?v=" + token] = held->second;
+        map_[path + (token ? "?v=" + value : value)] = held->second;
+    }
     std::vector<std::string> stale;
     for (const auto& path : c.changed)
       if (latest_.count(path) && !reexecuted.count(path.substr(1))) stale.push_back(path);
@@ -171,6 +182,7 @@ TEST_CASE("a hot update re-executes the newest text of every module its boundari
   hr::test::TempDir dir;
   std::mt19937 rng(20261202);
   int updates = 0, reloads = 0, deep = 0;
+  size_t lazy_edges = 0;
   for (int round = 0; round < 300; ++round) {
     App app = random_app(rng);
     for (int i = 0; i < app.size; ++i) std::ofstream(dir.path() / App::id(i)) << "";
@@ -186,6 +198,8 @@ TEST_CASE("a hot update re-executes the newest text of every module its boundari
       SiteState::Module m;
       m.code = app.code(i);
       for (int dep : app.imports[i]) m.imports.push_back(App::id(dep));
+      m.lazy = hr::orch::lazy_import_ids(m.code);
+      lazy_edges += m.lazy.size();
       site.put_module(App::id(i), m);
     }
     site.settle();
@@ -251,4 +265,5 @@ TEST_CASE("a hot update re-executes the newest text of every module its boundari
   CHECK(updates > 100);
   CHECK(reloads > 20);
   CHECK(deep > 50);
+  CHECK(lazy_edges > 100);
 }
