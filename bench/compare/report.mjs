@@ -12,6 +12,7 @@ import { SYSTEMS } from "./lib/systems.mjs";
 import { latencySvg } from "./lib/svg.mjs";
 import { recommendation } from "./lib/recommend.mjs";
 import { breakdownSection, medianParts } from "./lib/breakdown.mjs";
+import { machineLine } from "./lib/machine.mjs";
 
 const args = cliOptions({
   usage: "node bench/compare/report.mjs [--in FILE] [--docs DIR] [--scaling FILE]",
@@ -223,7 +224,7 @@ Written by \`bash bench/compare/run.sh\` (${o.sizes.join(", ")} components, ${o.
 ` (\`vite build\`: ${Math.min(o.edits, o.buildEdits)}), ${o.rounds} round(s)); do not edit by hand. Raw results: \`build/compare/results.json\`.
 
 - **Date**: ${R.meta.date} (whole run ${(R.meta.totalMs / 60000).toFixed(1)} min)
-- **Machine**: ${m.cpu}, ${m.cores} cores, ${m.memGiB} GiB RAM, Linux ${m.kernel}; load average (1/5/15 min) ${R.meta.loadAvgStart?.join(" / ") ?? "?"} at the start, ${R.meta.loadAvgEnd?.join(" / ") ?? "?"} at the end (other work on the machine shares the cores)
+- **Machine**: ${machineLine(m)}; load average (1/5/15 min) ${R.meta.loadAvgStart?.join(" / ") ?? "?"} at the start, ${R.meta.loadAvgEnd?.join(" / ") ?? "?"} at the end (other work on the machine shares the cores)
 - **Versions**: ${versionsLine()}; Chromium ${"/usr/bin/chromium"} headless${R.meta.hr ? `; hr-orchestrate binary built ${R.meta.hr.built} (repository at ${R.meta.hr.repoHead})` : ""}
 - **Systems**, all serving the same generated app (\`bench/appgen\`, seed 1) with the same edits:
   - *Vite dev + plugin-react*: Vite's dev server, root = the app, \`$\` aliased to it; edits are files written by the compiler simulator, Vite watches the disk.

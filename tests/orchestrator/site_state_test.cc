@@ -23,10 +23,21 @@ SiteState::Module importer(std::string dep, std::string variant) {
   return m;
 }
 
-std::string type_of(SiteState& s, const std::string& path) {
+// The asset served at `path` once the state settled, or null.
+const hr::server::Asset* asset(SiteState& s, const std::string& path) {
   s.settle();
   auto it = s.site().modules.find(path);
-  return it == s.site().modules.end() ? "" : it->second->content_type;
+  return it == s.site().modules.end() ? nullptr : it->second.get();
+}
+
+std::string type_of(SiteState& s, const std::string& path) {
+  const auto* a = asset(s, path);
+  return a ? a->content_type : "";
+}
+
+std::string served(SiteState& s, const std::string& path) {
+  const auto* a = asset(s, path);
+  return a ? a->bytes : "";
 }
 
 }  // namespace
@@ -70,12 +81,6 @@ SiteState::Module js(const std::string& body, const std::vector<std::string>& st
   m.lazy = hr::orch::lazy_import_ids(m.code);
   m.code += body;
   return m;
-}
-
-std::string served(SiteState& s, const std::string& path) {
-  s.settle();
-  auto it = s.site().modules.find(path);
-  return it == s.site().modules.end() ? "" : it->second->bytes;
 }
 
 }  // namespace

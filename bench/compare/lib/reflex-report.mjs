@@ -4,6 +4,7 @@
 import { median, pct } from "./stats.mjs";
 
 export { machine } from "./machine.mjs";
+import { machineLine } from "./machine.mjs";
 
 const BASE = "vite-rr";
 
@@ -117,7 +118,7 @@ export function markdown(results, labels) {
   if (hrActions.length) out.push(`hr-orchestrate's decisions (the CLI's \`action\`): ${hrActions.join("; ")}.`, "");
   out.push("## Setup", "");
   out.push(`- Date: ${meta.date}, ${(meta.totalMs / 60000).toFixed(1)} min; load average ${meta.loadAvgStart?.join(" ")} at the start, ${meta.loadAvgEnd?.join(" ")} at the end.`);
-  out.push(`- Machine: ${meta.machine.cpu}, ${meta.machine.cores} cores, ${meta.machine.memGiB} GiB, Linux ${meta.machine.kernel}.`);
+  out.push(`- Machine: ${machineLine(meta.machine)}.`);
   out.push(`- Versions: node ${v.node}, vite ${v.vite} (rolldown ${v.rolldown}), @react-router/dev ${v["@react-router/dev"]}, @react-router/fs-routes ${v["@react-router/fs-routes"]}, ` +
     `react-router ${v["react-router"]}, react ${v.react}, @radix-ui/themes ${v["@radix-ui/themes"]}, @emotion/react ${v["@emotion/react"]}, socket.io-client ${v["socket.io-client"]}, ` +
     `esbuild ${v.esbuild} (hr-orchestrate's), playwright-core ${v["playwright-core"]}, ${v.chromium ?? "Chromium"} (\`/usr/bin/chromium\`); backend under ${v.python}.`);

@@ -1,6 +1,7 @@
 // The startup benchmark's report (startup.mjs): the figures as medians over rounds with min–max,
 // hr-orchestrate's ratios to Vite dev measured in the same run, issue 16's goals met or missed, the
 // per-round numbers, as docs/benchmarks-startup.md and as a short summary on the console.
+import { machineLine } from "./machine.mjs";
 import { spread } from "./stats.mjs";
 
 export const STARTUP_SYSTEMS = {
@@ -105,7 +106,7 @@ export function startupMarkdown(results, { rawPath = "build/compare/startup.json
     `Written by \`${meta.command ?? "node bench/compare/startup.mjs"}\`; do not edit by hand. Raw results: \`${rawPath}\`.`,
     "",
     `- **Date**: ${meta.date} (whole run ${((meta.totalMs ?? 0) / 60000).toFixed(1)} min)`,
-    `- **Machine**: ${meta.machine?.cpu}, ${meta.machine?.cores} cores, ${meta.machine?.memGiB} GiB RAM, Linux ${meta.machine?.kernel}; load average (1/5/15 min) ` +
+    `- **Machine**: ${machineLine(meta.machine)}; load average (1/5/15 min) ` +
       `${(meta.loadAvgStart ?? []).join(" / ")} at the start, ${(meta.loadAvgEnd ?? []).join(" / ")} at the end (other work on the machine shares the cores)`,
     `- **Versions**: ${Object.entries(v).map(([k, x]) => `${k} ${x}`).join(", ")}; Chromium /usr/bin/chromium headless` +
       (meta.hr ? `; hr-orchestrate binary built ${meta.hr.built} (repository at ${meta.hr.repoHead})` : ""),
