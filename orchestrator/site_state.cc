@@ -40,10 +40,15 @@ void SiteState::index_lazy_imports(const std::string& id, const std::vector<std:
 
 void SiteState::note_lazy_imports(const std::string& id, std::vector<std::string> lazy) {
   if (modules_.count(id)) return;
-  auto& noted = noted_lazy_[id];
-  if (noted == lazy) return;
-  index_lazy_imports(id, &noted, &lazy);
-  noted = std::move(lazy);
+  // Most modules import nothing lazily: a start of 10,000 keeps no entry for them.
+  auto it = noted_lazy_.find(id);
+  const std::vector<std::string>* before = it == noted_lazy_.end() ? nullptr : &it->second;
+  if (before ? *before == lazy : lazy.empty()) return;
+  index_lazy_imports(id, before, &lazy);
+  if (lazy.empty())
+    noted_lazy_.erase(it);
+  else
+    noted_lazy_[id] = std::move(lazy);
 }
 
 void SiteState::put_module(const std::string& id, Module m) {
