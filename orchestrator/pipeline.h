@@ -97,7 +97,8 @@ class Pipeline {
   // On-demand builds. Whether `path` ("/app/x.jsx") names an app module not built yet.
   bool unbuilt(std::string_view path) const;
   // Whether a request for `path` waits for a build: the module, or a module its static imports
-  // reach, is not built yet (its URL would move: pipeline_on_demand.cc).
+  // reach, is not built yet (its URL would move: pipeline_on_demand.cc). `path` "/" is the HTML
+  // shell, which waits for what the entries reach.
   bool waits_for_build(std::string_view path) const;
   // Builds the module at `path` and the unbuilt modules it reaches, ahead of any background work,
   // and calls `ready` once they are published (or failed to compile, or could not be built).
@@ -172,6 +173,7 @@ class Pipeline {
                            std::vector<std::string> lazy);
   void set_static_deps(const std::string& id, std::vector<std::string> deps);
   std::vector<std::string> unsettled_closure(const std::string& id) const;
+  std::vector<std::string> waited_for(std::string_view path) const;
   std::vector<std::string> unbuilt_closure(const std::string& id) const;
   void build_unbuilt(const std::vector<std::string>& ids, bool on_request);
   void take_unbuilt(const UnbuiltModules::Ticket& ticket, Result<ModuleBuild> r, bool on_request);

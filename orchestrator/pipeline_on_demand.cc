@@ -38,13 +38,25 @@ bool Pipeline::unbuilt(std::string_view path) const {
 }
 
 bool Pipeline::waits_for_build(std::string_view path) const {
-  if (unbuilt_.empty() || path.size() < 2 || path[0] != '/') return false;
-  return !unsettled_closure(std::string(path.substr(1))).empty();
+  return !unbuilt_.empty() && !waited_for(path).empty();
+}
+
+// A module's unsettled closure; for the HTML shell ("/"), the entries': it names them at their
+// URLs, and an entry's URL moves while a module it reaches is unbuilt. Served then, the shell
+// would name an entry at a URL no later page names, and the next start would fetch it again.
+std::vector<std::string> Pipeline::waited_for(std::string_view path) const {
+  if (path.empty() || path[0] != '/' || !current_) return {};
+  if (path.size() > 1) return unsettled_closure(std::string(path.substr(1)));
+  std::set<std::string> all;
+  for (const auto& entry : current_->entries) {
+    const auto unsettled = unsettled_closure(std::string(entry));
+    all.insert(unsettled.begin(), unsettled.end());
+  }
+  return {all.begin(), all.end()};
 }
 
 void Pipeline::build_on_request(std::string path, std::function<void()> ready) {
-  const std::string id = path.size() > 1 ? path.substr(1) : std::string();
-  const std::vector<std::string> pending = unsettled_closure(id);
+  const std::vector<std::string> pending = waited_for(path);
   if (pending.empty()) return ready();
   ++counters_.built_on_request;
   // Answered once all of them are built or failed (or could not be built: the request is then
@@ -57,6 +69,7 @@ void Pipeline::build_on_request(std::string path, std::function<void()> ready) {
   // With them, what they import that is not built yet, though named at a URL the last server gave
   // it: the page asks for those next.
   std::set<std::string> build(pending.begin(), pending.end());
+  const std::string id = path.substr(1);
   if (unbuilt_.contains(id)) {
     const auto along = unbuilt_closure(id);
     build.insert(along.begin(), along.end());

@@ -120,6 +120,9 @@ std::optional<Route> serve_local(const Request& req, const std::string& path, de
     return serve_bytes(req, file.file.bytes, file.file.content_type, {}, "no-cache");
   }
   if (site && site->shell && req.header("Accept").find("text/html") != std::string_view::npos) {
+    // The shell names the entries' URLs: it waits, as they would, for what they reach.
+    if (!after_build && ctx.on_demand.waits && ctx.on_demand.waits(kShellPath))
+      return Route{Route::Kind::build, {}, std::string(kShellPath)};
     return serve_asset(req, site->shell, "no-cache");
   }
   return std::nullopt;

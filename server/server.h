@@ -17,6 +17,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <unordered_set>
 #include <vector>
@@ -24,6 +25,9 @@
 #include "common/result.h"
 
 namespace hr::server {
+
+// The path Server::OnDemand's hooks are given for the HTML shell (it names no module).
+inline constexpr std::string_view kShellPath = "/";
 
 struct Options {
   std::string host = "127.0.0.1";          // listen address
@@ -127,7 +131,8 @@ class Server {
   // a GET for `path` names one; `waits(path)` whether a GET for `path` must wait for a build
   // before it is served (the module, or one whose URL it names, is not built yet);
   // `build(path, ready)` builds and publishes what it waits for, then calls `ready`, and the
-  // request is served with what the server has then. All run on the io_context thread.
+  // request is served with what the server has then. All run on the io_context thread. The HTML
+  // shell is asked for as kShellPath ("/", which names no module): it names the entries' URLs.
   struct OnDemand {
     std::function<bool(std::string_view path)> unbuilt;
     std::function<bool(std::string_view path)> waits;

@@ -42,6 +42,13 @@ describe("on-demand builds (hr-orchestrate + Chromium)", { timeout: 300000 }, ()
     const s = await app.status();
     assert.ok(s.counters.modules_built_on_request > 0, `built on request: ${JSON.stringify(s.counters)}`);
     await waitUntil(async () => (await app.status()).unbuilt === 0, "the background build to finish", 60000);
+    // The shell named the entries at the URLs they keep once all is built, so the next start's
+    // page finds them in its cache.
+    const entries = (html) => [...html.matchAll(/<script type="module" src="(\/app\/[^"]+)"/g)].map((m) => m[1]);
+    const named = await tab.page.evaluate(() => document.documentElement.outerHTML);
+    const now = await (await fetch(url + "/page-3", { headers: { Accept: "text/html" } })).text();
+    assert.ok(entries(now).length > 0 && entries(now).every((u) => u.includes("?v=")), now);
+    assert.deepEqual(entries(named), entries(now), "the entry URLs of the first page's shell and of a later one");
     await tab.close();
   });
 

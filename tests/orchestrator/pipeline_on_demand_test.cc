@@ -236,6 +236,34 @@ TEST_CASE("a module built before serving, when asked for, waits for the modules 
   CHECK(app.builders.module_calls.size() == 2);
 }
 
+TEST_CASE(
+    "the HTML shell waits for what the entries reach: it names the entry at the URL it keeps") {
+  App app(true);
+  app.write("app.jsx",
+            "import { label } from \"./label.js\";\n"
+            "export const later = () => import(\"./word.js\");\n"
+            "export function App() { return label; }\n");
+  app.write("label.js", "export const label = \"label\";\n");
+  app.start();
+  const std::string served_first = app.publisher.site.html;
+  CHECK(app.pipeline->waits_for_build("/"));  // main.jsx's URL moves once app.jsx is built
+  CHECK(request(app, "/"));
+  CHECK_FALSE(app.pipeline->waits_for_build("/"));
+  REQUIRE(app.builders.module_calls.size() == 2);
+  CHECK(app.builders.module_calls[1] == std::vector<std::string>{"app.jsx", "label.js"});
+  const std::string token = test::served_token(app, "/main.jsx");
+  REQUIRE_FALSE(token.empty());
+  const std::string html = app.publisher.site.html;
+  CHECK(html.find("/main.jsx?v=" + token + "\"") != std::string::npos);
+  CHECK(html != served_first);  // what the shell would have named without the wait
+  // The rest of the app built (word.js, imported lazily), the shell names the same URL.
+  app.pipeline->start_background();
+  app.io.restart();
+  app.io.run_for(std::chrono::seconds(1));
+  CHECK_FALSE(app.pipeline->unbuilt("/word.js"));
+  CHECK(app.publisher.site.html == html);
+}
+
 TEST_CASE("a built module that an edit makes import an unbuilt module waits for it") {
   App app(true);
   app.write("app.jsx", "export function App() { return \"plain\"; }\n");
