@@ -14,10 +14,12 @@ namespace hr {
 // What a caller may do about an error, where that differs from giving up: callers decide by the
 // kind, never by the message's words.
 enum class ErrorKind {
-  failed,      // nothing to do but report it
-  unparsable,  // the text is not (yet) valid JSON: a file still being written reads so, and may be
-               // read again
-  bad_input,   // what the caller gave is wrong (a manifest the server refused): theirs to mend
+  failed,       // nothing to do but report it
+  unparsable,   // the text is not (yet) valid JSON: a file still being written reads so, and may be
+                // read again
+  bad_input,    // what the caller gave is wrong (a manifest the server refused): theirs to mend
+  unavailable,  // what the call needs could not be started (esbuild): trying again at once fails
+                // the same way
 };
 
 // Not constructible from a string (boost::system::result refuses an E that T's argument could

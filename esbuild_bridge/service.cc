@@ -81,6 +81,13 @@ void Service::fail_start(const std::string& why) {
   child_->kill();
   ++generation_;  // the dying child's exit is this failure, not a crash
   if (on_ready_) std::exchange(on_ready_, nullptr)(fail("esbuild " + why));
+  fail_queued("esbuild " + why);
+  fail_all(why);
+}
+
+void Service::fail_queued(const std::string& why) {
+  for (auto& [request, callback] : std::exchange(queued_, {}))
+    callback(fail(why, ErrorKind::unavailable));
 }
 
 void Service::on_version(const std::string& version) {
@@ -94,7 +101,10 @@ void Service::on_version(const std::string& version) {
   }
   handshake_done_ = true;
   spdlog::info("esbuild {} ready (pid {})", version, pid());
-  if (on_ready_) std::exchange(on_ready_, nullptr)(version);
+  Callback<std::string> ready = std::exchange(on_ready_, nullptr);
+  for (auto& [request, on_response] : std::exchange(queued_, {}))
+    send_request(std::move(request), std::move(on_response));
+  if (ready) ready(version);
 }
 
 void Service::stop(std::function<void()> done) {
@@ -133,7 +143,10 @@ void Service::on_child_exit(const std::string& reason) {
   const bool stopping = stopping_;
   std::function<void()> stopped = stopping ? std::exchange(stop_done_, nullptr) : nullptr;
   fail_all(reason);
-  if (starting) return starting(fail(start_failure));
+  if (starting) {
+    starting(fail(start_failure));
+    return fail_queued(start_failure);
+  }
   if (stopping) {
     if (stopped) stopped();
     return;
@@ -160,6 +173,9 @@ void Service::fail_all(const std::string& reason) {
 // --- Packets ---
 
 void Service::send_request(Value request, std::function<void(Result<Value>)> on_response) {
+  // Asked while the child starts: sent once its handshake is done, failed if it fails.
+  if (on_ready_ && child_ && child_->alive() && !handshake_done_)
+    return void(queued_.emplace_back(std::move(request), std::move(on_response)));
   if (!running()) return on_response(fail("esbuild is not running"));
   const uint32_t id = next_request_id_++;
   pending_.emplace(id, std::move(on_response));

@@ -6,9 +6,12 @@
 // is answered: ping, on-start, on-resolve and on-load (to the C++ plugin hooks of that build),
 // on-end (which carries a context's rebuild output).
 //
-// Everything runs on the caller's io_context thread; callbacks are invoked there. When the child
-// dies, every pending call fails with the reason and `restart` may be called. `stop` disposes
-// every context before closing stdin, because esbuild waits forever for a live context on EOF.
+// Everything runs on the caller's io_context thread; callbacks are invoked there. A call made
+// while the child starts waits for its handshake (and fails with the start, as
+// ErrorKind::unavailable, if that fails), so a caller need not wait for `start` before it builds.
+// When the child dies, every pending call fails with the reason and `restart` may be called. `stop`
+// disposes every context before closing stdin, because esbuild waits forever for a live context on
+// EOF.
 #pragma once
 
 #include <boost/asio/io_context.hpp>
@@ -20,6 +23,8 @@
 #include <optional>
 #include <string>
 #include <unordered_map>
+#include <utility>
+#include <vector>
 
 #include "common/result.h"
 #include "esbuild_bridge/types.h"
@@ -102,6 +107,7 @@ class Service : public std::enable_shared_from_this<Service> {
   void on_child_exit(const std::string& reason);
   std::string start_failure_message(const std::string& reason) const;
   void fail_all(const std::string& reason);
+  void fail_queued(const std::string& why);  // the start failed: ErrorKind::unavailable
   void close_child(std::function<void()> done);
   BuildState* find_build(int32_t key);
 
@@ -120,6 +126,8 @@ class Service : public std::enable_shared_from_this<Service> {
   uint32_t next_request_id_ = 0;
   int32_t next_build_key_ = 0;
   std::unordered_map<uint32_t, std::function<void(Result<Value>)>> pending_;
+  // Requests made while the child starts, in order (start() may return before its handshake).
+  std::vector<std::pair<Value, std::function<void(Result<Value>)>>> queued_;
   std::map<int32_t, BuildState> builds_;
 };
 

@@ -5,6 +5,7 @@
 #include <boost/asio/signal_set.hpp>
 #include <boost/json.hpp>
 #include <chrono>
+#include <cstdlib>
 #include <optional>
 #include <utility>
 
@@ -38,6 +39,7 @@ struct Daemon {
   boost::asio::io_context io;
   std::shared_ptr<esbuild::Service> esbuild;
   std::optional<Result<std::string>> esbuild_started;  // its handshake's outcome, once known
+  std::optional<size_t> cold_built;                    // the cold start's modules, once it is done
   std::unique_ptr<server::Server> server;
   std::unique_ptr<EsbuildBuilders> builders;
   std::unique_ptr<ServerPublisher> publisher;
@@ -239,26 +241,34 @@ struct Daemon {
     return {"GOGC=off", "GOMEMLIMIT=768MiB"};
   }
 
-  // esbuild is started first and waited for after the manifest is read and the server made: its
-  // start is a few ms of a restart's 30.
+  // esbuild starts beside the cold start, which needs it only for what the module cache lacks
+  // (its calls wait for the handshake meanwhile): on a restart its start is most of the work.
+  // The server listens once both are done, so a server that listens has a working esbuild.
   void start_esbuild() {
     esbuild = esbuild::Service::create(io, {esbuild::find_esbuild_binary(config.esbuild),
                                             esbuild::pinned_esbuild_version(), cold_start_env()});
-    esbuild->start([this](Result<std::string> r) { esbuild_started = std::move(r); });
+    esbuild->start([this](Result<std::string> r) {
+      esbuild_started = std::move(r);
+      if (!*esbuild_started) {
+        // Nothing served yet and nothing to keep: out at once, before the cold start's builds
+        // fail one by one (and retry) on an esbuild that cannot run.
+        spdlog::error("{}", esbuild_started->error().message);
+        spdlog::shutdown();
+        std::_Exit(1);
+      }
+      esbuild->on_unexpected_exit([this](const std::string&) {
+        if (stopping) return;
+        esbuild->restart([this](Result<std::string> r) {
+          if (!r) return spdlog::error("cannot restart esbuild: {}", r.error().message);
+          pipeline->after_esbuild_restart();
+        });
+      });
+      serve_when_ready();
+    });
   }
 
-  Result<std::string> wait_for_esbuild() {
-    while (!esbuild_started) io.run_one();
-    io.restart();
-    if (!*esbuild_started) return esbuild_started->error();
-    esbuild->on_unexpected_exit([this](const std::string&) {
-      if (stopping) return;
-      esbuild->restart([this](Result<std::string> r) {
-        if (!r) return spdlog::error("cannot restart esbuild: {}", r.error().message);
-        pipeline->after_esbuild_restart();
-      });
-    });
-    return *esbuild_started;
+  void serve_when_ready() {
+    if (cold_built && esbuild_started && *esbuild_started && !stopping) serve(*cold_built);
   }
 
   // The server is made first (the pipeline publishes into it) but listens only once the first
@@ -332,13 +342,17 @@ struct Daemon {
     auto m = std::make_shared<graph::Manifest>(std::move(manifest));
     last_read = m;
     pipeline->cold_start(m, [this](Result<size_t> r) {
+      if (stopping) return;  // esbuild did not start: said so
       if (!r) {
         spdlog::error("cold start failed: {}", r.error().message);
         return shutdown(1);
       }
       // On demand, the bulk of the app is built after serving: the pipeline renews esbuild once
       // it is all built (renew_builders).
-      if (!config.build_all) return serve(*r);
+      if (!config.build_all) {
+        cold_built = *r;
+        return serve_when_ready();
+      }
       esbuild->set_env({});
       esbuild->restart([this, modules = *r](Result<std::string> ready) {
         if (!ready) {
@@ -366,10 +380,6 @@ struct Daemon {
     }
     make_server(*manifest);
     wire();
-    if (auto version = wait_for_esbuild(); !version) {
-      spdlog::error("{}", version.error().message);
-      return 1;
-    }
     cold_start(std::move(*manifest));
     io.run();
     return exit_code;

@@ -320,7 +320,9 @@ template <class T>
 void Pipeline::retrying(std::function<void(esbuild::Callback<T>)> attempt,
                         esbuild::Callback<T> done, bool retry) {
   attempt([this, attempt, done, retry, pid = builders_.child_pid()](Result<T> r) {
-    if (r || !retry || !esbuild_died_since(pid, r.error().message)) return done(std::move(r));
+    if (r || !retry || r.error().kind == ErrorKind::unavailable ||
+        !esbuild_died_since(pid, r.error().message))
+      return done(std::move(r));
     builders_.restart([this, attempt, done](Result<std::string> ready) {
       if (!ready) return done(ready.error());
       retrying(attempt, done, false);

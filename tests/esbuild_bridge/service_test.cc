@@ -247,6 +247,41 @@ TEST_CASE("transform turns TypeScript into JavaScript") {
   CHECK_FALSE(bad->errors.empty());
 }
 
+TEST_CASE("a call made while esbuild starts waits for the handshake, or fails with the start") {
+  boost::asio::io_context io;
+  TransformOptions o;
+  o.flags = {"--loader=ts"};
+  // Both asked before the io_context ran at all: the child has not even written its version.
+  auto asked_early = [&](std::shared_ptr<Service> svc, hr::Result<std::string>& started) {
+    bool begun = false;
+    svc->start([&](hr::Result<std::string> r) { started = std::move(r), begun = true; });
+    REQUIRE_FALSE(begun);
+    REQUIRE_FALSE(svc->running());
+    return await_result<TransformResult>(
+        io, [&](auto cb) { svc->transform("let x: number = 1", o, cb); });
+  };
+  SECTION("the pinned binary: the call is sent once the version is known") {
+    auto svc = Service::create(io, {find_esbuild_binary(), HR_ESBUILD_VERSION});
+    hr::Result<std::string> started = hr::fail("not yet");
+    auto r = asked_early(svc, started);
+    REQUIRE(r);
+    CHECK(r->code == "let x = 1;\n");
+    CHECK(started);
+    bool stopped = false;
+    svc->stop([&] { stopped = true; });
+    for (int i = 0; i < 50 && !stopped; ++i) run_for(io, std::chrono::milliseconds(100));
+  }
+  SECTION("a binary of another version: the call fails with the start's reason") {
+    auto svc = Service::create(io, {find_esbuild_binary(), "0.0.1"});
+    hr::Result<std::string> started = hr::fail("not yet");
+    auto r = asked_early(svc, started);
+    REQUIRE_FALSE(r);
+    CHECK_THAT(r.error().message, Catch::Contains("esbuild"));
+    REQUIRE_FALSE(started);
+    CHECK_THAT(started.error().message, Catch::Contains("0.0.1"));
+  }
+}
+
 TEST_CASE("idle for 3 s, esbuild's pings are answered and the service still works") {
   Fixture f;
   run_for(f.io, std::chrono::milliseconds(3200));

@@ -45,6 +45,21 @@ after(() => {
   fs.rmSync(app, { recursive: true, force: true });
 });
 
+test("an esbuild that cannot start: the call fails with its reason, said once, and no server stays", async () => {
+  // Answers the handshake with another version, then idles (esbuild's own refusal is faster).
+  const fake = path.join(app, "fake-esbuild");
+  fs.writeFileSync(fake, "#!/bin/sh\nprintf '\\005\\000\\000\\0009.9.9'\nsleep 30\n", { mode: 0o755 });
+  const r = await call("--esbuild", fake);
+  fs.rmSync(fake);
+  assert.equal(r.code, 3, r.stderr);
+  assert.equal(r.result.error, "server");
+  assert.match(r.result.reason, /is version 9\.9\.9 but hr-orchestrate speaks the protocol of esbuild/);
+  const log = fs.readFileSync(path.join(app, ".hr/server.log"), "utf8");
+  assert.equal(log.match(/is version 9\.9\.9/g).length, 1, log);
+  assert.doesNotMatch(log, /building again|cold start failed/, log);
+  assert.throws(() => status(), "no server runs");
+});
+
 test("the first call starts the server, says where, and reports nothing to do", async () => {
   const r = await call();
   assert.equal(r.code, 0, r.stderr);
