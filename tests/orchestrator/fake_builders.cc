@@ -93,6 +93,11 @@ void FakeBuilders::build_modules(std::vector<std::string> ids,
     running_ = false;
     return answer([done] { done(fail("esbuild exited (signal 9)")); });
   }
+  if (unstartable > 0) {
+    --unstartable;
+    running_ = false;
+    return answer([done] { done(fail("esbuild did not start", ErrorKind::unavailable)); });
+  }
   auto reply = [this, ids, done] { done(build_now(ids)); };
   if (hold) return held_.push_back(std::move(reply));
   answer(std::move(reply));

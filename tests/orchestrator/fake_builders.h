@@ -28,6 +28,7 @@ class FakeBuilders : public orch::Builders {
   // How it answers.
   bool hold = false;        // module builds wait in held() until release()
   int crashes = 0;          // the next `crashes` module builds fail: the child died under them
+  int unstartable = 0;      // the next module builds fail: the child they waited for did not start
   bool restartable = true;  // whether restart() brings a child back
 
   size_t held() const { return held_.size(); }

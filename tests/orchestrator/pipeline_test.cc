@@ -195,6 +195,17 @@ TEST_CASE(
   CHECK(app.publisher.served("/word.js").find("\"two\"") != std::string::npos);
 }
 
+TEST_CASE("a build that failed because esbuild could not start is not retried on a new one") {
+  App app;
+  app.start();
+  app.builders.unstartable = 1;
+  app.write("word.js", "export const word = \"two\";\n");
+  const auto r = app.recompile({"word.js"});
+  CHECK(app.builders.restarts == 0);
+  CHECK(r.exit_code() == 3);
+  CHECK(r.server_error.find("did not start") != std::string::npos);
+}
+
 TEST_CASE("a reload held back by a compile error goes out with the fix") {
   App app;
   app.start();
