@@ -7,6 +7,7 @@
 #include <boost/asio/read_until.hpp>
 #include <boost/asio/streambuf.hpp>
 #include <boost/asio/write.hpp>
+#include <boost/json/serialize.hpp>
 
 namespace hr::orch {
 
@@ -113,6 +114,32 @@ Result<std::string> control_call(const std::filesystem::path& socket,
   std::string line(asio::buffers_begin(in.data()), asio::buffers_begin(in.data()) + n);
   line.pop_back();
   return line;
+}
+
+std::optional<std::string> protocol_mismatch(const boost::json::object& request,
+                                             const std::filesystem::path& manifest) {
+  namespace json = boost::json;
+  const json::value* v = request.if_contains("protocol");
+  if (!v || (v->is_int64() && v->as_int64() == kControlProtocol)) return std::nullopt;
+  const std::string theirs = v->is_int64() ? std::to_string(v->as_int64()) : json::serialize(*v);
+  const std::string ours = std::to_string(kControlProtocol);
+  return json::serialize(json::object{
+      {"action", "error"},
+      {"error", "protocol"},
+      {"protocol", kControlProtocol},
+      {"reason", "control protocol mismatch: this hr-orchestrate server speaks version " + ours +
+                     ", the request version " + theirs +
+                     "; stop the server (hr-orchestrate stop --manifest " + manifest.string() +
+                     ") and let the client start one of its own version"}});
+}
+
+std::chrono::steady_clock::time_point call_started(const boost::json::object& request) {
+  using Clock = std::chrono::steady_clock;
+  const auto now = Clock::now();
+  const boost::json::value* sent = request.if_contains("sent_at_ns");
+  if (!sent || !sent->is_int64()) return now;
+  const Clock::time_point at{std::chrono::nanoseconds(sent->as_int64())};
+  return at <= now && now - at < std::chrono::seconds(60) ? at : now;
 }
 
 }  // namespace hr::orch

@@ -8,10 +8,12 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/local/stream_protocol.hpp>
+#include <boost/json/object.hpp>
 #include <chrono>
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <string>
 
 #include "common/result.h"
@@ -38,6 +40,17 @@ class ControlServer {
   boost::asio::local::stream_protocol::acceptor acceptor_;
   std::filesystem::path path_;
 };
+
+// A request of a version this server does not speak is refused, naming both versions, instead
+// of being half understood; a request without "protocol" is version 1. The refusal's JSON line,
+// which tells how to stop the server of `manifest`; nullopt for a request of our version.
+std::optional<std::string> protocol_mismatch(const boost::json::object& request,
+                                             const std::filesystem::path& manifest);
+
+// When the CLI sent the call, by its "sent_at_ns" (steady_clock is CLOCK_MONOTONIC, the same in
+// every process of the machine), so a call's total includes the wait in the socket and any build
+// ahead still under way when it came; now if it says nothing believable.
+std::chrono::steady_clock::time_point call_started(const boost::json::object& request);
 
 // Client side: connects, sends one line, waits for one line (bounded by `timeout`).
 Result<std::string> control_call(const std::filesystem::path& socket,

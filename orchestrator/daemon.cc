@@ -1,5 +1,6 @@
-// `hr-orchestrate serve`: the long-lived server. Starts esbuild and the HTTP server, builds the
-// app, then answers the control socket until SIGINT/SIGTERM or `hr-orchestrate stop`.
+// `hr-orchestrate serve`: the long-lived server. Reads the manifest and builds the app (on a
+// restart mostly from the module cache) while esbuild starts beside it, listens once both are done,
+// then answers the control socket until SIGINT/SIGTERM or `hr-orchestrate stop`.
 #include <spdlog/spdlog.h>
 
 #include <boost/asio/signal_set.hpp>
@@ -92,40 +93,11 @@ struct Daemon {
       reply(R"({"ok":true})");
       return boost::asio::post(io, [this] { shutdown(0); });
     }
-    if (auto refused = protocol_mismatch(*o)) return reply(*refused);
+    if (auto refused = protocol_mismatch(*o, config.manifest)) return reply(*refused);
     if (cmd->as_string() != "recompile") return reply(R"({"error":"unknown control command"})");
     const json::value* wait = o->if_contains("wait_applied_ms");
     const int wait_ms = wait && wait->is_int64() ? static_cast<int>(wait->as_int64()) : -1;
     recompile(wait_ms, call_started(*o), std::move(reply));
-  }
-
-  // A request of a version this server does not speak is refused, naming both versions, instead
-  // of being half understood (docs/control-protocol.md); a request without "protocol" is version 1.
-  std::optional<std::string> protocol_mismatch(const json::object& request) const {
-    const json::value* v = request.if_contains("protocol");
-    if (!v || (v->is_int64() && v->as_int64() == kControlProtocol)) return std::nullopt;
-    const std::string theirs = v->is_int64() ? std::to_string(v->as_int64()) : json::serialize(*v);
-    const std::string ours = std::to_string(kControlProtocol);
-    return json::serialize(json::object{
-        {"action", "error"},
-        {"error", "protocol"},
-        {"protocol", kControlProtocol},
-        {"reason", "control protocol mismatch: this hr-orchestrate server speaks version " + ours +
-                       ", the request version " + theirs +
-                       "; stop the server (hr-orchestrate stop --manifest " +
-                       config.manifest.string() +
-                       ") and let the client start one of its own version"}});
-  }
-
-  // The CLI says when it sent the call (steady_clock is CLOCK_MONOTONIC, the same in every process
-  // of the machine): the total then includes the wait in the socket and any build ahead still
-  // under way when the call came.
-  static Clock::time_point call_started(const json::object& request) {
-    const auto now = Clock::now();
-    const json::value* sent = request.if_contains("sent_at_ns");
-    if (!sent || !sent->is_int64()) return now;
-    const Clock::time_point at{std::chrono::nanoseconds(sent->as_int64())};
-    return at <= now && now - at < std::chrono::seconds(60) ? at : now;
   }
 
   void recompile(int wait_ms, Clock::time_point started, ControlServer::Reply reply) {

@@ -68,13 +68,12 @@ void Pipeline::build_on_request(std::string path, std::function<void()> ready) {
   for (const auto& m : pending) unbuilt_.wait(m, one_done);
   // With them, what they import that is not built yet, though named at a URL the last server gave
   // it: the page asks for those next.
-  std::set<std::string> build(pending.begin(), pending.end());
+  build_unbuilt(pending, true);
+  // Then, in a build of their own (the request does not wait for it), what they import that is
+  // not built yet, though named at a URL the last server gave it: a page without them in its
+  // cache asks for them next.
   const std::string id = path.substr(1);
-  if (unbuilt_.contains(id)) {
-    const auto along = unbuilt_closure(id);
-    build.insert(along.begin(), along.end());
-  }
-  build_unbuilt({build.begin(), build.end()}, true);
+  if (unbuilt_.contains(id)) build_unbuilt(unbuilt_closure(id), true);
 }
 
 // `id` and the unbuilt modules its static imports reach through unbuilt modules (as scanned).
@@ -363,6 +362,9 @@ void Pipeline::renew_builders() {
   if (renewed_ || !unbuilt_.empty()) return;
   if (busy_ || requests_in_flight_ > 0) return quiet_then_background();
   renewed_ = true;
+  // Every module came from the cache: the child holds nothing of the app, and a fresh one would
+  // only take the cores from the page that is loading.
+  if (builders_.esbuild_module_builds() == 0) return void(background_done_ = true);
   builders_.renew([this](Result<std::string> ready) {
     background_done_ = true;
     if (!ready) spdlog::warn("could not start a fresh esbuild: {}", ready.error().message);

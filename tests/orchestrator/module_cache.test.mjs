@@ -64,6 +64,17 @@ test("a restart takes every unchanged module from the cache and builds the one e
   stop();
 });
 
+test("a restart with every module in the cache builds nothing and keeps its esbuild", async () => {
+  const s = await start();
+  assert.equal(s.cache.misses, 0, JSON.stringify(s.cache));
+  for (let i = 0; i < 100 && !status().background_done; i++) await new Promise((r) => setTimeout(r, 50));
+  const done = status();
+  assert.equal(done.background_done, true);
+  assert.equal(done.counters.esbuild_module_builds, 0, JSON.stringify(done.counters));
+  assert.equal(done.esbuild_pid, s.esbuild_pid, "no fresh esbuild: the first built nothing");
+  stop();
+});
+
 test("a corrupted entry is logged, built again and replaced", async () => {
   const victim = path.join(cacheDir, entries()[0]);
   const bytes = fs.readFileSync(victim);
