@@ -298,7 +298,8 @@ struct Daemon {
                        [this](std::string_view path) { return pipeline->waits_for_build(path); },
                        [this](std::string path, std::function<void()> ready) {
                          pipeline->build_on_request(std::move(path), std::move(ready));
-                       }});
+                       },
+                       [this](std::string_view path) { pipeline->build_for_navigation(path); }});
     server->on_client_message(
         [this](std::uint64_t c, const std::string& t) { pipeline->on_client_message(c, t); });
     server->on_client_connect([this](std::uint64_t c) { pipeline->on_client_connect(c); });

@@ -103,6 +103,9 @@ class Pipeline {
   // Builds the module at `path` and the unbuilt modules it reaches, ahead of any background work,
   // and calls `ready` once they are published (or failed to compile, or could not be built).
   void build_on_request(std::string path, std::function<void()> ready);
+  // A navigation to `path` (the HTML shell was asked for): builds the pages whose route matches,
+  // with what they import, now, rather than when the page's script asks for them.
+  void build_for_navigation(std::string_view path);
   // Builds the rest of the app in the background once requests go quiet; call once serving.
   void start_background();
   // Keeps the URL tokens for the next start (Options::token_snapshot), once every module is built
@@ -310,7 +313,7 @@ class Pipeline {
   struct Counters {
     std::uint64_t recompiles = 0, updates = 0, css_updates = 0, reloads = 0, suppressed = 0,
                   errors = 0, esbuild_restarts = 0, merged = 0, module_builds = 0, read_ahead = 0,
-                  built_on_request = 0;
+                  built_on_request = 0, built_for_navigation = 0;
   } counters_;
   std::deque<std::string> last_decisions_;
   Timings last_timings_;

@@ -21,6 +21,7 @@
 #include "orchestrator/missing_packages.h"
 #include "orchestrator/package_scan.h"
 #include "orchestrator/pipeline.h"
+#include "orchestrator/route_match.h"
 #include "orchestrator/scan_cache.h"
 
 namespace hr::orch {
@@ -74,6 +75,22 @@ void Pipeline::build_on_request(std::string path, std::function<void()> ready) {
   // cache asks for them next.
   const std::string id = path.substr(1);
   if (unbuilt_.contains(id)) build_unbuilt(unbuilt_closure(id), true);
+}
+
+// The page's script asks for its route module only once the entry, the npm bundle and the root
+// have loaded and run: a few hundred ms a build of the page can have instead. Modules a snapshot
+// vouches for are left to requests (a browser that kept them asks for none).
+void Pipeline::build_for_navigation(std::string_view path) {
+  if (unbuilt_.empty() || !current_) return;
+  for (const graph::ModuleSpec& spec : current_->modules) {
+    if (spec.kind != graph::Kind::page || spec.route.empty()) continue;
+    if (!route_matches(spec.route, path)) continue;
+    const auto todo = unsettled_closure(std::string(spec.id));
+    if (todo.empty()) continue;
+    ++counters_.built_for_navigation;
+    spdlog::debug("a navigation to {}: building {} ({} modules)", path, spec.id, todo.size());
+    build_unbuilt(todo, true);
+  }
 }
 
 // `id` and the unbuilt modules its static imports reach through unbuilt modules (as scanned).

@@ -52,7 +52,8 @@ std::string Pipeline::status_json() const {
                                {"esbuild_module_builds", builders_.esbuild_module_builds()},
                                {"manifests_read_ahead", counters_.read_ahead},
                                {"modules_built_ahead", builders_.built_ahead_used()},
-                               {"modules_built_on_request", counters_.built_on_request}};
+                               {"modules_built_on_request", counters_.built_on_request},
+                               {"pages_built_on_navigation", counters_.built_for_navigation}};
   // The decisions are kept as the JSON lines the compiler got; spliced in as they are, since this
   // runs on every publish.
   std::string out = json::serialize(o);

@@ -97,7 +97,7 @@ std::optional<Route> serve_local(const Request& req, const std::string& path, de
     return serve_asset(req, site->client,
                        names_these_bytes(req.target, *site->client) ? kImmutable : "no-cache");
   }
-  if (!after_build && ctx.on_demand.waits && ctx.on_demand.waits(path)) {
+  if (!after_build && path != kShellPath && ctx.on_demand.waits && ctx.on_demand.waits(path)) {
     if (forbidden_load) return reply_error(403, "cross-site script load refused");
     return Route{Route::Kind::build, {}, path};
   }
@@ -123,6 +123,9 @@ std::optional<Route> serve_local(const Request& req, const std::string& path, de
     // The shell names the entries' URLs: it waits, as they would, for what they reach.
     if (!after_build && ctx.on_demand.waits && ctx.on_demand.waits(kShellPath))
       return Route{Route::Kind::build, {}, std::string(kShellPath)};
+    // Told as the shell goes out, not before: a build of the page beside the entries' would slow
+    // the shell, which everything else waits for.
+    if (ctx.on_demand.navigating) ctx.on_demand.navigating(path);
     return serve_asset(req, site->shell, "no-cache");
   }
   return std::nullopt;

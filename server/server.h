@@ -133,10 +133,12 @@ class Server {
   // `build(path, ready)` builds and publishes what it waits for, then calls `ready`, and the
   // request is served with what the server has then. All run on the io_context thread. The HTML
   // shell is asked for as kShellPath ("/", which names no module): it names the entries' URLs.
+  // `navigating(path)` is told of each navigation the shell answers (its URL's path), as it does.
   struct OnDemand {
     std::function<bool(std::string_view path)> unbuilt;
     std::function<bool(std::string_view path)> waits;
     std::function<void(std::string path, std::function<void()> ready)> build;
+    std::function<void(std::string_view path)> navigating;
   };
   void on_demand(OnDemand hooks);
   std::size_t client_count() const;

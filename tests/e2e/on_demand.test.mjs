@@ -41,6 +41,8 @@ describe("on-demand builds (hr-orchestrate + Chromium)", { timeout: 300000 }, ()
     assert.deepEqual(failed, [], tab.describe());
     const s = await app.status();
     assert.ok(s.counters.modules_built_on_request > 0, `built on request: ${JSON.stringify(s.counters)}`);
+    // page-3's modules were built from its navigation on, before its script asked for them.
+    assert.equal(s.counters.pages_built_on_navigation, 1, JSON.stringify(s.counters));
     await waitUntil(async () => (await app.status()).unbuilt === 0, "the background build to finish", 60000);
     // The shell named the entries at the URLs they keep once all is built, so the next start's
     // page finds them in its cache.

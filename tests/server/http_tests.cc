@@ -4,7 +4,9 @@
 
 #include <filesystem>
 #include <fstream>
+#include <mutex>
 #include <thread>
+#include <vector>
 
 #include "test_support.h"
 
@@ -299,4 +301,42 @@ TEST_CASE("public folder: files are served; missing files fall through") {
   CHECK(svg.header("content-type") == "image/svg+xml");
   CHECK(http(s.port(), get("/img/missing.png")).status == 502);  // not ours: proxy, no backend
   std::filesystem::remove_all(dir);
+}
+
+TEST_CASE(
+    "on demand: the shell waits for the entries' build, then tells of the navigation; a plain "
+    "GET / is no navigation") {
+  ServerFixture s;
+  s.server().publish(small_site());
+  std::mutex m;
+  std::vector<std::string> built, navigated;
+  Server::OnDemand hooks;
+  hooks.unbuilt = [](std::string_view) { return false; };
+  hooks.waits = [&](std::string_view p) {
+    std::lock_guard lock(m);
+    return p == kShellPath && built.empty();  // the entries are built by the first build
+  };
+  hooks.build = [&](std::string p, std::function<void()> ready) {
+    {
+      std::lock_guard lock(m);
+      built.push_back(p);
+      CHECK(navigated.empty());  // told after the build: it would slow the shell's
+    }
+    ready();
+  };
+  hooks.navigating = [&](std::string_view p) {
+    std::lock_guard lock(m);
+    navigated.emplace_back(p);
+  };
+  s.server().on_demand(hooks);
+  HttpResponse r = http(s.port(), get("/", "Accept: text/html\r\n"));
+  CHECK(r.status == 200);
+  CHECK(r.body.find("/app/entry.js") != std::string::npos);
+  r = http(s.port(), get("/blog/hello?x=1", "Accept: text/html,*/*\r\n"));
+  CHECK(r.status == 200);
+  r = http(s.port(), get("/"));  // not a navigation: no shell, so nothing to tell
+  CHECK(r.status != 200);
+  std::lock_guard lock(m);
+  CHECK(built == std::vector<std::string>{"/"});
+  CHECK(navigated == std::vector<std::string>{"/", "/blog/hello"});
 }
