@@ -20,6 +20,15 @@ bool request(App& app, const std::string& path) {
   return ready;
 }
 
+// app.jsx imports label.js, which imports nothing, and word.js only with import().
+void import_word_lazily(App& app) {
+  app.write("app.jsx",
+            "import { label } from \"./label.js\";\n"
+            "export const later = () => import(\"./word.js\");\n"
+            "export function App() { return label; }\n");
+  app.write("label.js", "export const label = \"label\";\n");
+}
+
 }  // namespace
 
 TEST_CASE(
@@ -158,11 +167,7 @@ TEST_CASE("once requests are quiet, the rest of the app is built in the backgrou
 
 TEST_CASE("a request builds the static imports ahead of the page, not the dynamic ones") {
   App app(true);
-  app.write("app.jsx",
-            "import { label } from \"./label.js\";\n"
-            "export const later = () => import(\"./word.js\");\n"
-            "export function App() { return label; }\n");
-  app.write("label.js", "export const label = \"label\";\n");
+  import_word_lazily(app);
   app.start();
   CHECK(request(app, "/app.jsx"));
   CHECK(served_has(app, "/label.js", "\"label\""));
@@ -239,11 +244,7 @@ TEST_CASE("a module built before serving, when asked for, waits for the modules 
 TEST_CASE(
     "the HTML shell waits for what the entries reach: it names the entry at the URL it keeps") {
   App app(true);
-  app.write("app.jsx",
-            "import { label } from \"./label.js\";\n"
-            "export const later = () => import(\"./word.js\");\n"
-            "export function App() { return label; }\n");
-  app.write("label.js", "export const label = \"label\";\n");
+  import_word_lazily(app);
   app.start();
   const std::string served_first = app.publisher.site.html;
   CHECK(app.pipeline->waits_for_build("/"));  // main.jsx's URL moves once app.jsx is built
