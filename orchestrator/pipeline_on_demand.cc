@@ -2,8 +2,9 @@
 // routes too, whose exports make the route table), prebundles every npm package the app's text
 // imports (package_scan.h), and serves. A request for a module not built yet builds it at once,
 // in one build with the unbuilt modules its static imports reach (as scanned), since the page asks
-// for them next; once requests go quiet the rest is built in the background, one batch at a time,
-// never holding up a request.
+// for them next; a navigation builds the page its URL matches before the page's script asks for
+// it; once requests go quiet the rest is built in the background, one batch at a time, never
+// holding up a request.
 // unbuilt_modules.h keeps the books: a module changed while unbuilt is built from its new text.
 //
 // A module is served only once every module its static imports reach is built (or named at the
@@ -67,8 +68,6 @@ void Pipeline::build_on_request(std::string path, std::function<void()> ready) {
     if (--*left == 0) ready();
   };
   for (const auto& m : pending) unbuilt_.wait(m, one_done);
-  // With them, what they import that is not built yet, though named at a URL the last server gave
-  // it: the page asks for those next.
   build_unbuilt(pending, true);
   // Then, in a build of their own (the request does not wait for it), what they import that is
   // not built yet, though named at a URL the last server gave it: a page without them in its
