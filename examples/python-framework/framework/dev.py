@@ -6,7 +6,8 @@ on the given port. Then poll the app's .py and .css files (standard library only
 per interval; a file's bytes are hashed only when its stat changed, so a save that rewrites the
 same text is no change). On a change:
 
-1. import the app afresh; a Python error is printed and the last good build keeps serving;
+1. import the app afresh; a Python error is printed and the last good build keeps serving (unless
+   a file changes again within one interval: that was a save caught mid-write, built once done);
 2. compile the components that depend on a changed file (the writer writes only changed bytes);
 3. if a file defining backend state changed, reload the backend (handlers and fields, values kept);
 4. call the client: hr-orchestrate pushes the changed modules (`js-update`, state kept), or answers
@@ -130,7 +131,20 @@ class DevServer:
         log(f"build {self.builds}: {what}; compiled {names(result.compiled)}; written {names(result.changed)}; "
             f"backend {'reloaded' if reload_backend else 'kept'}; {outcome}; compile {compile_ms:.1f} ms, total {total_ms:.1f} ms")
 
-    def on_change(self, saved: set[str]) -> None:
+    def on_change(self, saved: set[str], watcher: Watcher | None = None) -> None:
+        # An editor that truncates then writes can be caught between the two: the app then fails to
+        # import. When a file changes again within one more interval, the save was torn, not wrong:
+        # build what is on disk now instead of reporting the torn read.
+        while (failed := self._rebuild(saved)) and watcher and not self.stopping.wait(self.args.interval):
+            saved = watcher.changed()
+            if not saved:
+                break
+        if failed:
+            log(failed)
+            sys.stdout.flush()
+
+    def _rebuild(self, saved: set[str]) -> str | None:
+        """Imports the app afresh and builds it; on a Python error returns the message to print."""
         assert self.app and self.compiler
         what = ", ".join(sorted(self.compiler.label(p) for p in saved)) + " changed"
         # Files saved since the last good build count as changed until a build succeeds: a state
@@ -145,18 +159,17 @@ class DevServer:
             self.build(changed, reload_backend, what)
         except Exception:
             self.app = old
-            log(f"{what}: the app failed to import or compile; the last good build keeps serving")
-            traceback.print_exc(file=sys.stdout)
-            sys.stdout.flush()
-            return
+            return (f"{what}: the app failed to import or compile; the last good build keeps serving\n"
+                    + traceback.format_exc().rstrip())
         self.unbuilt = set()
+        return None
 
     def watch(self) -> None:
         watcher = Watcher(self.app_dir)
         while not self.stopping.wait(self.args.interval):
             changed = watcher.changed()
             if changed:
-                self.on_change(changed)
+                self.on_change(changed, watcher)
 
     def close(self) -> None:
         self.backend.stop()
