@@ -1,6 +1,6 @@
 // Cold start and the building blocks every recompile uses: resolving imports through the graph,
-// building modules (with one esbuild restart and retry if the child died), storing their output,
-// and keeping the npm dependency bundle in step with what the app imports.
+// building modules (with one esbuild restart and retry if the child died) and storing their
+// output. The npm bundle's part is pipeline_deps.cc.
 #include "orchestrator/pipeline.h"
 #include "orchestrator/browser_messages.h"
 
@@ -199,43 +199,6 @@ std::string Pipeline::reload_env() {
          "): its values are built into every module";
 }
 
-void Pipeline::ensure_deps(std::function<void(Result<bool>)> done) {
-  // A missing package is looked for again at every recompile, until it is installed.
-  if (!packages_dirty_ && missing_package_errors_.empty() && !site_.deps().key.empty())
-    return done(false);
-  packages_dirty_ = false;
-  auto wanted = site_.packages_in_use();
-  wanted.insert(scanned_packages_.begin(), scanned_packages_.end());
-  std::erase_if(scanned_missing_, [&](const auto& m) { return !unbuilt_.contains(m.first); });
-  for (const auto& [id, specs] : scanned_missing_) wanted.insert(specs.begin(), specs.end());
-  if (fs::exists(root_ / "node_modules/react-refresh/package.json")) wanted.insert(kRefreshRuntime);
-  std::vector<std::string> specs;
-  missing_package_errors_.clear();
-  for (const auto& spec : wanted) {
-    if (package_installed(root_, package_name(spec))) {
-      specs.push_back(spec);
-      continue;
-    }
-    for (const auto& id : site_.importers_of_package(spec))
-      missing_package_errors_.push_back(missing_package_error(root_, id, spec));
-    for (const auto& [id, specs] : scanned_missing_)
-      if (std::find(specs.begin(), specs.end(), spec) != specs.end())
-        missing_package_errors_.push_back(missing_package_error(root_, id, spec));
-  }
-  std::vector<std::string> have;
-  for (const auto& [spec, url] : site_.deps().entry) have.push_back(spec);
-  if (specs == have && !site_.deps().key.empty()) return done(false);
-  DepsRequest req{root_, specs, options_.state_dir / "deps"};
-  retrying<DepsBundle>([this, req](auto cb) { builders_.bundle_deps(req, std::move(cb)); },
-                       [this, done](Result<DepsBundle> b) {
-                         if (!b) return done(b.error());
-                         const bool changed =
-                             !site_.deps().key.empty() && b->key != site_.deps().key;
-                         site_.set_deps(std::move(*b));
-                         done(changed);
-                       });
-}
-
 void Pipeline::set_url(std::string url) {
   options_.url = std::move(url);
   publish();
@@ -284,19 +247,29 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
 
 void Pipeline::finish_cold_start(std::shared_ptr<ColdBuild> cold) {
   refresh_router();
-  ensure_deps([this, cold](Result<bool> deps) {
-    // Serving what built, with the overlay, beats not serving: the next recompile retries.
-    auto& errors = cold->errors;
-    if (!deps) errors.push_back(esbuild::message(deps.error().message));
-    errors.insert(errors.end(), missing_package_errors_.begin(), missing_package_errors_.end());
-    for (const auto& e : errors) spdlog::error("{}", esbuild::format_message(e));
-    if (!errors.empty()) site_.set_standing_error(error_message(current_->build, errors.front()));
-    expect_saved_tokens();
-    publish();
-    spdlog::info("built {} modules in {:.0f} ms ({} with errors)", cold->js.size(),
-                 ms_since(cold->t0), errors.size());
-    cold->done(site_.module_count());
-  });
+  auto wanted = deps_wanted();
+  if (wanted && options_.on_demand) {
+    // Pages need the bundle only once their entry ran: build it behind the serving.
+    bundle_deps_while_serving(std::move(*wanted));
+    return serve_cold_start(cold, false);
+  }
+  if (!wanted) return serve_cold_start(cold, false);
+  bundle_deps(std::move(*wanted),
+              [this, cold](Result<bool> deps) { serve_cold_start(cold, std::move(deps)); });
+}
+
+void Pipeline::serve_cold_start(std::shared_ptr<ColdBuild> cold, Result<bool> deps) {
+  // Serving what built, with the overlay, beats not serving: the next recompile retries.
+  auto& errors = cold->errors;
+  if (!deps) errors.push_back(esbuild::message(deps.error().message));
+  errors.insert(errors.end(), missing_package_errors_.begin(), missing_package_errors_.end());
+  for (const auto& e : errors) spdlog::error("{}", esbuild::format_message(e));
+  if (!errors.empty()) site_.set_standing_error(error_message(current_->build, errors.front()));
+  expect_saved_tokens();
+  publish();
+  spdlog::info("built {} modules in {:.0f} ms ({} with errors)", cold->js.size(),
+               ms_since(cold->t0), errors.size());
+  cold->done(site_.module_count());
 }
 
 // The next batch of the cold start, if any is left; each finished batch starts another.

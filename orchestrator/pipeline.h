@@ -20,6 +20,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -32,6 +33,7 @@
 #include "orchestrator/builders.h"
 #include "orchestrator/package_scan.h"
 #include "orchestrator/postcss_styles.h"
+#include "orchestrator/prebundle.h"
 #include "orchestrator/publisher.h"
 #include "orchestrator/result.h"
 #include "orchestrator/site_state.h"
@@ -98,7 +100,8 @@ class Pipeline {
   bool unbuilt(std::string_view path) const;
   // Whether a request for `path` waits for a build: the module, or a module its static imports
   // reach, is not built yet (its URL would move: pipeline_on_demand.cc). `path` "/" is the HTML
-  // shell, which waits for what the entries reach.
+  // shell, which waits for what the entries reach; a path under /@deps/ waits for the npm bundle
+  // while the cold start's is built behind the serving (pipeline_deps.cc).
   bool waits_for_build(std::string_view path) const;
   // Builds the module at `path` and the unbuilt modules it reaches, ahead of any background work,
   // and calls `ready` once they are published (or failed to compile, or could not be built).
@@ -132,6 +135,7 @@ class Pipeline {
   void build_next_batch(std::shared_ptr<ColdBuild> cold);
   // Once every batch built: the route table, the npm bundle, then the first publish.
   void finish_cold_start(std::shared_ptr<ColdBuild> cold);
+  void serve_cold_start(std::shared_ptr<ColdBuild> cold, Result<bool> deps);
 
   BuilderHooks builder_hooks();
   ImportTarget resolve(std::string_view specifier, std::string_view importer);
@@ -184,6 +188,8 @@ class Pipeline {
   void publish_built(const ModuleBuild& fresh, std::vector<std::function<void()>> ready);
   void show_error(const esbuild::Message& e);
   void quiet_then_background();
+  bool pages_loading();  // pages that connected and have not said they are loaded
+  void page_settled(std::uint64_t client);
   void build_in_background();
   void report_background_progress();
   void renew_builders();
@@ -209,7 +215,15 @@ class Pipeline {
   void load_source(const std::string& id);
   // An asset: kind `asset` in the manifest, or a file imported from JS that esbuild does not build.
   bool is_asset(std::string_view id) const;
+  // The npm bundle (pipeline_deps.cc). What it must hold now, or nullopt when the current one
+  // does; notes the imports of packages that are not installed (missing_package_errors_).
+  std::optional<DepsRequest> deps_wanted();
   void ensure_deps(std::function<void(Result<bool>)> done);  // yields whether the key changed
+  void bundle_deps(DepsRequest request, std::function<void(Result<bool>)> done);
+  // Names the bundle (key, entry URLs) at once and builds its files behind the serving.
+  void bundle_deps_while_serving(DepsRequest request);
+  void deps_arrived();
+  bool waits_for_deps(std::string_view path) const;
   void run_queue();
   void start_run(std::vector<Pending> batch);
   void plan_and_build(std::shared_ptr<Run> run);
@@ -292,6 +306,10 @@ class Pipeline {
   bool packages_dirty_ = false;  // some module's npm imports changed since the last bundle
   // Imports of npm packages that are not installed (missing_packages.h), as of the last bundle.
   std::vector<esbuild::Message> missing_package_errors_;
+  std::uint64_t deps_generation_ = 0;  // bundles asked for; only the last one's answer counts
+  bool deps_pending_ = false;          // the bundle is named, its files not built yet
+  std::vector<std::function<void()>> deps_waiters_;  // requests for them
+  std::vector<std::string> navigations_after_deps_;  // paths build_for_navigation() holds back
 
   UnbuiltModules unbuilt_;
   std::set<std::string> scanned_packages_;        // npm imports of the modules not built yet
@@ -306,6 +324,7 @@ class Pipeline {
   bool background_done_ = false;  // every module built and the fresh esbuild started (status)
   size_t background_total_ = 0;
   boost::asio::steady_timer background_timer_{io_};
+  std::map<std::uint64_t, std::chrono::steady_clock::time_point> loading_pages_;  // by connect
 
   WarnLimiter client_warnings_;  // per client and kind: a flood of bad frames is a few lines
   AckTracker acks_;              // which pages applied the last push; calls waiting for them
@@ -313,7 +332,7 @@ class Pipeline {
   struct Counters {
     std::uint64_t recompiles = 0, updates = 0, css_updates = 0, reloads = 0, suppressed = 0,
                   errors = 0, esbuild_restarts = 0, merged = 0, module_builds = 0, read_ahead = 0,
-                  built_on_request = 0, built_for_navigation = 0;
+                  built_on_request = 0, built_for_navigation = 0, pages_settled = 0;
   } counters_;
   std::deque<std::string> last_decisions_;
   Timings last_timings_;

@@ -1,11 +1,11 @@
 // On-demand builds (Options::on_demand): the cold start builds the entries (in framework mode the
-// routes too, whose exports make the route table), prebundles every npm package the app's text
-// imports (package_scan.h), and serves. A request for a module not built yet builds it at once,
-// in one build with the unbuilt modules its static imports reach (as scanned), since the page asks
-// for them next; a navigation builds the page its URL matches before the page's script asks for
-// it; once requests go quiet the rest is built in the background, one batch at a time, never
-// holding up a request.
-// unbuilt_modules.h keeps the books: a module changed while unbuilt is built from its new text.
+// routes too, whose exports make the route table) and serves, while every npm package the app's
+// text imports (package_scan.h) is bundled behind it (pipeline_deps.cc). A request for a module not
+// built yet builds it at once, in one build with the unbuilt modules its static imports reach (as
+// scanned), since the page asks for them next; a navigation builds the page its URL matches before
+// the page's script asks for it; once requests go quiet the rest is built in the background, one
+// batch at a time, never holding up a request. unbuilt_modules.h keeps the books: a module changed
+// while unbuilt is built from its new text.
 //
 // A module is served only once every module its static imports reach is built (or named at the
 // URL a snapshot vouches for): a module not built yet is imported at a URL without a token, which
@@ -33,6 +33,8 @@ namespace {
 constexpr size_t kBackgroundBatch = 128;
 // How long requests must stay quiet before the background build starts or goes on.
 constexpr auto kQuietBeforeBackground = std::chrono::milliseconds(200);
+// How long a page that connected may hold the background build back while it loads.
+constexpr auto kPageLoadLimit = std::chrono::seconds(5);
 }  // namespace
 
 bool Pipeline::unbuilt(std::string_view path) const {
@@ -40,6 +42,7 @@ bool Pipeline::unbuilt(std::string_view path) const {
 }
 
 bool Pipeline::waits_for_build(std::string_view path) const {
+  if (waits_for_deps(path)) return true;
   return !unbuilt_.empty() && !waited_for(path).empty();
 }
 
@@ -58,6 +61,7 @@ std::vector<std::string> Pipeline::waited_for(std::string_view path) const {
 }
 
 void Pipeline::build_on_request(std::string path, std::function<void()> ready) {
+  if (waits_for_deps(path)) return deps_waiters_.push_back(std::move(ready));
   const std::vector<std::string> pending = waited_for(path);
   if (pending.empty()) return ready();
   ++counters_.built_on_request;
@@ -81,6 +85,8 @@ void Pipeline::build_on_request(std::string path, std::function<void()> ready) {
 // vouches for are left to requests (a browser that kept them asks for none).
 void Pipeline::build_for_navigation(std::string_view path) {
   if (unbuilt_.empty() || !current_) return;
+  // The page runs nothing before it has the npm bundle: that build has the cores first.
+  if (deps_pending_) return void(navigations_after_deps_.emplace_back(path));
   for (const graph::ModuleSpec& spec : current_->modules) {
     if (spec.kind != graph::Kind::page || spec.route.empty()) continue;
     if (!route_matches(spec.route, path)) continue;
@@ -348,7 +354,9 @@ void Pipeline::quiet_then_background() {
 }
 
 void Pipeline::build_in_background() {
-  if (background_running_ || requests_in_flight_ > 0) return;
+  // The npm bundle the page waits for comes first (deps_arrived() goes on from there).
+  if (background_running_ || requests_in_flight_ > 0 || deps_pending_) return;
+  if (pages_loading()) return quiet_then_background();
   const auto ids = unbuilt_.next(kBackgroundBatch);
   if (ids.empty()) return renew_builders();
   background_running_ = true;
@@ -361,6 +369,21 @@ void Pipeline::build_in_background() {
     if (!ok) return;  // esbuild is gone even after a restart: requests still build, one by one
     if (requests_in_flight_ == 0) build_in_background();
   });
+}
+
+// A page loading runs the app's modules and React on the cores a background build would take:
+// the build waits until the pages that connected say they are loaded (`hr:settled`), or for
+// kPageLoadLimit at most (a page that never says so: closed, or an old client).
+bool Pipeline::pages_loading() {
+  const auto now = std::chrono::steady_clock::now();
+  std::erase_if(loading_pages_, [&](const auto& p) { return now - p.second > kPageLoadLimit; });
+  return !loading_pages_.empty();
+}
+
+void Pipeline::page_settled(std::uint64_t client) {
+  if (!loading_pages_.erase(client)) return;
+  ++counters_.pages_settled;
+  if (background_started_ && loading_pages_.empty()) quiet_then_background();
 }
 
 void Pipeline::report_background_progress() {
@@ -376,7 +399,8 @@ void Pipeline::report_background_progress() {
 // child with Go's defaults takes over, as after a --build-all cold start.
 void Pipeline::renew_builders() {
   if (renewed_ || !unbuilt_.empty()) return;
-  if (busy_ || requests_in_flight_ > 0) return quiet_then_background();
+  if (busy_ || requests_in_flight_ > 0 || deps_pending_ || pages_loading())
+    return quiet_then_background();
   renewed_ = true;
   // Every module came from the cache: the child holds nothing of the app, and a fresh one would
   // only take the cores from the page that is loading.

@@ -53,7 +53,8 @@ std::string Pipeline::status_json() const {
                                {"manifests_read_ahead", counters_.read_ahead},
                                {"modules_built_ahead", builders_.built_ahead_used()},
                                {"modules_built_on_request", counters_.built_on_request},
-                               {"pages_built_on_navigation", counters_.built_for_navigation}};
+                               {"pages_built_on_navigation", counters_.built_for_navigation},
+                               {"pages_settled", counters_.pages_settled}};
   // The decisions are kept as the JSON lines the compiler got; spliced in as they are, since this
   // runs on every publish.
   std::string out = json::serialize(o);
@@ -82,6 +83,7 @@ void Pipeline::on_client_message(std::uint64_t client, const std::string& text) 
   const auto* type = o.if_contains("type");
   if (!type || !type->is_string()) return;
   if (type->as_string() == "hr:loaded") return take_loaded_report(client, o);
+  if (type->as_string() == "hr:settled") return page_settled(client);
   if (type->as_string() == "hr:applied") {
     // /@hr/status shows the page's marks now rather than at the next push, unless a run is about
     // to publish.
@@ -107,6 +109,7 @@ void Pipeline::on_client_message(std::uint64_t client, const std::string& text) 
 }
 
 void Pipeline::on_client_connect(std::uint64_t client) {
+  if (options_.on_demand && !all_built_) loading_pages_[client] = std::chrono::steady_clock::now();
   // The number of the last hr:urls: the page's reports count from it (pipeline_urls.cc).
   publisher_.send(client, urls_message(url_seq_, {}, {}));
   if (error_standing()) publisher_.send(client, site_.standing_error());

@@ -45,6 +45,7 @@ function noteEvaluated(path, url, token, byVersion) {
   if (own !== canonical && canAddImportMaps()) addImportMap({ [canonical]: own });
   unreported.add(path);
   if (urlsRead >= 0 && unreported.size === 1) setTimeout(reportLoaded, 0);
+  noteLoading();
 }
 
 // In messages of at most REPORT_MODULES modules: the server takes client messages up to 1 MiB, and

@@ -124,11 +124,31 @@ async function prunePaths(paths) {
 }
 
 // ---------------------------------------------------------------------------------------------
+// Loading: the server builds the rest of the app in the background once the pages are loaded, so
+// that its build does not take the cores from a page still loading (docs/hmr-protocol.md). A page
+// is loaded once its document is and no module was evaluated for SETTLE_MS; while it fetches
+// modules, its requests hold the server's background build on their own.
+const SETTLE_MS = 300;
+let settleTimer = 0;
+let settled = false;
+
+function noteLoading() {
+  if (settled || document.readyState !== "complete") return;
+  clearTimeout(settleTimer);
+  settleTimer = setTimeout(() => {
+    settled = true;
+    sendMessage({ type: "hr:settled" });
+  }, SETTLE_MS);
+}
+
+// ---------------------------------------------------------------------------------------------
 function start() {
   if (!customElements.get(OVERLAY_TAG)) customElements.define(OVERLAY_TAG, ErrorOverlay);
   window.__hr_refresh_module = refreshModule;
   showPendingError();
   connect();
+  window.addEventListener("load", noteLoading);
+  noteLoading();
 }
 
 start();

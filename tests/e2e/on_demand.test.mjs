@@ -43,6 +43,9 @@ describe("on-demand builds (hr-orchestrate + Chromium)", { timeout: 300000 }, ()
     assert.ok(s.counters.modules_built_on_request > 0, `built on request: ${JSON.stringify(s.counters)}`);
     // page-3's modules were built from its navigation on, before its script asked for them.
     assert.equal(s.counters.pages_built_on_navigation, 1, JSON.stringify(s.counters));
+    // The page said it was loaded (hr:settled): the background build waited for that, not for
+    // its time limit.
+    await waitUntil(async () => (await app.status()).counters.pages_settled === 1, "the page to say it is loaded", 10000);
     await waitUntil(async () => (await app.status()).unbuilt === 0, "the background build to finish", 60000);
     // The shell named the entries at the URLs they keep once all is built, so the next start's
     // page finds them in its cache.
