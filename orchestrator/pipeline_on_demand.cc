@@ -3,9 +3,9 @@
 // text imports (package_scan.h) is bundled behind it (pipeline_deps.cc). A request for a module not
 // built yet builds it at once, in one build with the unbuilt modules its static imports reach (as
 // scanned), since the page asks for them next; a navigation builds the page its URL matches before
-// the page's script asks for it; once requests go quiet the rest is built in the background, one
-// batch at a time, never holding up a request. unbuilt_modules.h keeps the books: a module changed
-// while unbuilt is built from its new text.
+// the page's script asks for it; once requests go quiet the rest is built in the background
+// (pipeline_background.cc). unbuilt_modules.h keeps the books: a module changed while unbuilt is
+// built from its new text.
 //
 // A module is served only once every module its static imports reach is built (or named at the
 // URL a snapshot vouches for): a module not built yet is imported at a URL without a token, which
@@ -26,16 +26,6 @@
 #include "orchestrator/scan_cache.h"
 
 namespace hr::orch {
-
-namespace {
-// Modules per background build: small enough that a request meets little competition for the
-// cores, large enough that esbuild works in parallel.
-constexpr size_t kBackgroundBatch = 128;
-// How long requests must stay quiet before the background build starts or goes on.
-constexpr auto kQuietBeforeBackground = std::chrono::milliseconds(200);
-// How long a page that connected may hold the background build back while it loads.
-constexpr auto kPageLoadLimit = std::chrono::seconds(5);
-}  // namespace
 
 bool Pipeline::unbuilt(std::string_view path) const {
   return path.size() > 1 && path[0] == '/' && unbuilt_.contains(path.substr(1));
@@ -337,78 +327,6 @@ void Pipeline::show_error(const esbuild::Message& e) {
   spdlog::error("{}", esbuild::format_message(e));
   site_.set_standing_error(error_message("", e));
   publisher_.broadcast(site_.standing_error());
-}
-
-void Pipeline::start_background() {
-  if (!options_.on_demand || background_started_) return;
-  background_started_ = true;
-  background_total_ = unbuilt_.size();
-  quiet_then_background();
-}
-
-void Pipeline::quiet_then_background() {
-  background_timer_.expires_after(kQuietBeforeBackground);
-  background_timer_.async_wait([this](boost::system::error_code ec) {
-    if (!ec) build_in_background();
-  });
-}
-
-void Pipeline::build_in_background() {
-  // The npm bundle the page waits for comes first (deps_arrived() goes on from there).
-  if (background_running_ || requests_in_flight_ > 0 || deps_pending_) return;
-  if (pages_loading()) return quiet_then_background();
-  const auto ids = unbuilt_.next(kBackgroundBatch);
-  if (ids.empty()) return renew_builders();
-  background_running_ = true;
-  auto ticket = std::make_shared<UnbuiltModules::Ticket>(unbuilt_.start(ids));
-  build_modules(ids, [this, ticket](Result<ModuleBuild> r) {
-    background_running_ = false;
-    const bool ok = static_cast<bool>(r);
-    take_unbuilt(*ticket, std::move(r), false);
-    report_background_progress();
-    if (!ok) return;  // esbuild is gone even after a restart: requests still build, one by one
-    if (requests_in_flight_ == 0) build_in_background();
-  });
-}
-
-// A page loading runs the app's modules and React on the cores a background build would take:
-// the build waits until the pages that connected say they are loaded (`hr:settled`), or for
-// kPageLoadLimit at most (a page that never says so: closed, or an old client).
-bool Pipeline::pages_loading() {
-  const auto now = std::chrono::steady_clock::now();
-  std::erase_if(loading_pages_, [&](const auto& p) { return now - p.second > kPageLoadLimit; });
-  return !loading_pages_.empty();
-}
-
-void Pipeline::page_settled(std::uint64_t client) {
-  if (!loading_pages_.erase(client)) return;
-  ++counters_.pages_settled;
-  if (background_started_ && loading_pages_.empty()) quiet_then_background();
-}
-
-void Pipeline::report_background_progress() {
-  const size_t left = unbuilt_.size();
-  if (options_.progress_on_tty && isatty(STDERR_FILENO))
-    std::fprintf(stderr, "\r[hr] building in the background %zu/%zu%s",
-                 background_total_ - std::min(left, background_total_), background_total_,
-                 left == 0 ? "\n" : "");
-}
-
-// The child that built the app holds the memory it grew to (the cold start runs it with garbage
-// collection near a limit only): once every module is built and nothing is under way, a fresh
-// child with Go's defaults takes over, as after a --build-all cold start.
-void Pipeline::renew_builders() {
-  if (renewed_ || !unbuilt_.empty()) return;
-  if (busy_ || requests_in_flight_ > 0 || deps_pending_ || pages_loading())
-    return quiet_then_background();
-  renewed_ = true;
-  // Every module came from the cache: the child holds nothing of the app, and a fresh one would
-  // only take the cores from the page that is loading.
-  if (builders_.esbuild_module_builds() == 0) return void(background_done_ = true);
-  builders_.renew([this](Result<std::string> ready) {
-    background_done_ = true;
-    if (!ready) spdlog::warn("could not start a fresh esbuild: {}", ready.error().message);
-  });
 }
 
 }  // namespace hr::orch
