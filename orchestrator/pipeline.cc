@@ -8,7 +8,6 @@
 
 #include "common/read_file.h"
 #include "orchestrator/assemble.h"
-#include "orchestrator/missing_packages.h"
 
 #include <spdlog/spdlog.h>
 #include <unistd.h>
@@ -247,15 +246,9 @@ void Pipeline::cold_start(std::shared_ptr<graph::Manifest> manifest,
 
 void Pipeline::finish_cold_start(std::shared_ptr<ColdBuild> cold) {
   refresh_router();
-  auto wanted = deps_wanted();
-  if (wanted && options_.on_demand) {
-    // Pages need the bundle only once their entry ran: build it behind the serving.
-    bundle_deps_while_serving(std::move(*wanted));
-    return serve_cold_start(cold, false);
-  }
-  if (!wanted) return serve_cold_start(cold, false);
-  bundle_deps(std::move(*wanted),
-              [this, cold](Result<bool> deps) { serve_cold_start(cold, std::move(deps)); });
+  // Before serving, though a page asks for the bundle only once its entry ran: built behind the
+  // serving, the bundle took the cores from the page's start, and the first render came later.
+  ensure_deps([this, cold](Result<bool> deps) { serve_cold_start(cold, std::move(deps)); });
 }
 
 void Pipeline::serve_cold_start(std::shared_ptr<ColdBuild> cold, Result<bool> deps) {

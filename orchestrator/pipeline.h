@@ -100,8 +100,7 @@ class Pipeline {
   bool unbuilt(std::string_view path) const;
   // Whether a request for `path` waits for a build: the module, or a module its static imports
   // reach, is not built yet (its URL would move: pipeline_on_demand.cc). `path` "/" is the HTML
-  // shell, which waits for what the entries reach; a path under /@deps/ waits for the npm bundle
-  // while the cold start's is built behind the serving (pipeline_deps.cc).
+  // shell, which waits for what the entries reach.
   bool waits_for_build(std::string_view path) const;
   // Builds the module at `path` and the unbuilt modules it reaches, ahead of any background work,
   // and calls `ready` once they are published (or failed to compile, or could not be built).
@@ -219,11 +218,6 @@ class Pipeline {
   // does; notes the imports of packages that are not installed (missing_package_errors_).
   std::optional<DepsRequest> deps_wanted();
   void ensure_deps(std::function<void(Result<bool>)> done);  // yields whether the key changed
-  void bundle_deps(DepsRequest request, std::function<void(Result<bool>)> done);
-  // Names the bundle (key, entry URLs) at once and builds its files behind the serving.
-  void bundle_deps_while_serving(DepsRequest request);
-  void deps_arrived();
-  bool waits_for_deps(std::string_view path) const;
   void run_queue();
   void start_run(std::vector<Pending> batch);
   void plan_and_build(std::shared_ptr<Run> run);
@@ -307,9 +301,6 @@ class Pipeline {
   // Imports of npm packages that are not installed (missing_packages.h), as of the last bundle.
   std::vector<esbuild::Message> missing_package_errors_;
   std::uint64_t deps_generation_ = 0;  // bundles asked for; only the last one's answer counts
-  bool deps_pending_ = false;          // the bundle is named, its files not built yet
-  std::vector<std::function<void()>> deps_waiters_;  // requests for them
-  std::vector<std::string> navigations_after_deps_;  // paths build_for_navigation() holds back
 
   UnbuiltModules unbuilt_;
   std::set<std::string> scanned_packages_;        // npm imports of the modules not built yet

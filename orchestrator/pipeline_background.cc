@@ -1,9 +1,9 @@
 // The background build of on-demand mode (pipeline_on_demand.cc): what no page asked for is built
 // once nothing waits, one batch at a time, so that HMR and planning know every module. It never
-// holds up a request (a request's build goes first, between two batches), and it waits while the
-// cold start's npm bundle is built and while a page that connected is still loading: on two
-// cores, a page's script and React's render share them with it, and the first render came about
-// 300 ms later with the build beside it. Once every module is built, a fresh esbuild takes over.
+// holds up a request (a request's build goes first, between two batches), and it waits while a
+// page that connected is still loading: on two cores, a page's script and React's render share
+// them with it, and the first render came about 300 ms later with the build beside it. Once every
+// module is built, a fresh esbuild takes over.
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
@@ -36,8 +36,7 @@ void Pipeline::quiet_then_background() {
 }
 
 void Pipeline::build_in_background() {
-  // The npm bundle the page waits for comes first (deps_arrived() goes on from there).
-  if (background_running_ || requests_in_flight_ > 0 || deps_pending_) return;
+  if (background_running_ || requests_in_flight_ > 0) return;
   if (pages_loading()) return quiet_then_background();
   const auto ids = unbuilt_.next(kBackgroundBatch);
   if (ids.empty()) return renew_builders();
@@ -81,8 +80,7 @@ void Pipeline::report_background_progress() {
 // child with Go's defaults takes over, as after a --build-all cold start.
 void Pipeline::renew_builders() {
   if (renewed_ || !unbuilt_.empty()) return;
-  if (busy_ || requests_in_flight_ > 0 || deps_pending_ || pages_loading())
-    return quiet_then_background();
+  if (busy_ || requests_in_flight_ > 0 || pages_loading()) return quiet_then_background();
   renewed_ = true;
   // Every module came from the cache: the child holds nothing of the app, and a fresh one would
   // only take the cores from the page that is loading.

@@ -1,9 +1,9 @@
 // On-demand builds (Options::on_demand): the cold start builds the entries (in framework mode the
-// routes too, whose exports make the route table) and serves, while every npm package the app's
-// text imports (package_scan.h) is bundled behind it (pipeline_deps.cc). A request for a module not
-// built yet builds it at once, in one build with the unbuilt modules its static imports reach (as
-// scanned), since the page asks for them next; a navigation builds the page its URL matches before
-// the page's script asks for it; once requests go quiet the rest is built in the background
+// routes too, whose exports make the route table), bundles every npm package the app's text
+// imports (package_scan.h, pipeline_deps.cc), and serves. A request for a module not built yet
+// builds it at once, in one build with the unbuilt modules its static imports reach (as scanned),
+// since the page asks for them next; a navigation builds the page its URL matches before the
+// page's script asks for it; once requests go quiet the rest is built in the background
 // (pipeline_background.cc). unbuilt_modules.h keeps the books: a module changed while unbuilt is
 // built from its new text.
 //
@@ -14,7 +14,6 @@
 // one state module, and a blank page). So a request waits for what its module reaches, including
 // modules other requests or the background are building.
 #include <spdlog/spdlog.h>
-#include <unistd.h>
 
 #include <boost/asio/post.hpp>
 
@@ -32,7 +31,6 @@ bool Pipeline::unbuilt(std::string_view path) const {
 }
 
 bool Pipeline::waits_for_build(std::string_view path) const {
-  if (waits_for_deps(path)) return true;
   return !unbuilt_.empty() && !waited_for(path).empty();
 }
 
@@ -51,7 +49,6 @@ std::vector<std::string> Pipeline::waited_for(std::string_view path) const {
 }
 
 void Pipeline::build_on_request(std::string path, std::function<void()> ready) {
-  if (waits_for_deps(path)) return deps_waiters_.push_back(std::move(ready));
   const std::vector<std::string> pending = waited_for(path);
   if (pending.empty()) return ready();
   ++counters_.built_on_request;
@@ -75,8 +72,6 @@ void Pipeline::build_on_request(std::string path, std::function<void()> ready) {
 // vouches for are left to requests (a browser that kept them asks for none).
 void Pipeline::build_for_navigation(std::string_view path) {
   if (unbuilt_.empty() || !current_) return;
-  // The page runs nothing before it has the npm bundle: that build has the cores first.
-  if (deps_pending_) return void(navigations_after_deps_.emplace_back(path));
   for (const graph::ModuleSpec& spec : current_->modules) {
     if (spec.kind != graph::Kind::page || spec.route.empty()) continue;
     if (!route_matches(spec.route, path)) continue;

@@ -18,16 +18,12 @@
 #include <filesystem>
 #include <map>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "common/result.h"
 #include "esbuild_bridge/esbuild.h"
 
 namespace hr::orch {
-
-// Where the bundle's files are served.
-inline constexpr std::string_view kDepsPrefix = "/@deps/";
 
 struct DepsRequest {
   std::filesystem::path root;           // the app root; packages resolve from its node_modules

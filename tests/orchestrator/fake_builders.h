@@ -4,8 +4,7 @@
 // pipeline's hooks (as esbuild's on-resolve does) and its specifier replaced by the URL the hooks
 // give, so versions reach importers exactly as with esbuild's output. A text that contains
 // `SYNTAX ERROR` fails to compile at that line. A stylesheet builds into its own text. Every answer
-// comes from the io_context, as esbuild's do; with `hold`, module builds wait until release(), and
-// with `hold_deps` npm bundles until release_deps().
+// comes from the io_context, as esbuild's do; with `hold`, module builds wait until release().
 // `crashes` makes the next calls fail as if the child died under them.
 #pragma once
 
@@ -31,15 +30,11 @@ class FakeBuilders : public orch::Builders {
   int crashes = 0;          // the next `crashes` module builds fail: the child died under them
   int unstartable = 0;      // the next module builds fail: the child they waited for did not start
   bool restartable = true;  // whether restart() brings a child back
-  bool hold_deps = false;   // npm bundles wait in held_deps() until release_deps()
-  std::string fail_deps;    // not empty: npm bundles answer this error
 
   size_t held() const { return held_.size(); }
   // Answers the oldest held build, or the newest.
   void release();
   void release_newest();
-  size_t held_deps() const { return held_deps_.size(); }
-  void release_deps();
 
   void open(const std::filesystem::path& root, orch::BuilderHooks hooks) override;
   void build_modules(std::vector<std::string> ids,
@@ -63,7 +58,7 @@ class FakeBuilders : public orch::Builders {
   std::filesystem::path root_;
   orch::BuilderHooks hooks_;
   std::vector<std::string> defines_;
-  std::deque<std::function<void()>> held_, held_deps_;
+  std::deque<std::function<void()>> held_;
   int pid_ = 100;
   bool running_ = true;
 };

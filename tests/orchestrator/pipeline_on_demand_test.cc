@@ -50,51 +50,6 @@ TEST_CASE(
   CHECK(app.publisher.site.deps.size() == 2);  // the commented-out import is no import
 }
 
-TEST_CASE(
-    "on demand, the cold start serves before the npm bundle is built: the entry names it at its "
-    "final URL, and a request for it waits until it is") {
-  App app(true);
-  app.builders.hold_deps = true;
-  app.start();  // served, the bundle still held
-  REQUIRE(app.builders.held_deps() == 1);
-  CHECK(app.publisher.site.deps.empty());
-  const std::string named = test::query_imported(app, "/main.jsx", "/@deps/react-dom__client.js");
-  REQUIRE(named.starts_with("?v="));
-  CHECK(app.pipeline->waits_for_build("/@deps/react-dom/client.js"));
-  bool answered = false;
-  app.pipeline->build_on_request("/@deps/react-dom/client.js", [&] {
-    answered = true;
-    // Answered after the publish: the file is there when the request is routed again.
-    CHECK(app.publisher.site.deps.count("/@deps/react-dom/client.js"));
-  });
-  app.drain();
-  CHECK_FALSE(answered);
-  app.builders.release_deps();
-  app.drain();
-  CHECK(answered);
-  CHECK_FALSE(app.pipeline->waits_for_build("/@deps/react-dom/client.js"));
-  CHECK(app.publisher.site.deps.count("/@deps/react-dom/client.js"));
-  // The same URL as before: nothing moved, no page reloads.
-  CHECK(test::query_imported(app, "/main.jsx", "/@deps/react-dom__client.js") == named);
-  for (const auto& b : app.publisher.broadcasts) CHECK(b.find("full-reload") == std::string::npos);
-}
-
-TEST_CASE("the background build and esbuild's renewal wait for the cold start's npm bundle") {
-  App app(true);
-  app.builders.hold_deps = true;
-  app.start();
-  app.pipeline->start_background();
-  app.io.restart();
-  app.io.run_for(std::chrono::milliseconds(600));  // past the quiet time: it would have started
-  CHECK(app.builders.module_calls.size() == 1);    // the entry's build only
-  CHECK(app.builders.restarts == 0);
-  app.builders.release_deps();
-  app.io.restart();
-  app.io.run_for(std::chrono::seconds(2));
-  CHECK_FALSE(app.pipeline->unbuilt("/word.js"));
-  CHECK(app.builders.module_calls.size() == 2);  // then the background's batch
-}
-
 TEST_CASE("the background build waits while a page that connected loads, until it is loaded") {
   App app(true);
   app.start();
@@ -121,24 +76,6 @@ TEST_CASE("a page that never says it is loaded holds the background build 5 s at
   app.io.restart();
   app.io.run_for(std::chrono::seconds(2));
   CHECK(app.builders.module_calls.size() == 2);
-}
-
-TEST_CASE(
-    "a cold start's npm bundle that fails while serving shows the overlay and answers the "
-    "requests that waited for it") {
-  App app(true);
-  app.builders.hold_deps = true;
-  app.start();
-  bool answered = false;
-  app.pipeline->build_on_request("/@deps/react-dom/client.js", [&] { answered = true; });
-  app.builders.fail_deps = "cannot resolve npm dependency: react-dom/client";
-  app.builders.release_deps();
-  app.drain();
-  CHECK(answered);
-  CHECK_FALSE(app.pipeline->waits_for_build("/@deps/react-dom/client.js"));
-  CHECK(app.last_push().at("type") == "error");
-  CHECK(boost::json::serialize(app.last_push()).find("cannot resolve npm dependency") !=
-        std::string::npos);
 }
 
 TEST_CASE(
