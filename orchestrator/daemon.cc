@@ -303,6 +303,7 @@ struct Daemon {
     server->on_client_message(
         [this](std::uint64_t c, const std::string& t) { pipeline->on_client_message(c, t); });
     server->on_client_connect([this](std::uint64_t c) { pipeline->on_client_connect(c); });
+    server->on_client_disconnect([this](std::uint64_t c) { pipeline->on_client_disconnect(c); });
     control = std::make_unique<ControlServer>(
         io, [this](const std::string& l, ControlServer::Reply r) { handle(l, std::move(r)); });
     signals.async_wait([this](auto ec, int) {

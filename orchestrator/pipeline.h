@@ -88,6 +88,8 @@ class Pipeline {
   void on_client_message(std::uint64_t client, const std::string& text);
   // A page that connects while a compile error stands gets the error at once.
   void on_client_connect(std::uint64_t client);
+  // A page that goes (closed, or navigated away) while it loads holds the background no longer.
+  void on_client_disconnect(std::uint64_t client);
   // Where the server listens, once it does (the status tells it).
   void set_url(std::string url);
   // esbuild was restarted after a crash: rebuild everything, reload browsers only if what they

@@ -67,6 +67,11 @@ void Pipeline::page_settled(std::uint64_t client) {
   if (background_started_ && loading_pages_.empty()) quiet_then_background();
 }
 
+void Pipeline::on_client_disconnect(std::uint64_t client) {
+  if (!loading_pages_.erase(client)) return;
+  if (background_started_ && loading_pages_.empty()) quiet_then_background();
+}
+
 void Pipeline::report_background_progress() {
   const size_t left = unbuilt_.size();
   if (options_.progress_on_tty && isatty(STDERR_FILENO))

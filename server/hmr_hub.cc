@@ -14,8 +14,14 @@ std::uint64_t HmrHub::add(const std::shared_ptr<WsSession>& session) {
 }
 
 void HmrHub::remove(std::uint64_t id) {
-  sessions_.erase(id);
+  if (!sessions_.erase(id)) return;
   count_.store(sessions_.size());
+  ConnectCallback cb;
+  {
+    std::lock_guard lock(callback_mutex_);
+    cb = disconnect_callback_;
+  }
+  if (cb) cb(id);
 }
 
 void HmrHub::broadcast(const std::shared_ptr<const std::string>& frame) {
@@ -62,6 +68,11 @@ void HmrHub::deliver(std::uint64_t id, const std::string& text) const {
 void HmrHub::set_connect_callback(ConnectCallback cb) {
   std::lock_guard lock(callback_mutex_);
   connect_callback_ = std::move(cb);
+}
+
+void HmrHub::set_disconnect_callback(ConnectCallback cb) {
+  std::lock_guard lock(callback_mutex_);
+  disconnect_callback_ = std::move(cb);
 }
 
 void HmrHub::connected(std::uint64_t id) const {

@@ -33,6 +33,8 @@ class HmrHub {
   void deliver(std::uint64_t id, const std::string& text) const;
   void set_connect_callback(ConnectCallback cb);
   void connected(std::uint64_t id) const;
+  // Called from remove(): the client's session ended (closed, dropped, or the server stopping).
+  void set_disconnect_callback(ConnectCallback cb);
   std::size_t count() const { return count_.load(); }
 
  private:
@@ -41,7 +43,7 @@ class HmrHub {
   std::atomic<std::size_t> count_{0};
   mutable std::mutex callback_mutex_;
   Callback callback_;
-  ConnectCallback connect_callback_;
+  ConnectCallback connect_callback_, disconnect_callback_;
 };
 
 }  // namespace hr::server

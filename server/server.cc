@@ -238,6 +238,10 @@ void Server::on_client_connect(std::function<void(std::uint64_t)> cb) {
   ctx_->hub.set_connect_callback(std::move(cb));
 }
 
+void Server::on_client_disconnect(std::function<void(std::uint64_t)> cb) {
+  ctx_->hub.set_disconnect_callback(std::move(cb));
+}
+
 void Server::on_client_message(std::function<void(std::uint64_t, const std::string&)> cb) {
   ctx_->hub.set_callback(std::move(cb));
 }

@@ -127,6 +127,8 @@ class Server {
   void on_client_message(std::function<void(std::uint64_t client, const std::string& text)> cb);
   // Called on the io_context thread after a client connected and was sent `connected`.
   void on_client_connect(std::function<void(std::uint64_t client)> cb);
+  // Called on the io_context thread once a client's connection ended.
+  void on_client_disconnect(std::function<void(std::uint64_t client)> cb);
   // Modules the orchestrator knows but builds when first asked for: `unbuilt(path)` says whether
   // a GET for `path` names one; `waits(path)` whether a GET for `path` must wait for a build
   // before it is served (the module, or one whose URL it names, is not built yet);

@@ -50,17 +50,23 @@ TEST_CASE(
   CHECK(app.publisher.site.deps.size() == 2);  // the commented-out import is no import
 }
 
-TEST_CASE("the background build waits while a page that connected loads, until it is loaded") {
+TEST_CASE("the background build waits while pages that connected load, until loaded or gone") {
   App app(true);
   app.start();
   app.pipeline->on_client_connect(7);
+  app.pipeline->on_client_connect(8);
   app.pipeline->start_background();
-  app.io.restart();
-  app.io.run_for(std::chrono::milliseconds(600));  // past the quiet time: it would have started
+  auto run_for = [&](auto how_long) {
+    app.io.restart();
+    app.io.run_for(how_long);
+  };
+  run_for(std::chrono::milliseconds(600));  // past the quiet time: it would have started
   CHECK(app.builders.module_calls.size() == 1);
   app.pipeline->on_client_message(7, R"({"type": "hr:settled"})");
-  app.io.restart();
-  app.io.run_for(std::chrono::seconds(1));
+  run_for(std::chrono::milliseconds(600));
+  CHECK(app.builders.module_calls.size() == 1);  // page 8 still loads
+  app.pipeline->on_client_disconnect(8);         // and goes before it is loaded
+  run_for(std::chrono::seconds(1));
   CHECK(app.builders.module_calls.size() == 2);
   CHECK_FALSE(app.pipeline->unbuilt("/word.js"));
 }

@@ -136,6 +136,24 @@ TEST_CASE("websocket: a client that connects is announced and can be sent to alo
   CHECK(second->read_frame(300ms).opcode == -1);
 }
 
+TEST_CASE("websocket: a client whose connection ends is announced as gone, once") {
+  ServerFixture s;
+  std::atomic<std::uint64_t> connected{0}, gone{0};
+  std::atomic<int> gone_calls{0};
+  s.server().on_client_connect([&](std::uint64_t id) { connected = id; });
+  s.server().on_client_disconnect([&](std::uint64_t id) {
+    gone = id;
+    ++gone_calls;
+  });
+  auto c = hmr_client(s.port());
+  REQUIRE(eventually([&] { return connected.load() != 0; }));
+  CHECK(gone_calls.load() == 0);
+  c.reset();  // the page goes: its socket closes
+  REQUIRE(eventually([&] { return gone.load() == connected.load(); }));
+  std::this_thread::sleep_for(100ms);
+  CHECK(gone_calls.load() == 1);
+}
+
 TEST_CASE("websocket: ping gets pong with the same payload") {
   ServerFixture s;
   auto c = hmr_client(s.port());
