@@ -97,6 +97,7 @@ class Pipeline {
   void after_esbuild_restart();
 
   std::string status_json() const;
+  boost::json::object counters_json() const;  // status_json()'s "counters"
 
   // On-demand builds. Whether `path` ("/app/x.jsx") names an app module not built yet.
   bool unbuilt(std::string_view path) const;

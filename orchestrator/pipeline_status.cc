@@ -23,6 +23,24 @@ void Pipeline::record_decision(const RecompileResult& r) {
   if (last_decisions_.size() > kDecisionsKept) last_decisions_.pop_front();
 }
 
+json::object Pipeline::counters_json() const {
+  return json::object{{"recompiles", counters_.recompiles},
+                      {"updates", counters_.updates},
+                      {"css_updates", counters_.css_updates},
+                      {"reloads", counters_.reloads},
+                      {"suppressed_no_change", counters_.suppressed},
+                      {"merged_in_bursts", counters_.merged},
+                      {"compile_errors", counters_.errors},
+                      {"esbuild_restarts", counters_.esbuild_restarts},
+                      {"module_build_requests", counters_.module_builds},
+                      {"esbuild_module_builds", builders_.esbuild_module_builds()},
+                      {"manifests_read_ahead", counters_.read_ahead},
+                      {"modules_built_ahead", builders_.built_ahead_used()},
+                      {"modules_built_on_request", counters_.built_on_request},
+                      {"pages_built_on_navigation", counters_.built_for_navigation},
+                      {"pages_settled", counters_.pages_settled}};
+}
+
 std::string Pipeline::status_json() const {
   json::object o;
   o["url"] = options_.url;
@@ -40,21 +58,7 @@ std::string Pipeline::status_json() const {
       {"served", cache.served},   {"bytes", cache.bytes},     {"entries", cache.entries}};
   o["unbuilt"] = unbuilt_.size();
   o["background_done"] = !options_.on_demand || background_done_;
-  o["counters"] = json::object{{"recompiles", counters_.recompiles},
-                               {"updates", counters_.updates},
-                               {"css_updates", counters_.css_updates},
-                               {"reloads", counters_.reloads},
-                               {"suppressed_no_change", counters_.suppressed},
-                               {"merged_in_bursts", counters_.merged},
-                               {"compile_errors", counters_.errors},
-                               {"esbuild_restarts", counters_.esbuild_restarts},
-                               {"module_build_requests", counters_.module_builds},
-                               {"esbuild_module_builds", builders_.esbuild_module_builds()},
-                               {"manifests_read_ahead", counters_.read_ahead},
-                               {"modules_built_ahead", builders_.built_ahead_used()},
-                               {"modules_built_on_request", counters_.built_on_request},
-                               {"pages_built_on_navigation", counters_.built_for_navigation},
-                               {"pages_settled", counters_.pages_settled}};
+  o["counters"] = counters_json();
   // The decisions are kept as the JSON lines the compiler got; spliced in as they are, since this
   // runs on every publish.
   std::string out = json::serialize(o);
