@@ -303,7 +303,6 @@ class Pipeline {
   bool packages_dirty_ = false;  // some module's npm imports changed since the last bundle
   // Imports of npm packages that are not installed (missing_packages.h), as of the last bundle.
   std::vector<esbuild::Message> missing_package_errors_;
-  std::uint64_t deps_generation_ = 0;  // bundles asked for; only the last one's answer counts
 
   UnbuiltModules unbuilt_;
   std::set<std::string> scanned_packages_;        // npm imports of the modules not built yet

@@ -62,14 +62,15 @@ bool Pipeline::pages_loading() {
 }
 
 void Pipeline::page_settled(std::uint64_t client) {
-  if (!loading_pages_.erase(client)) return;
   ++counters_.pages_settled;
-  if (background_started_ && loading_pages_.empty()) quiet_then_background();
+  if (loading_pages_.erase(client) && background_started_ && loading_pages_.empty())
+    quiet_then_background();
 }
 
+// Not a reason to start the background now (the server may be stopping): a held background
+// looks again within kQuietBeforeBackground.
 void Pipeline::on_client_disconnect(std::uint64_t client) {
-  if (!loading_pages_.erase(client)) return;
-  if (background_started_ && loading_pages_.empty()) quiet_then_background();
+  loading_pages_.erase(client);
 }
 
 void Pipeline::report_background_progress() {

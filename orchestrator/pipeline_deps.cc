@@ -3,9 +3,7 @@
 // The bundle holds every package the app's modules import, built or (on demand) only scanned. The
 // cold start builds it before serving; a recompile whose set of packages changed builds a new one
 // before it plans: the bundle's key is in every module's URL, so pages reload.
-#include <spdlog/spdlog.h>
 
-#include "orchestrator/browser_messages.h"
 #include "orchestrator/missing_packages.h"
 #include "orchestrator/pipeline.h"
 
@@ -45,13 +43,10 @@ std::optional<DepsRequest> Pipeline::deps_wanted() {
 void Pipeline::ensure_deps(std::function<void(Result<bool>)> done) {
   auto wanted = deps_wanted();
   if (!wanted) return done(false);
-  const std::uint64_t generation = ++deps_generation_;
   auto bundle = [this, request = std::move(*wanted)](auto cb) {
     builders_.bundle_deps(request, std::move(cb));
   };
-  retrying<DepsBundle>(bundle, [this, done, generation](Result<DepsBundle> b) {
-    // A newer bundle is under way (the app's packages changed meanwhile): that one decides.
-    if (generation != deps_generation_) return done(false);
+  retrying<DepsBundle>(bundle, [this, done](Result<DepsBundle> b) {
     if (!b) return done(b.error());
     const bool changed = !site_.deps().key.empty() && b->key != site_.deps().key;
     site_.set_deps(std::move(*b));

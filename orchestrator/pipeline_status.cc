@@ -113,7 +113,11 @@ void Pipeline::on_client_message(std::uint64_t client, const std::string& text) 
 }
 
 void Pipeline::on_client_connect(std::uint64_t client) {
-  if (options_.on_demand && !all_built_) loading_pages_[client] = std::chrono::steady_clock::now();
+  // A loading page holds the background back until esbuild's renewal, its last work, is done.
+  if (options_.on_demand && !renewed_) {
+    pages_loading();  // drops the pages past their time limit: the map does not grow
+    loading_pages_[client] = std::chrono::steady_clock::now();
+  }
   // The number of the last hr:urls: the page's reports count from it (pipeline_urls.cc).
   publisher_.send(client, urls_message(url_seq_, {}, {}));
   if (error_standing()) publisher_.send(client, site_.standing_error());

@@ -33,6 +33,7 @@ function tokenUrl(path, value) {
 // From a module's header as it is evaluated: `url` is its import.meta.url. A module named by
 // version answers to the URL it was imported at, not to its token's.
 function noteEvaluated(path, url, token, byVersion) {
+  noteLoading();
   if (!token) return;
   const fetched = url && !url.startsWith("data:");
   const canonical = absoluteUrl(byVersion ? (fetched ? url : path) : tokenUrl(path, token));
@@ -45,7 +46,6 @@ function noteEvaluated(path, url, token, byVersion) {
   if (own !== canonical && canAddImportMaps()) addImportMap({ [canonical]: own });
   unreported.add(path);
   if (urlsRead >= 0 && unreported.size === 1) setTimeout(reportLoaded, 0);
-  noteLoading();
 }
 
 // In messages of at most REPORT_MODULES modules: the server takes client messages up to 1 MiB, and
