@@ -190,7 +190,8 @@ class Pipeline {
   void publish_built(const ModuleBuild& fresh, std::vector<std::function<void()>> ready);
   void show_error(const esbuild::Message& e);
   void quiet_then_background();
-  bool pages_loading();  // pages that connected and have not said they are loaded
+  bool pages_loading();         // pages that connected and have not said they are loaded
+  void forget_expired_pages();  // those past kPageLoadLimit
   void page_settled(std::uint64_t client);
   void build_in_background();
   void report_background_progress();

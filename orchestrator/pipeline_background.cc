@@ -55,9 +55,13 @@ void Pipeline::build_in_background() {
 // A page loading runs the app's modules and React on the cores a background build would take:
 // the build waits until the pages that connected say they are loaded (`hr:settled`), or for
 // kPageLoadLimit at most (a page that never says so: closed, or an old client).
-bool Pipeline::pages_loading() {
+void Pipeline::forget_expired_pages() {
   const auto now = std::chrono::steady_clock::now();
   std::erase_if(loading_pages_, [&](const auto& p) { return now - p.second > kPageLoadLimit; });
+}
+
+bool Pipeline::pages_loading() {
+  forget_expired_pages();
   return !loading_pages_.empty();
 }
 

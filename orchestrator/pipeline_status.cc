@@ -115,7 +115,7 @@ void Pipeline::on_client_message(std::uint64_t client, const std::string& text) 
 void Pipeline::on_client_connect(std::uint64_t client) {
   // A loading page holds the background back until esbuild's renewal, its last work, is done.
   if (options_.on_demand && !renewed_) {
-    pages_loading();  // drops the pages past their time limit: the map does not grow
+    forget_expired_pages();  // the map does not grow
     loading_pages_[client] = std::chrono::steady_clock::now();
   }
   // The number of the last hr:urls: the page's reports count from it (pipeline_urls.cc).
