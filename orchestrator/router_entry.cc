@@ -1,40 +1,32 @@
 #include "orchestrator/router_entry.h"
 
 #include <algorithm>
-#include <cctype>
 #include <set>
 
 #include "orchestrator/assemble.h"
 #include "orchestrator/embedded_js.h"
 #include "orchestrator/prebundle.h"
+#include "orchestrator/route_match.h"
 
 namespace hr::orch {
 
 namespace {
 
-bool is_name(std::string_view s) {
-  return !s.empty() && std::all_of(s.begin(), s.end(), [](char c) {
-    return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '-' || c == '$';
-  });
-}
-
-// One segment: "[slug]" -> ":slug", "[[lang]]" -> ":lang?", "[...rest]" / "[[...rest]]" -> "*".
-Result<std::string> segment(std::string_view s) {
-  if (!s.starts_with('[')) {
-    if (s.find_first_of("[]") != std::string_view::npos) return fail("unbalanced brackets");
-    return std::string(s);
+// React Router's spelling of one segment: "[slug]" -> ":slug", "[[lang]]" -> ":lang?",
+// "[...rest]" / "[[...rest]]" -> "*".
+std::string router_path_segment(const RouteSegment& s) {
+  switch (s.kind) {
+    case RouteSegment::Kind::literal:
+      return std::string(s.text);
+    case RouteSegment::Kind::one:
+      return ":" + std::string(s.text);
+    case RouteSegment::Kind::optional:
+      return ":" + std::string(s.text) + "?";
+    case RouteSegment::Kind::rest:
+    case RouteSegment::Kind::any_rest:
+      return "*";
   }
-  const bool optional = s.starts_with("[[");
-  const size_t open = optional ? 2 : 1;
-  if (s.size() <= 2 * open || s.substr(s.size() - open) != (optional ? "]]" : "]"))
-    return fail("unbalanced brackets");
-  std::string_view name = s.substr(open, s.size() - 2 * open);
-  if (name.starts_with("...")) {
-    if (!is_name(name.substr(3))) return fail("not a parameter name");
-    return std::string("*");
-  }
-  if (!is_name(name)) return fail("not a parameter name");
-  return ":" + std::string(name) + (optional ? "?" : "");
+  return "";
 }
 
 bool has(const RouteModule& m, std::string_view name) {
@@ -73,18 +65,10 @@ std::string match_key(std::string_view path) {
 }  // namespace
 
 Result<std::string> react_router_path(std::string_view route) {
+  auto segments = route_segments(route);
+  if (!segments) return segments.error();
   std::string out;
-  size_t pos = route.starts_with('/') ? 1 : 0;
-  while (pos < route.size()) {
-    size_t end = route.find('/', pos);
-    if (end == std::string_view::npos) end = route.size();
-    const std::string_view s = route.substr(pos, end - pos);
-    pos = end + 1;
-    if (s.empty()) continue;  // "//" or a trailing "/"
-    auto seg = segment(s);
-    if (!seg) return fail("segment \"" + std::string(s) + "\": " + seg.error().message);
-    out += (out.empty() ? "" : "/") + *seg;
-  }
+  for (const auto& s : *segments) out += (out.empty() ? "" : "/") + router_path_segment(s);
   return out;
 }
 
