@@ -58,6 +58,10 @@ class Pipeline {
     // what the built code depends on besides the app (the esbuild version).
     std::filesystem::path token_snapshot;
     std::string build_env;
+    // Modules per background build (pipeline_background.cc): small enough that a request waits
+    // little (for one batch at most, when the cache answers it), large enough that esbuild works
+    // in parallel.
+    size_t background_batch = 128;
   };
 
   // The builders and the publisher must outlive the pipeline.
@@ -190,6 +194,7 @@ class Pipeline {
   void publish_built(const ModuleBuild& fresh, std::vector<std::function<void()>> ready);
   void show_error(const esbuild::Message& e);
   void quiet_then_background();
+  void background_after(std::chrono::milliseconds delay);
   bool pages_loading();         // pages that connected and have not said they are loaded
   void forget_expired_pages();  // those past kPageLoadLimit
   void page_settled(std::uint64_t client);
@@ -317,6 +322,7 @@ class Pipeline {
        renewed_ = false;
   bool background_done_ = false;  // every module built and the fresh esbuild started (status)
   size_t background_total_ = 0;
+  bool background_from_cache_ = true;  // the last batch came from the cache (assumed at first)
   boost::asio::steady_timer background_timer_{io_};
   std::map<std::uint64_t, std::chrono::steady_clock::time_point> loading_pages_;  // by connect
 

@@ -100,6 +100,7 @@ void FakeBuilders::build_modules(std::vector<std::string> ids,
   }
   auto reply = [this, ids, done] { done(build_now(ids)); };
   if (hold) return held_.push_back(std::move(reply));
+  if (at_once) return reply();
   answer(std::move(reply));
 }
 

@@ -4,7 +4,8 @@
 // pipeline's hooks (as esbuild's on-resolve does) and its specifier replaced by the URL the hooks
 // give, so versions reach importers exactly as with esbuild's output. A text that contains
 // `SYNTAX ERROR` fails to compile at that line. A stylesheet builds into its own text. Every answer
-// comes from the io_context, as esbuild's do; with `hold`, module builds wait until release().
+// comes from the io_context, as esbuild's do (with `at_once`, at once, as the module cache's do);
+// with `hold`, module builds wait until release().
 // `crashes` makes the next calls fail as if the child died under them.
 #pragma once
 
@@ -27,6 +28,7 @@ class FakeBuilders : public orch::Builders {
   int style_calls = 0, deps_calls = 0, restarts = 0;
   // How it answers.
   bool hold = false;        // module builds wait in held() until release()
+  bool at_once = false;     // module builds answer within build_modules(), as the cache does
   int crashes = 0;          // the next `crashes` module builds fail: the child died under them
   int unstartable = 0;      // the next module builds fail: the child they waited for did not start
   bool restartable = true;  // whether restart() brings a child back

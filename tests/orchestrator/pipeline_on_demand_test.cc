@@ -199,6 +199,24 @@ TEST_CASE("once requests are quiet, the rest of the app is built in the backgrou
   CHECK(app.builders.module_calls.size() == 2);  // the entry, then one background batch
 }
 
+TEST_CASE("a background the cache answers at once builds one batch per turn of the event loop") {
+  App app(true);
+  app.options.background_batch = 1;
+  app.restart();
+  app.builders.at_once = true;  // as the module cache answers: within build_modules()
+  const size_t before = app.builders.module_calls.size();
+  app.pipeline->start_background();
+  app.io.restart();
+  // Handler by handler: the one that builds builds one batch, then the server can read a request.
+  while (app.builders.module_calls.size() == before)
+    REQUIRE(app.io.run_one_for(std::chrono::seconds(1)) == 1);
+  CHECK(app.builders.module_calls.size() == before + 1);
+  app.io.run_for(std::chrono::seconds(1));
+  CHECK(app.builders.module_calls.size() == before + 3);  // app.jsx, label.js, word.js
+  CHECK_FALSE(app.pipeline->unbuilt("/word.js"));
+  CHECK(served_has(app, "/app.jsx", "export function App"));
+}
+
 TEST_CASE("a request builds the static imports ahead of the page, not the dynamic ones") {
   App app(true);
   import_word_lazily(app);
