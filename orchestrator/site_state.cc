@@ -249,7 +249,9 @@ void SiteState::set_deps(DepsBundle deps) {
   deps_ = std::move(deps);
   full_publish_ = true;
   site_.deps.clear();
-  for (const auto& f : deps_.files) site_.deps[f.url] = server::make_asset(f.contents);
+  // The bytes move to the server, which alone serves them (a copy was megabytes a start).
+  for (auto& f : deps_.files) site_.deps[f.url] = server::make_asset(std::move(f.contents));
+  deps_.files.clear();
   if (key_changed) {
     for (const auto& [id, m] : modules_) {
       if (m.is_style) continue;

@@ -127,6 +127,7 @@ class SiteState {
   std::vector<std::string> module_parts(const std::string& id) const;
   size_t module_count() const { return modules_.size(); }
 
+  // Takes the bundle's files for the server to serve: deps() keeps its key and entries only.
   void set_deps(DepsBundle deps);
   const DepsBundle& deps() const { return deps_; }
   // Every npm specifier some module imports, plus the refresh runtime when the app has it.
