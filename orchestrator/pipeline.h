@@ -101,7 +101,6 @@ class Pipeline {
   void after_esbuild_restart();
 
   std::string status_json() const;
-  boost::json::object counters_json() const;  // status_json()'s "counters"
 
   // On-demand builds. Whether `path` ("/app/x.jsx") names an app module not built yet.
   bool unbuilt(std::string_view path) const;
@@ -268,6 +267,7 @@ class Pipeline {
   // Whether a compile error stands (its message is SiteState::standing_error()).
   bool error_standing() const { return !site_.standing_error().empty(); }
   void record_decision(const RecompileResult& r);
+  boost::json::object counters_json() const;  // status_json()'s "counters"
   bool is_js(std::string_view id) const;
   // Reads the app's env files again; when import.meta.env's values changed, gives the builder the
   // new defines and says why (app_env.h), else "".
