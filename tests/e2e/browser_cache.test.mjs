@@ -2,16 +2,17 @@
 // "Caching"), on the hand-written app (handwritten_fixture.mjs) in Chromium: a reload comes back
 // from the cache; an edit made while no page was open shows in a page opened from that cache; a
 // module the page holds keeps being the one instance when a module loaded later imports its new
-// URL; a page opened again after the server restarted comes from that cache too; and a page that loaded while an edit went by (its socket held back) is brought to the new
-// code. What reached the server is told apart from what the cache answered with Chromium's own
+// URL; a page opened again after the server restarted comes from that cache too, and an edit
+// after a restart hot-swaps a module the module cache gave back; and a page that loaded while an
+// edit went by (its socket held back) is brought to the new code. What reached the server is told apart from what the cache answered with Chromium's own
 // network events (CDP), not inferred.
 //
 // Run: node --test tests/e2e/browser_cache.test.mjs   (HR_ORCHESTRATE=path/to/hr-orchestrate)
 import { describe } from "node:test";
 import { sleep, waitUntil } from "./harness.mjs";
 import {
-  app, browser, openTab, report, scenario, snapshot, url, useHandwrittenApp, WAIT_APPLIED_MS,
-  waitForTexts,
+  app, browser, checkStateKept, openTab, pageProblems, report, scenario, setState, snapshot, url,
+  useHandwrittenApp, WAIT_APPLIED_MS, waitForTexts,
 } from "./handwritten_checks.mjs";
 
 const SHOWN = ["greeting", "greeting-note", "shared-in-greeting", "shared-in-footer", "lazy-note"];
@@ -114,6 +115,32 @@ describe("module URLs and the browser's cache (hr-orchestrate + Chromium)", () =
     if (fromCache.length < 10) failures.push(`only ${fromCache.length} app modules came from the cache`);
     await page.close();
     await report(failures, { result: restarted });
+  });
+
+  // After a restart the modules come back from the module cache, on the server's thread, in the
+  // background's batches: an edit of one must still hot-swap it in the page, state kept.
+  scenario("after a restart, an edit of a module the cache gave back shows in place, state kept", async () => {
+    const failures = [];
+    const stopped = await app.stop();
+    if (stopped.code !== 0) failures.push(`stop exited ${stopped.code}`);
+    const restarted = await app.recompile();
+    if (restarted.code !== 0) failures.push(`the call after the restart exited ${restarted.code}`);
+    const tab = await openTab("after-restart");
+    await app.waitForClients(1);
+    await setState(tab);
+    const status = await waitUntil(async () => {
+      const s = await app.status();
+      return s?.unbuilt === 0 ? s : null;
+    }, "every module built", 20000);
+    if (!(status.cache?.served > 0)) failures.push(`no module came from the cache: ${JSON.stringify(status.cache)}`);
+    const result = await app.edit("src/lib/words.js", 'export const HELLO = "Hello";', 'export const HELLO = "Howdy";', { waitApplied: WAIT_APPLIED_MS });
+    if (result.code !== 0) failures.push(`the call exited ${result.code}`);
+    failures.push(...(await waitForTexts(tab, { "greeting": "Howdy Ada and the world!" })));
+    await checkStateKept(tab, "after-restart", failures);
+    failures.push(...pageProblems(tab));
+    await report(failures, { tab, result, testids: ["greeting"] });
+    await tab.page.close();
+    await app.waitForClients(0);
   });
 
   scenario("an edit made while no page is open shows in a page opened from the cache", async () => {
