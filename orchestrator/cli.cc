@@ -10,6 +10,7 @@
 
 #include "orchestrator/control.h"
 #include "orchestrator/orchestrator.h"
+#include "orchestrator/process_title.h"
 #include "orchestrator/result.h"
 #include "orchestrator/server_start.h"
 
@@ -285,6 +286,7 @@ hr::orch::Config parse(int argc, char** argv, Command& cmd) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  hr::orch::keep_command_line(argc, argv);  // for the title of a server forked from this call
   Command cmd;
   hr::orch::Config config;
   try {

@@ -10,6 +10,8 @@
 #include <cerrno>
 #include <chrono>
 #include <climits>
+#include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <thread>
 #include <utility>
@@ -19,6 +21,7 @@
 
 #include "common/read_file.h"
 #include "orchestrator/control.h"
+#include "orchestrator/process_title.h"
 
 namespace hr::orch {
 
@@ -85,43 +88,29 @@ Result<void> lock(const Fd& fd, const fs::path& path) {
 // The descriptor the server gets its ready pipe on (--ready-fd): the first after stdio.
 constexpr int kReadyFd = 3;
 
-// The server's environment: ours, and unless the caller set glibc's tunables, malloc backed by
-// transparent huge pages where the kernel gives them on request (glibc 2.35+; an older one ignores
-// the name). A restart allocates its maps and strings afresh; on a VM whose page faults are slow
-// (12 µs each, seen here), 2 MiB pages cut a 2,000-module restart's call from about 105 ms to 75.
-std::vector<std::string> server_environment() {
-  std::vector<std::string> env;
-  bool tuned = false;
-  for (char** e = environ; *e; ++e) {
-    env.emplace_back(*e);
-    tuned = tuned || env.back().starts_with("GLIBC_TUNABLES=");
-  }
-  if (!tuned) env.emplace_back("GLIBC_TUNABLES=glibc.malloc.hugetlb=1");
-  return env;
+// The title the server shows in `ps`: the command line that starts the same server in the
+// foreground.
+std::string title_of(const std::vector<std::string>& args) {
+  std::string title;
+  for (const auto& a : args) title += (title.empty() ? "" : " ") + a;
+  return title;
 }
 
-// A null-terminated array of `strings`, for exec: made before fork, as the child may not allocate.
-std::vector<char*> exec_array(std::vector<std::string>& strings) {
-  std::vector<char*> out;
-  for (auto& s : strings) out.push_back(s.data());
-  out.push_back(nullptr);
-  return out;
-}
-
-// In the child, between fork and exec: only async-signal-safe calls.
-[[noreturn]] void exec_server(const std::string& self, char* const* argv, char* const* envp,
-                              int log, int ready) {
+// In the child: the server, detached from the caller. The caller (the compiler's call) has one
+// thread, so the child may allocate and run as any process does; it keeps the caller's loaded
+// program rather than executing it again, which saved 15-25 ms of a restart here (the dynamic
+// loading and page faults of a second start of this binary). Its environment is the caller's:
+// `hr-orchestrate` gives the full program glibc's huge-page tunable (quick_call.cc).
+[[noreturn]] void become_server(Config config, const fs::path& log_file, int log, int ready) {
   ::setsid();
   const int in = ::open("/dev/null", O_RDONLY);
   if (in < 0 || ::dup2(in, 0) < 0 || ::dup2(log, 1) < 0 || ::dup2(log, 2) < 0) ::_exit(127);
-  // dup2 onto itself would keep close-on-exec, which the pipe was made with.
-  if (ready == kReadyFd ? ::fcntl(ready, F_SETFD, 0) < 0 : ::dup2(ready, kReadyFd) < 0)
-    ::_exit(127);
+  if (ready != kReadyFd && ::dup2(ready, kReadyFd) < 0) ::_exit(127);
   ::close_range(kReadyFd + 1, UINT_MAX, 0);  // nothing else of the caller's: sockets, the lock
-  ::execve(self.c_str(), argv, envp);
-  const char msg[] = "hr-orchestrate: cannot run the server binary\n";
-  [[maybe_unused]] auto ignored = ::write(2, msg, sizeof msg - 1);
-  ::_exit(127);
+  config.log_file = log_file;
+  config.ready_fd = kReadyFd;
+  set_process_title(title_of(serve_args(config, log_file)));
+  std::exit(run_serve(config));
 }
 
 // What the server said on the ready pipe.
@@ -180,9 +169,6 @@ Result<bool> start(const Config& c, const StateFiles& files) {
   Fd log(::open(files.log.c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644));
   if (log.fd < 0)
     return fail("cannot open the server log " + files.log.string() + ": " + os_error());
-  std::error_code ec;
-  const std::string self = fs::read_symlink("/proc/self/exe", ec).string();
-  if (ec) return fail("cannot find the hr-orchestrate binary (/proc/self/exe): " + ec.message());
   int pipe_fds[2];
   if (::pipe2(pipe_fds, O_CLOEXEC) != 0)
     return fail("cannot start the server: pipe failed: " + os_error());
@@ -194,16 +180,12 @@ Result<bool> start(const Config& c, const StateFiles& files) {
     if (above < 0) return fail("cannot start the server: fcntl failed: " + os_error());
     ::close(std::exchange(ready_write.fd, above));
   }
-  auto args = serve_args(c, files.log);
-  args.insert(args.end(), {"--ready-fd", std::to_string(kReadyFd)});
   const off_t log_start = ::lseek(log.fd, 0, SEEK_END);
   const auto deadline = Clock::now() + kStartTimeout;
-  auto env = server_environment();
-  const auto argv = exec_array(args);
-  const auto envp = exec_array(env);
+  std::fflush(nullptr);  // nothing buffered is written twice
   const pid_t pid = ::fork();
   if (pid < 0) return fail("cannot start the server: fork failed: " + os_error());
-  if (pid == 0) exec_server(self, argv.data(), envp.data(), log.fd, ready_write.fd);
+  if (pid == 0) become_server(c, files.log, log.fd, ready_write.fd);
   ::close(std::exchange(ready_write.fd, -1));  // the pipe closes when the server's end does
   ReadyWord word = wait_ready(ready_read.fd);
   if (word.what == ReadyWord::What::serving) return true;

@@ -1,13 +1,14 @@
 // Starting the background server for one app, once, without leaking anything into it.
 //
-// The compiler's call starts `hr-orchestrate serve` when no server answers on the state folder's
-// control socket. Calls may race (a compiler running several at once, two terminals): a lock file
-// in the state folder (`flock`, taken before forking) lets one caller start the server while the
-// others wait for it and then use it. The server gets none of the caller's descriptors: its stdin
-// is /dev/null, its stdout and stderr the log, everything else is closed before exec, so a caller
-// that captures our output (subprocess.run, execFileSync) is never held open by the server. It
-// gets one pipe instead (--ready-fd): a byte on it says it serves, and its closing without one
-// that it exited, so the caller waits for neither by polling.
+// The compiler's call starts the server when no server answers on the state folder's control
+// socket: a child of the call that runs `hr-orchestrate serve` without executing the program again
+// (and shows that command line in `ps`). Calls may race (a compiler running several at once, two
+// terminals): a lock file in the state folder (`flock`, taken before forking) lets one caller start
+// the server while the others wait for it and then use it. The server gets none of the caller's
+// descriptors: its stdin is /dev/null, its stdout and stderr the log, everything else is closed
+// before it starts, so a caller that captures our output (subprocess.run, execFileSync) is never
+// held open by the server. It gets one pipe instead (as serve's --ready-fd): a byte on it says it
+// serves, and its closing without one that it exited, so the caller waits for neither by polling.
 //
 // Whatever goes wrong (the folder is read-only, the log cannot be opened, the server exits while
 // starting) is an error naming the file and the OS's reason, for the caller's stderr.

@@ -10,7 +10,7 @@ log() { printf '\033[1m[setup]\033[0m %s\n' "$*" >&2; }
 apt_packages=(
   build-essential cmake ninja-build clang libclang-rt-14-dev clang-format
   libboost1.81-dev libboost-json1.81-dev libboost-program-options1.81-dev
-  libxxhash-dev robin-map-dev libspdlog-dev catch2 libssl-dev
+  libxxhash-dev robin-map-dev libspdlog-dev catch2 libssl-dev libbsd-dev
   chromium wrk
   # The Reflex-shaped fixture's backend (bench/reflexapp/backend.py): socket.io under uvicorn.
   python3-socketio python3-uvicorn python3-websockets

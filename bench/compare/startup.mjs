@@ -22,7 +22,7 @@ import { logger, resultsFile, runBenchmark, runRounds } from "./lib/rounds.mjs";
 import { median } from "./lib/stats.mjs";
 import { versions } from "./lib/systems.mjs";
 import { consoleSummary, startupMarkdown, STARTUP_SYSTEMS } from "./lib/startup-report.mjs";
-import { clearCaches, hrServerPid, lastJson, STARTERS } from "./lib/startup-servers.mjs";
+import { clearCaches, commandWords, hrServerPid, lastJson, STARTERS } from "./lib/startup-servers.mjs";
 
 const log = logger("startup");
 const RENDER_TIMEOUT_MS = 120000;
@@ -150,7 +150,7 @@ function rssSampler(pids) {
 }
 
 function processName(pid) {
-  try { return path.basename(fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0")[0]); } catch { return "?"; }
+  try { return path.basename(commandWords(pid)[0]); } catch { return "?"; }
 }
 
 // hr-orchestrate builds what the page did not need in the background: wait for it (bounded).

@@ -86,13 +86,20 @@ export async function served(app, id = COMPONENT) {
   return res.text();
 }
 
+// A process's command line as words. A server the compiler's call forked shows its command line
+// as one title (server_start.cc, process_title.h): its words are split at spaces.
+function commandWords(pid) {
+  const line = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0+$/, "");
+  return line.includes("\0") ? line.split("\0") : line.split(" ");
+}
+
 // Pids of processes running `serve` for this app's manifest.
 export function serverPids(app) {
   const pids = [];
   for (const entry of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(entry)) continue;
     let argv;
-    try { argv = fs.readFileSync(`/proc/${entry}/cmdline`, "utf8").split("\0"); } catch { continue; }
+    try { argv = commandWords(entry); } catch { continue; }
     if (argv.includes("serve") && argv.includes(manifestOf(app))) pids.push(Number(entry));
   }
   return pids;

@@ -15,13 +15,20 @@ export function lastJson(output) {
   try { return JSON.parse(output.trim().split("\n").filter((l) => l.startsWith("{")).pop()); } catch { return undefined; }
 }
 
+// A process's command line as words; the background server's is one title (process_title.h),
+// split at spaces.
+export function commandWords(pid) {
+  const line = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0+$/, "");
+  return line.includes("\0") ? line.split("\0") : line.split(" ");
+}
+
 // hr-orchestrate's background server for a manifest, found in /proc (it is not our child: the CLI
 // starts it detached), so its memory can be sampled while the CLI call is still running.
 export function hrServerPid(manifest) {
   for (const d of fs.readdirSync("/proc")) {
     if (!/^\d+$/.test(d)) continue;
     let argv;
-    try { argv = fs.readFileSync(`/proc/${d}/cmdline`, "utf8").split("\0"); } catch { continue; }
+    try { argv = commandWords(d); } catch { continue; }
     if (argv.includes("serve") && argv[argv.indexOf("--manifest") + 1] === manifest && path.basename(argv[0]) === "hr-orchestrate") return Number(d);
   }
   return 0;
