@@ -82,6 +82,11 @@ const renderProbe = (selector) => `(() => {
   tick();
 })();`;
 
+// Chromium goes on starting (its GPU, network and renderer processes) after launch() returns: a
+// server started at once shared the machine's 2 cores with it (a 10,000-module restart → serving:
+// 345–545 ms so, about 200 ms on a quiet machine). Each system's start waits the same.
+const BROWSER_SETTLE_MS = 1000;
+
 async function openBrowser(ctx) {
   const browser = await launch();
   await browser.context.addInitScript(renderProbe(ctx.selector));
@@ -89,6 +94,7 @@ async function openBrowser(ctx) {
   browser.page.on("response", (r) => responses.push({ url: r.url(), status: r.status() }));
   browser.page.on("requestfailed", (r) => responses.push({ url: r.url(), status: 0, failure: r.failure()?.errorText }));
   browser.responses = responses;
+  await sleep(BROWSER_SETTLE_MS);
   return browser;
 }
 

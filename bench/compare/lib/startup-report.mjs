@@ -117,7 +117,8 @@ export function startupMarkdown(results, { rawPath = "build/compare/startup.json
     ...systems.map((s) => `  - *${STARTUP_SYSTEMS[s].label}*: ${STARTUP_SYSTEMS[s].how}.`),
     "",
     "How it is measured, per round: **cold start** clears the caches (hr-orchestrate: `.hr/cache` and `.hr/deps`; Vite: its deps cache), " +
-      "starts the server and opens `/` in a fresh Chromium profile (the flags of `lib/browser.mjs`); the time runs from starting the server " +
+      "starts the server and opens `/` in a fresh Chromium profile (the flags of `lib/browser.mjs`; a browser is launched 1 s before the server starts, " +
+      "as Chromium goes on starting its processes after launch returns); the time runs from starting the server " +
       "to the first page's last component in the DOM (MutationObserver + 4 ms poll, on the driver's clock). *Serving* is when the start returned " +
       "(hr: the CLI call; Vite: its \"listening\" line). **Warm restart** stops the server and starts it again with its caches kept, " +
       "again in a fresh browser profile. **F5** reloads the loaded page (browser cache warm) until the content shows again; the round's figure is the median " +
