@@ -17,12 +17,12 @@ import { cliOptions, listOf, number, numbers } from "../lib/cli.mjs";
 import { launch, networkQuiet } from "./lib/browser.mjs";
 import { machine } from "./lib/machine.mjs";
 import { BIN_OPTION, HERE, REPO } from "./lib/paths.mjs";
-import { descendants, firstJsonLine, freePort, nowMs, onCleanup, rssKb, run, sleep, start, stop, stopAll } from "./lib/procs.mjs";
+import { commandWords, descendants, firstJsonLine, freePort, nowMs, onCleanup, rssKb, run, sleep, start, stop, stopAll } from "./lib/procs.mjs";
 import { logger, resultsFile, runBenchmark, runRounds } from "./lib/rounds.mjs";
 import { median } from "./lib/stats.mjs";
 import { versions } from "./lib/systems.mjs";
 import { consoleSummary, startupMarkdown, STARTUP_SYSTEMS } from "./lib/startup-report.mjs";
-import { clearCaches, commandWords, hrServerPid, lastJson, STARTERS } from "./lib/startup-servers.mjs";
+import { clearCaches, hrServerPid, lastJson, STARTERS } from "./lib/startup-servers.mjs";
 
 const log = logger("startup");
 const RENDER_TIMEOUT_MS = 120000;

@@ -9,6 +9,7 @@ import net from "node:net";
 import os from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
+import { commandWords } from "../../bench/compare/lib/procs.mjs";
 import { binary, generateApp } from "../binary_under_test.mjs";
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -84,13 +85,6 @@ export async function served(app, id = COMPONENT) {
   const res = await fetch(new URL("/" + id, status(app).url));
   assert.equal(res.status, 200, `GET /${id}`);
   return res.text();
-}
-
-// A process's command line as words. A server the compiler's call forked shows its command line
-// as one title (server_start.cc, process_title.h): its words are split at spaces.
-function commandWords(pid) {
-  const line = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0+$/, "");
-  return line.includes("\0") ? line.split("\0") : line.split(" ");
 }
 
 // Pids of processes running `serve` for this app's manifest.

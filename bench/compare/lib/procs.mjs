@@ -117,6 +117,13 @@ export function descendants(pid) {
   return out;
 }
 
+// A process's command line as words. hr-orchestrate's background server shows its command line
+// as one title (orchestrator/process_title.h): its words are split at spaces.
+export function commandWords(pid) {
+  const line = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0+$/, "");
+  return line.includes("\0") ? line.split("\0") : line.split(" ");
+}
+
 export function rssKb(pid) {
   try {
     const m = /VmRSS:\s+(\d+)\s+kB/.exec(fs.readFileSync(`/proc/${pid}/status`, "utf8"));

@@ -4,7 +4,7 @@
 import fs from "node:fs";
 import path from "node:path";
 import { HERE } from "./paths.mjs";
-import { firstJsonLine, nowMs, onCleanup, rssKb, run, sleep, start, stop } from "./procs.mjs";
+import { commandWords, firstJsonLine, nowMs, onCleanup, rssKb, run, sleep, start, stop } from "./procs.mjs";
 import { logger } from "./rounds.mjs";
 
 const log = logger("startup");
@@ -13,13 +13,6 @@ const START_TIMEOUT_MS = 180000;
 // The last JSON line of a command's output (the CLI's answer), or undefined.
 export function lastJson(output) {
   try { return JSON.parse(output.trim().split("\n").filter((l) => l.startsWith("{")).pop()); } catch { return undefined; }
-}
-
-// A process's command line as words; the background server's is one title (process_title.h),
-// split at spaces.
-export function commandWords(pid) {
-  const line = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").replace(/\0+$/, "");
-  return line.includes("\0") ? line.split("\0") : line.split(" ");
 }
 
 // hr-orchestrate's background server for a manifest, found in /proc (it is not our child: the CLI
