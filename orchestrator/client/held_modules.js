@@ -37,13 +37,18 @@ function noteEvaluated(path, url, token, byVersion) {
   if (!token) return;
   const fetched = url && !url.startsWith("data:");
   const canonical = absoluteUrl(byVersion ? (fetched ? url : path) : tokenUrl(path, token));
-  // A module evaluated from the update message has a data: URL; it answers to its own.
-  const own = fetched ? url : canonical;
+  // A module evaluated from the update message answers to its data: URL, and only to it: the
+  // browser keeps the instance under that URL. An import map's target is fetched, never mapped
+  // again, so a moved URL mapped to `canonical` would fetch a second instance, one React
+  // Refresh never learns of (its footer's import of its own URL gets the first), and that
+  // instance's page would show its code through every later edit. The update's import map
+  // already maps `canonical` to the data: URL.
+  const own = url || canonical;
   heldUrl.set(path, own);
   heldToken.set(path, token);
   // Loaded at an older URL (a module that imported it was kept from before): later imports of
   // the current URL get this instance too.
-  if (own !== canonical && canAddImportMaps()) addImportMap({ [canonical]: own });
+  if (fetched && own !== canonical && canAddImportMaps()) addImportMap({ [canonical]: own });
   unreported.add(path);
   if (urlsRead >= 0 && unreported.size === 1) setTimeout(reportLoaded, 0);
 }

@@ -18,8 +18,8 @@
 import { describe } from "node:test";
 import { sleep, waitUntil } from "./harness.mjs";
 import {
-  app, checkOneReload, DOM_WAIT_MS, hotUpdate, mark, openTab, pageProblems, report, scenario,
-  useHandwrittenApp, WAIT_APPLIED_MS, waitForTexts,
+  app, checkOneReload, checkStateKept, DOM_WAIT_MS, hotUpdate, mark, openTab, pageProblems, report, scenario,
+  setState, useHandwrittenApp, WAIT_APPLIED_MS, waitForTexts,
 } from "./handwritten_checks.mjs";
 
 const H1_COLOR = (tab) =>
@@ -175,6 +175,36 @@ describe("hot reload of a hand-written React app (hr-orchestrate + Chromium)", (
         }
       },
     },
+  });
+
+  // The path that showed stale code after acknowledged updates: Greeting evaluated from the message
+  // (data: URL); WaveIcon's edit moves Greeting's URL; App's edit runs App again, which imports
+  // Greeting at that moved URL. The page must map it to the instance it runs, not fetch a second
+  // one that React Refresh never learns of (the page would show that one's code from then on).
+  scenario("a module hot-updated, then moved, then imported by its re-run importer: one instance, the next edit shows", async () => {
+    const tab = await openTab("before-moved-chain");
+    await app.waitForClients(1);
+    await setState(tab);
+    const since = mark(tab);
+    const runs = () => tab.page.evaluate(() => globalThis.__greetingEvaluations);
+    const before = await runs();
+    const steps = [
+      ["src/components/Greeting.jsx", "tag v1", "tag v2", { "greeting-tag": "tag v2" }],
+      ["src/components/WaveIcon.jsx", "wave v1", "wave v2", { "wave-icon": "wave v2" }],
+      ["src/App.jsx", "app v1", "app v2", { "app-tag": "app v2" }],
+      ["src/components/Greeting.jsx", "tag v2", "tag v3", { "greeting-tag": "tag v3", "wave-icon": "wave v2" }],
+    ];
+    const failures = [];
+    for (const [id, from, to, expect] of steps) {
+      const result = await app.edit(id, from, to, { waitApplied: WAIT_APPLIED_MS });
+      if (result.code !== 0 || result.action !== "js-update") failures.push(`${id} (${to}): the call exited ${result.code}, action ${result.action}`);
+      failures.push(...(await waitForTexts(tab, expect)).map((w) => `after ${id} (${to}): ${w}`));
+    }
+    const after = await runs();
+    if (after !== before + 2) failures.push(`Greeting.jsx ran ${after - before} times for its 2 edits: a second instance`);
+    await checkStateKept(tab, "before-moved-chain", failures);
+    failures.push(...pageProblems(tab, since));
+    await report(failures, { tab, testids: ["greeting-tag", "wave-icon", "app-tag"] });
   });
 
   hotUpdate("logo.svg edit: the img gets a new URL serving the new colour", {
