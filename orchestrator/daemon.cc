@@ -300,6 +300,9 @@ struct Daemon {
                          pipeline->build_on_request(std::move(path), std::move(ready));
                        },
                        [this](std::string_view path) { pipeline->build_for_navigation(path); }});
+    // Made when asked for: it changes with every acknowledgement, and a 10,000-module app's first
+    // decision alone is hundreds of KiB, which every publish would copy.
+    server->generated("/@hr/status", [this] { return pipeline->status_json(); });
     server->on_client_message(
         [this](std::uint64_t c, const std::string& t) { pipeline->on_client_message(c, t); });
     server->on_client_connect([this](std::uint64_t c) { pipeline->on_client_connect(c); });

@@ -89,9 +89,7 @@ void Pipeline::on_client_message(std::uint64_t client, const std::string& text) 
   if (type->as_string() == "hr:loaded") return take_loaded_report(client, o);
   if (type->as_string() == "hr:settled") return page_settled(client);
   if (type->as_string() == "hr:applied") {
-    // /@hr/status shows the page's marks now rather than at the next push, unless a run is about
-    // to publish.
-    if (acks_.applied(client, o) && !busy_) publish();
+    acks_.applied(client, o);  // /@hr/status is made when asked for: it shows the marks at once
     return;
   }
   const auto* event = o.if_contains("event");

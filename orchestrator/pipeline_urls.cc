@@ -19,7 +19,6 @@ namespace json = boost::json;
 
 void Pipeline::publish(const std::set<std::string>& reexecuted, bool reloading,
                        std::string_view update_build) {
-  site_.set_status(status_json());
   if (site_.needs_full_publish()) {
     site_.settle();
     publisher_.publish(site_.site());

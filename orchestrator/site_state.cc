@@ -322,9 +322,4 @@ void SiteState::set_client_js(std::string js) {
   }
 }
 
-void SiteState::set_status(std::string json) {
-  site_.modules["/@hr/status"] = server::make_asset(std::move(json), "application/json");
-  dirty_.insert("/@hr/status");
-}
-
 }  // namespace hr::orch

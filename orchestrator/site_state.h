@@ -146,7 +146,6 @@ class SiteState {
   void set_build_env(std::string env) { build_env_ = std::move(env); }
   // The HMR client's URL: "/@hr/client.js?v=<token of its bytes>" (the shell names it so too).
   const std::string& client_url() const { return client_url_; }
-  void set_status(std::string json);
 
   const server::Site& site() const { return site_; }
 

@@ -2,8 +2,9 @@
 // with() makes a new one that shares everything the changes do not touch. The paths are spread
 // over a fixed number of shards, each an immutable hash map behind a shared_ptr; a change copies
 // only the shards holding a changed path. So a recompile that changes one module of 10,000 copies
-// about 150 entries instead of the whole map, and a reader holding the old table (a request being
-// served) keeps seeing it as it was.
+// about 10 entries instead of the whole map, and a reader holding the old table (a request being
+// served) keeps seeing it as it was. An edit changes the URLs of every module up its chains, each
+// in its own shard: with 64 shards of 150 an edit at 10,000 modules copied about 1 ms of them.
 #pragma once
 
 #include <array>
@@ -36,7 +37,7 @@ class AssetTable {
   AssetTable with(Changes changes) const;
 
  private:
-  static constexpr std::size_t kShards = 64;
+  static constexpr std::size_t kShards = 1024;
   static std::size_t shard_of(std::string_view path);
 
   std::array<std::shared_ptr<const Map>, kShards> shards_;  // null: an empty shard

@@ -55,6 +55,8 @@ struct Context {
   void change_site(const SiteChange& change);
   void record_requested(const std::string& path);
   Server::OnDemand on_demand;  // set and called on the io thread
+  // Server::generated(): set and called on the io thread.
+  std::unordered_map<std::string, std::function<std::string()>> generated;
 
   boost::asio::io_context& io;
   Options options;

@@ -97,6 +97,10 @@ std::optional<Route> serve_local(const Request& req, const std::string& path, de
     return serve_asset(req, site->client,
                        names_these_bytes(req.target, *site->client) ? kImmutable : "no-cache");
   }
+  if (auto g = ctx.generated.find(path); g != ctx.generated.end()) {
+    return serve_bytes(req, std::make_shared<const std::string>(g->second()), "application/json",
+                       {}, "no-store");
+  }
   if (!after_build && path != kShellPath && ctx.on_demand.waits && ctx.on_demand.waits(path)) {
     if (forbidden_load) return reply_error(403, "cross-site script load refused");
     return Route{Route::Kind::build, {}, path};

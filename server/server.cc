@@ -228,6 +228,12 @@ void Server::send(std::uint64_t client, std::string json) {
   asio::post(ctx_->io, [ctx = ctx_, client, frame] { ctx->hub.send_to(client, frame); });
 }
 
+void Server::generated(std::string path, std::function<std::string()> body) {
+  asio::post(ctx_->io, [ctx = ctx_, path = std::move(path), body = std::move(body)]() mutable {
+    ctx->generated[std::move(path)] = std::move(body);
+  });
+}
+
 void Server::on_demand(OnDemand hooks) {
   asio::post(ctx_->io, [ctx = ctx_, hooks = std::move(hooks)]() mutable {
     ctx->on_demand = std::move(hooks);

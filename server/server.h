@@ -143,6 +143,10 @@ class Server {
     std::function<void(std::string_view path)> navigating;
   };
   void on_demand(OnDemand hooks);
+  // Answers GET/HEAD of `path` with what `body()` returns then, as uncached JSON: for what changes
+  // more often than it is asked for (the orchestrator's /@hr/status), which a publish would
+  // otherwise copy every time. `body` runs on the io_context thread.
+  void generated(std::string path, std::function<std::string()> body);
   std::size_t client_count() const;
 
  private:

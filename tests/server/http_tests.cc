@@ -2,6 +2,7 @@
 // pipelining keep order, and published content is served with the right caching headers.
 #include <catch2/catch.hpp>
 
+#include <atomic>
 #include <filesystem>
 #include <fstream>
 #include <mutex>
@@ -149,6 +150,27 @@ TEST_CASE("modules: the query string is ignored for lookup and the URL is record
   auto requested = s.server().requested_modules();
   CHECK(requested.count("/app/root.jsx") == 1);
   CHECK(requested.size() == 1);
+}
+
+TEST_CASE("generated: made at each request, uncached JSON, ahead of a module at the same path") {
+  ServerFixture s;
+  Site site = small_site();
+  site.modules["/@hr/status"] = make_asset("{\"published\":true}", "application/json");
+  s.server().publish(site);
+  std::atomic<int> asked{0};
+  s.server().generated("/@hr/status",
+                       [&] { return "{\"asked\":" + std::to_string(++asked) + "}"; });
+  // generated() takes effect on the io thread; a request after it has run sees it.
+  HttpResponse r;
+  for (int i = 0; i < 50 && r.body != "{\"asked\":1}"; ++i) {
+    asked = 0;
+    r = http(s.port(), get("/@hr/status"));
+  }
+  REQUIRE(r.body == "{\"asked\":1}");
+  CHECK(r.header("content-type") == "application/json");
+  CHECK(r.header("cache-control") == "no-store");
+  CHECK(http(s.port(), get("/@hr/status?x=1")).body == "{\"asked\":2}");
+  CHECK(http(s.port(), get("/app/root.jsx")).body == "export const root = 1;\n");
 }
 
 TEST_CASE("modules: a new publish replaces the content and the ETag") {
