@@ -185,8 +185,11 @@ async function measure(sysName, size, round, opts) {
   try {
     await armState(ctx.page);
     const n = SYSTEMS[sysName].short === "vite build" ? Math.min(opts.edits, opts.buildEdits) : opts.edits;
+    // The second half edits the first half's components again, as a person edits the same
+    // components over and over: an edit must show however many updates its module went through
+    // before (a target edited once per run never met the stale-code path of d1fae48).
     for (let i = 0; i < n; i++) {
-      const k = 1 + ((i * 7) % 48);
+      const k = 1 + (((i % Math.ceil(n / 2)) * 7) % 48);
       const want = { id: `e${i}`, selector: `[data-testid="comp-${k}"] > .label`, text: predictedText(ctx.app, k) };
       out.edits.push(await timedEdit(ctx, "component-text", String(k), want));
     }
