@@ -86,6 +86,15 @@ Route serve_asset(const Request& req, const std::shared_ptr<const Asset>& asset,
   return serve_bytes(req, std::move(bytes), asset->content_type, asset->etag, cache);
 }
 
+// GET/HEAD of a path Server::generated() answers; nullopt: not one.
+std::optional<Route> serve_generated(const Request& req, const std::string& path,
+                                     detail::Context& ctx) {
+  auto g = ctx.generated.find(path);
+  if (g == ctx.generated.end()) return std::nullopt;
+  return serve_bytes(req, std::make_shared<const std::string>(g->second()), "application/json", {},
+                     "no-store");
+}
+
 // GET/HEAD against published content and the public folder; nullopt: not ours.
 std::optional<Route> serve_local(const Request& req, const std::string& path, detail::Context& ctx,
                                  bool after_build) {
@@ -96,10 +105,6 @@ std::optional<Route> serve_local(const Request& req, const std::string& path, de
     if (forbidden_load) return reply_error(403, "cross-site script load refused");
     return serve_asset(req, site->client,
                        names_these_bytes(req.target, *site->client) ? kImmutable : "no-cache");
-  }
-  if (auto g = ctx.generated.find(path); g != ctx.generated.end()) {
-    return serve_bytes(req, std::make_shared<const std::string>(g->second()), "application/json",
-                       {}, "no-store");
   }
   if (!after_build && path != kShellPath && ctx.on_demand.waits && ctx.on_demand.waits(path)) {
     if (forbidden_load) return reply_error(403, "cross-site script load refused");
@@ -172,6 +177,7 @@ Route route_request(const Request& req, detail::Context& ctx, bool after_build) 
   }
   if (upgrade || is_backend_path(checked.path, o)) return Route{Route::Kind::proxy, {}, {}};
   if (req.method == "GET" || req.method == "HEAD") {
+    if (auto made = serve_generated(req, checked.path, ctx)) return std::move(*made);
     if (auto local = serve_local(req, checked.path, ctx, after_build)) return std::move(*local);
   }
   return Route{Route::Kind::proxy, {}, {}};
