@@ -60,7 +60,7 @@ std::string Pipeline::status_json() const {
   o["background_done"] = !options_.on_demand || background_done_;
   o["counters"] = counters_json();
   // The decisions are kept as the JSON lines the compiler got; spliced in as they are, since this
-  // runs on every publish.
+  // runs at every /@hr/status request and `hr-orchestrate status`.
   std::string out = json::serialize(o);
   out.pop_back();  // '}'
   out += R"(,"last_decisions":[)";
