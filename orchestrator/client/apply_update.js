@@ -11,23 +11,18 @@ async function applyUpdate(message, arrived = performance.now()) {
   const marks = new UpdateMarks(message.build, arrived);
   invalidatedDuringUpdate = [];
   await notifyListeners("vite:beforeUpdate", message);
-  let moved = takeMovedUrls();
+  let mapLater = takeMovedUrls(); // a CSS-only update imports nothing: mapped once it shows
+  let updated;
   try {
     const updates = message.updates || [];
     for (const u of updates) newestUrl.set(u.acceptedPath || u.path, updateUrl(u));
     marks.mark("started");
     const styles = Promise.all(updates.filter((u) => u.type === "css-update").map((u) => (typeof u.css === "string" ? replaceCssText(u) : swapStylesheet(u))));
-    const jsUpdates = updates.filter((u) => u.type === "js-update");
-    // The boundaries this page holds that carry their code; a chain's accepted dependency is fetched.
-    // Moved URLs join their map; a CSS-only update imports nothing: they are mapped once it shows.
-    if (jsUpdates.length) {
-      mapToInlineCode(jsUpdates.filter((u) => acceptCallbacks.has(u.path) && (u.acceptedPath ?? u.path) === u.path)
-        .map((u) => ({ url: updateUrl(u), code: u.code })), moved);
-      moved = {};
-    }
-    const appliers = await Promise.all(jsUpdates.map(fetchUpdate));
+    const imported = importUpdates(updates.filter((u) => u.type === "js-update"), mapLater);
+    mapLater = imported.mapLater;
+    const appliers = await imported.appliers;
     marks.mark("evaluated");
-    for (const apply of appliers) apply?.();
+    updated = appliers.map((apply) => apply?.()).filter(Boolean);
     marks.mark("accepted");
     // Every accept callback of the update has run: refresh now, not after the debounce. React
     // renders a refresh synchronously, so the acknowledgement below means "the page shows it".
@@ -41,8 +36,24 @@ async function applyUpdate(message, arrived = performance.now()) {
   removeErrorOverlay();
   updateApplied(message.build);
   acknowledge(message.build, { ok: true, timings: marks.done() });
-  if (Object.keys(moved).length) setTimeout(() => mapToInlineCode([], moved), 0);
+  // What the page needs from here on but the update did not, after it shows: a console message
+  // costs the page a fraction of a millisecond while DevTools listens, an import map more.
+  mapUrls(mapLater);
+  for (const what of updated) console.debug(`[hr] hot updated: ${what}`);
   notifyListeners("vite:afterUpdate", message);
+}
+
+// Starts importing the new versions of the js-updates' boundaries: `appliers` (a promise of one
+// accept step per update) and `mapLater`, the import map rules the new code does not import
+// (`moved` among them), for modules imported after the update.
+function importUpdates(jsUpdates, moved) {
+  // The boundaries this page holds that carry their code; a chain's accepted dependency is fetched.
+  const carried = jsUpdates.filter((u) => acceptCallbacks.has(u.path) && (u.acceptedPath ?? u.path) === u.path);
+  const inline = inlineModules(carried.map((u) => ({ url: updateUrl(u), code: u.code })));
+  const rules = splitImportRules(inline, moved);
+  mapUrls(rules.now);
+  const appliers = Promise.all(jsUpdates.map((u) => fetchUpdate(u, inline.get(absoluteUrl(updateUrl(u)))?.data)));
+  return { appliers, mapLater: rules.later };
 }
 
 // Where an update's time goes in the page, from the message's arrival: waiting behind earlier
@@ -81,7 +92,7 @@ function updateUrl(u) {
   return u.url ?? withTimestamp(u.acceptedPath || u.path, u.timestamp);
 }
 
-async function fetchUpdate(u) {
+async function fetchUpdate(u, inlineUrl) {
   const { path, acceptedPath = path } = u;
   if (!acceptCallbacks.has(path)) return null; // the boundary is not loaded on this page
   const chosen = acceptCallbacks.get(path).filter(({ deps }) => deps.includes(acceptedPath));
@@ -89,13 +100,13 @@ async function fetchUpdate(u) {
   await runDisposeCallbacks(acceptedPath);
   let next;
   try {
-    next = await import(updateUrl(u));
+    next = await import(inlineUrl ?? updateUrl(u));
   } catch (err) {
     throw new Error(`could not re-import ${acceptedPath}: ${err && err.message}`, { cause: err });
   }
   return () => {
     for (const { deps, fn } of chosen) fn(deps.map((dep) => (dep === acceptedPath ? next : undefined)));
-    console.debug(`[hr] hot updated: ${path === acceptedPath ? path : `${acceptedPath} via ${path}`}`);
+    return path === acceptedPath ? path : `${acceptedPath} via ${path}`;
   };
 }
 

@@ -1,28 +1,49 @@
 // A js-update that carries its module's code (`code`, docs/hmr-protocol.md) is evaluated without a
-// request: the page maps the version's URL to a data: URL holding that code with an import map, so
-// importing the URL (now, or later from a module loaded on demand) gives one instance, as if it had
-// been fetched. The server splits the code where each import URL begins; joined with the page's
-// origin, the module imports the very instances the page already holds. Browsers that cannot add
-// import maps after modules loaded (Chromium before 133) fetch the URL as before. Part of the
-// client's one script (orchestrator/CMakeLists.txt lists its files).
+// request: the page imports a data: URL holding that code and maps the version's URL to it with an
+// import map, so importing the URL later (from a module loaded on demand) gives that one instance,
+// as if it had been fetched. The server splits the code where each import URL begins; joined with
+// the page's origin, the module imports the very instances the page already holds. Browsers that
+// cannot add import maps after modules loaded (Chromium before 133) fetch the URL as before. Part
+// of the client's one script (orchestrator/CMakeLists.txt lists its files).
 
 let addedImportMaps = null; // whether this browser merges import maps added late; tried once
 
-// Maps the URL of each js-update that carries its code ({url, code}) to that code, in one import
-// map, with `moved` (URLs whose module the page holds elsewhere: held_modules.js). A URL the page
-// already resolved keeps its meaning (a module loaded on demand that raced the update imported it):
-// the import then fetches it, which is just as right. Every version stays in the map (a few KiB
-// each) for modules that import it later.
-function mapToInlineCode(updates, moved = {}) {
-  const carried = updates.filter(({ code }) => Array.isArray(code));
-  if ((carried.length === 0 && Object.keys(moved).length === 0) || !canAddImportMaps()) return;
-  const imports = { ...moved };
-  for (const { url, code } of carried) {
+// The js-updates that carry their code ({url, code}), as modules to import from data: URLs: the
+// absolute URL of the version -> {data, imports}, `imports` being the absolute URLs the code
+// imports. Empty where this browser cannot map a version's URL to its data: URL.
+function inlineModules(updates) {
+  const modules = new Map();
+  if (!updates.some(({ code }) => Array.isArray(code)) || !canAddImportMaps()) return modules;
+  for (const { url, code } of updates) {
+    if (!Array.isArray(code)) continue;
     const absolute = new URL(url, location.href).href;
     const text = `${code.join(location.origin)}\n//# sourceURL=${absolute}\n`;
-    imports[absolute] = `data:text/javascript;charset=utf-8,${encodeURIComponent(text)}`;
+    const imports = code.slice(1).map((part) => new URL(part.slice(0, part.search(/["'`]|$/)), location.origin).href);
+    modules.set(absolute, { data: `data:text/javascript;charset=utf-8,${encodeURIComponent(text)}`, imports });
   }
-  if (Object.keys(imports).length) addImportMap(imports);
+  return modules;
+}
+
+// The import map rules of an update: each version's URL to its data: URL, and `moved` (URLs whose
+// module the page holds elsewhere: held_modules.js). Adding an import map costs the page about
+// half a millisecond, so only the rules the new code itself imports are added before it is
+// imported (`now`); the others (`later`) once React has committed, for modules imported after
+// the update. Every version stays in the map (a few KiB each) for modules that import it later.
+function splitImportRules(modules, moved) {
+  const later = { ...moved };
+  for (const [url, { data }] of modules) later[url] = data;
+  const now = {};
+  for (const { imports } of modules.values()) {
+    for (const url of imports.filter((u) => Object.hasOwn(later, u))) {
+      now[url] = later[url];
+      delete later[url];
+    }
+  }
+  return { now, later };
+}
+
+function mapUrls(imports) {
+  if (Object.keys(imports).length && canAddImportMaps()) addImportMap(imports);
 }
 
 function canAddImportMaps() {

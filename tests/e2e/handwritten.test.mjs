@@ -207,6 +207,31 @@ describe("hot reload of a hand-written React app (hr-orchestrate + Chromium)", (
     await report(failures, { tab, testids: ["greeting-tag", "wave-icon", "app-tag"] });
   });
 
+  // Two boundaries in one update, one importing the other's new version: Greeting's new code
+  // imports WaveIcon's new URL, which must reach the instance the update evaluates from the
+  // message before Greeting's code is loaded (inline_module.js maps it first), not a second one.
+  scenario("two components edited together, one importing the other: each runs once, both show", async () => {
+    const tab = await openTab("before-together");
+    await app.waitForClients(1);
+    await setState(tab);
+    const since = mark(tab);
+    const runs = () => tab.page.evaluate(() => [globalThis.__greetingEvaluations, globalThis.__waveIconEvaluations]);
+    const before = await runs();
+    const result = await app.editTogether([
+      ["src/components/Greeting.jsx", "tag v3", "tag v4"],
+      ["src/components/WaveIcon.jsx", "wave v2", "wave v3"],
+    ], { waitApplied: WAIT_APPLIED_MS });
+    const failures = [];
+    if (result.code !== 0 || result.action !== "js-update") failures.push(`the call exited ${result.code}, action ${result.action}`);
+    failures.push(...(await waitForTexts(tab, { "greeting-tag": "tag v4", "wave-icon": "wave v3" })));
+    const after = await runs();
+    if (after[0] !== before[0] + 1) failures.push(`Greeting.jsx ran ${after[0] - before[0]} times for one update, expected 1`);
+    if (after[1] !== before[1] + 1) failures.push(`WaveIcon.jsx ran ${after[1] - before[1]} times for one update, expected 1: a second instance`);
+    await checkStateKept(tab, "before-together", failures);
+    failures.push(...pageProblems(tab, since));
+    await report(failures, { tab, testids: ["greeting-tag", "wave-icon"] });
+  });
+
   hotUpdate("logo.svg edit: the img gets a new URL serving the new colour", {
     id: "src/assets/logo.svg",
     from: 'fill="#2563eb"',

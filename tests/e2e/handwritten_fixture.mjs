@@ -117,12 +117,17 @@ export class HandwrittenApp {
   // Rewrites module `id` replacing `from` by `to` (which must occur), bumps the build and rewrites
   // the manifest with `changed: [id]`. Returns the new text.
   editFile(id, from, to) {
+    const after = this.replaceIn(id, from, to);
+    this.build++;
+    this.writeManifest([id]);
+    return after;
+  }
+
+  replaceIn(id, from, to) {
     const before = this.read(id);
     if (!before.includes(from)) throw new Error(`${id} does not contain ${JSON.stringify(from)}:\n${before}`);
     const after = before.replace(from, to);
     fs.writeFileSync(this.file(id), after);
-    this.build++;
-    this.writeManifest([id]);
     return after;
   }
 
@@ -155,6 +160,15 @@ export class HandwrittenApp {
   async edit(id, from, to, { waitApplied = 5000 } = {}) {
     this.editFile(id, from, to);
     return this.recompile([`--wait-applied=${waitApplied}`], { id, from, to });
+  }
+
+  // Several modules edited in one build (`edits`: [id, from, to] each), then one call, as a
+  // compiler that rewrote them together.
+  async editTogether(edits, { waitApplied = 5000 } = {}) {
+    for (const [id, from, to] of edits) this.replaceIn(id, from, to);
+    this.build++;
+    this.writeManifest(edits.map(([id]) => id));
+    return this.recompile([`--wait-applied=${waitApplied}`], { id: edits.map(([id]) => id).join(", ") });
   }
 
   // Writes an env file of the app root (.env, .env.local, ...), which is not a module: the compiler's
