@@ -33,7 +33,10 @@ const INIT = `(() => {
     let ok = true;
     if (want.text !== undefined) ok = el.textContent === want.text;
     else if (want.prop !== undefined) ok = getComputedStyle(el)[want.prop] === want.value;
-    if (ok) sessionStorage.setItem("bench:hit:" + want.id, String(now()));
+    if (ok) {
+      sessionStorage.setItem("bench:hit:" + want.id, String(now()));
+      window.__benchHit?.();
+    }
   };
   window.__benchCheck = check;
   sessionStorage.setItem("bench:loads", String(Number(sessionStorage.getItem("bench:loads") || 0) + 1));
@@ -93,11 +96,24 @@ export async function setWant(page, want) {
   }, want);
 }
 
-// The hit time (epoch ms) of want `id`, or null after timeoutMs.
+// The hit time (epoch ms) of want `id`, or null after timeoutMs. The page is asked once and answers
+// when its observer records the hit (or after a second, and is asked again: a reload drops the
+// question), so no poll of the driver's runs in the page while it applies an edit.
 export async function waitHit(page, id, timeoutMs) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
-    const v = await page.evaluate((k) => { window.__benchCheck?.(); return sessionStorage.getItem("bench:hit:" + k); }, id).catch(() => null);
+    const wait = Math.min(1000, deadline - Date.now());
+    const v = await page.evaluate(({ k, wait }) => new Promise((resolve) => {
+      const read = () => sessionStorage.getItem("bench:hit:" + k);
+      window.__benchCheck?.();
+      if (read()) return resolve(read());
+      const timer = setTimeout(() => resolve(read()), wait);
+      window.__benchHit = () => {
+        if (!read()) return;
+        clearTimeout(timer);
+        resolve(read());
+      };
+    }), { k: id, wait }).catch(() => null);
     if (v) return Number(v);
     await sleep(15);
   }

@@ -30,11 +30,14 @@ export function resultsFile(out, meta, extra = {}) {
   return { results, save, minutes: () => ((Date.now() - started) / 60000).toFixed(1) };
 }
 
-// measure(system, size, round) for every size, `rounds` times over every system; `key` names the
-// size in the records ("size", "memos"). A failed run is recorded and the next one goes on.
+// measure(system, size, round) for every size and system, `rounds` times; `key` names the size in
+// the records ("size", "memos"). Every round goes over every size, as over every system: other
+// work on the machine comes and goes over minutes, and a goal that compares sizes (10,000 against
+// 200) would otherwise compare a busy phase with a quiet one. A failed run is recorded and the
+// next one goes on.
 export async function runRounds({ sizes, key, rounds, systems, measure, results, save, log }) {
-  for (const size of sizes) {
-    for (let round = 1; round <= rounds; round++) {
+  for (let round = 1; round <= rounds; round++) {
+    for (const size of sizes) {
       for (const system of rotated(systems, round)) {
         try {
           results.runs.push(await measure(system, size, round));
