@@ -16,9 +16,9 @@ function inlineModules(updates) {
   if (!updates.some(({ code }) => Array.isArray(code)) || !canAddImportMaps()) return modules;
   for (const { url, code } of updates) {
     if (!Array.isArray(code)) continue;
-    const absolute = new URL(url, location.href).href;
+    const absolute = absoluteUrl(url);
     const text = `${code.join(location.origin)}\n//# sourceURL=${absolute}\n`;
-    const imports = code.slice(1).map((part) => new URL(part.slice(0, part.search(/["'`]|$/)), location.origin).href);
+    const imports = code.slice(1).map((part) => absoluteUrl(part.slice(0, part.search(/["'`]|$/))));
     modules.set(absolute, { data: `data:text/javascript;charset=utf-8,${encodeURIComponent(text)}`, imports });
   }
   return modules;
