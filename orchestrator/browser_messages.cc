@@ -8,7 +8,25 @@ namespace hr::orch {
 
 namespace json = boost::json;
 
-std::string update_message(std::string_view build, const std::vector<UpdateEntry>& entries) {
+namespace {
+
+json::object tokens_object(const std::map<std::string, std::string>& tokens) {
+  json::object o;
+  for (const auto& [path, token] : tokens) o[path] = token;
+  return o;
+}
+
+json::object news_object(const UrlNews& news, json::object o = {}) {
+  o["seq"] = news.seq;
+  o["moved"] = tokens_object(news.moved);
+  o["changed"] = tokens_object(news.changed);
+  return o;
+}
+
+}  // namespace
+
+std::string update_message(std::string_view build, const std::vector<UpdateEntry>& entries,
+                           const UrlNews* urls) {
   json::array updates;
   for (const auto& e : entries) {
     json::object u{{"type", e.type == UpdateEntry::Type::js ? "js-update" : "css-update"},
@@ -20,22 +38,13 @@ std::string update_message(std::string_view build, const std::vector<UpdateEntry
     if (!e.code.empty()) u["code"] = json::array(e.code.begin(), e.code.end());
     updates.push_back(std::move(u));
   }
-  return json::serialize(
-      json::object{{"type", "update"}, {"build", build}, {"updates", std::move(updates)}});
+  json::object m{{"type", "update"}, {"build", build}, {"updates", std::move(updates)}};
+  if (urls) m["urls"] = news_object(*urls);
+  return json::serialize(m);
 }
 
-std::string urls_message(std::uint64_t seq, const std::map<std::string, std::string>& moved,
-                         const std::map<std::string, std::string>& changed,
-                         std::string_view update_build) {
-  auto object = [](const std::map<std::string, std::string>& tokens) {
-    json::object o;
-    for (const auto& [path, token] : tokens) o[path] = token;
-    return o;
-  };
-  json::object m{
-      {"type", "hr:urls"}, {"seq", seq}, {"moved", object(moved)}, {"changed", object(changed)}};
-  if (!update_build.empty()) m["build"] = update_build;
-  return json::serialize(m);
+std::string urls_message(const UrlNews& news) {
+  return json::serialize(news_object(news, json::object{{"type", "hr:urls"}}));
 }
 
 std::string full_reload_message(std::string_view reason, std::string_view build) {

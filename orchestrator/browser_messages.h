@@ -29,17 +29,22 @@ struct UpdateEntry {
   std::string url = {};  // the URL the new version is imported at ("/a.jsx?v=<token>"), if known
 };
 
-std::string update_message(std::string_view build, const std::vector<UpdateEntry>& entries);
+// What `hr:urls` says (docs/hmr-protocol.md "Caching"): message number `seq`; the modules whose
+// URL token moved while their code stayed (path -> token: a page keeps its instance for the new
+// URL) and those whose code changed with no update re-running them (path -> token: a page holding
+// one reloads).
+struct UrlNews {
+  std::uint64_t seq = 0;
+  std::map<std::string, std::string> moved, changed;
+};
 
-// `hr:urls` (docs/hmr-protocol.md "Caching"): message number `seq`; the modules whose URL token
-// moved while their code stayed (path -> token: a page keeps its instance for the new URL) and
-// those whose code changed with no update re-running them (path -> token: a page holding one
-// reloads).
-// `update_build`: the build of the update that follows it, if one does: the page counts the
-// message read once that update is applied.
-std::string urls_message(std::uint64_t seq, const std::map<std::string, std::string>& moved,
-                         const std::map<std::string, std::string>& changed,
-                         std::string_view update_build = {});
+// `urls`, when given, rides in the update as its "urls" member instead of a message of its own
+// before it: the page handles one message, not two (the page counts it read once the update is
+// applied).
+std::string update_message(std::string_view build, const std::vector<UpdateEntry>& entries,
+                           const UrlNews* urls = nullptr);
+
+std::string urls_message(const UrlNews& news);
 
 // `build` may be empty: a reload no build caused (an invalidated module, an esbuild restart).
 std::string full_reload_message(std::string_view reason, std::string_view build = {});

@@ -242,24 +242,27 @@ class Pipeline {
   void drop_blocked_chains(Run& run);
   void after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build);
   void push(std::shared_ptr<Run> run);
+  // The run's build, changed modules and compile errors, in its result.
+  void record_changes(Run& run) const;
   // What an update assembles before its message goes (SiteState::assemble_first).
   std::set<std::string> first_assembled(const Run& run) const;
   // Settles the run's decision (a changed npm set or route table reloads; a reload waits while
   // errors stand and goes out with the next good build), records its action, reason and
-  // boundaries in the result, and returns the message for browsers ("": none).
-  std::string settle_decision(Run& run);
+  // boundaries in the result, and returns the message for browsers ("": none). The URL news of
+  // the run rides in its update; `news` is left with what must go on its own (no update follows).
+  std::string settle_decision(Run& run, std::optional<UrlNews>& news);
   // The update's entries: each boundary whose chains all compiled, and each changed stylesheet
   // (with its text when it travels inline); records them in the result's boundaries.
   std::vector<UpdateEntry> update_entries(Run& run) const;
   std::vector<std::string> inline_code(const std::string& id, size_t& budget) const;
   void finish(std::shared_ptr<Run> run);
   // URL tokens and the pages' reports of what they hold (pipeline_urls.cc). Publishes what
-  // changed, then tells browsers which module URLs moved or changed, save those `reexecuted` by
-  // the update of build `update_build` that follows (none when a full reload follows).
-  void publish(const std::set<std::string>& reexecuted = {}, bool reloading = false,
-               std::string_view update_build = {});
-  void send_url_changes(const std::set<std::string>& reexecuted, bool reloading,
-                        std::string_view update_build);
+  // changed, then tells browsers which module URLs moved or changed (`hr:urls`).
+  void publish();
+  void publish_site();
+  // The module URLs that moved or changed since the last news, save those `reexecuted` by the
+  // update it goes with; numbered (a page's reports count from the number), sent or not.
+  std::optional<UrlNews> take_url_news(const std::set<std::string>& reexecuted = {});
   // A page's `hr:loaded`: the modules it evaluated and the token of each. They count as loaded
   // (is_loaded); one whose token is not current, changed before the last `hr:urls` the page had
   // read, is old code nothing will update: that page reloads.

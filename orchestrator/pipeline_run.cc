@@ -216,7 +216,7 @@ void Pipeline::after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build) 
   });
 }
 
-std::string Pipeline::settle_decision(Run& run) {
+std::string Pipeline::settle_decision(Run& run, std::optional<UrlNews>& news) {
   auto& d = run.decision;
   auto& res = run.result;
   const bool errors = !res.errors.empty();
@@ -237,12 +237,18 @@ std::string Pipeline::settle_decision(Run& run) {
   }
   res.action = d.action;
   res.reason = without_action_prefix(d.reason);
-  if (d.action == graph::Action::full_reload) return full_reload_message(d.reason, res.build);
+  news = take_url_news(run.versioned);
+  if (d.action == graph::Action::full_reload) {
+    news.reset();  // the pages load anew
+    return full_reload_message(d.reason, res.build);
+  }
   std::vector<UpdateEntry> updates = update_entries(run);
   // An empty update still clears a standing overlay once the code compiles again.
   const bool clears_overlay = !errors && error_standing();
   if (updates.empty() && !clears_overlay) return "";
-  return update_message(res.build, updates);
+  std::string message = update_message(res.build, updates, news ? &*news : nullptr);
+  news.reset();  // it rides in the update
+  return message;
 }
 
 std::vector<UpdateEntry> Pipeline::update_entries(Run& run) const {
@@ -288,16 +294,19 @@ std::vector<std::string> Pipeline::inline_code(const std::string& id, size_t& bu
   return parts;
 }
 
+void Pipeline::record_changes(Run& run) const {
+  auto& res = run.result;
+  res.build = run.diff.build;
+  for (auto n : run.diff.changed) res.changed.emplace_back(graph_.id(n));
+  for (auto n : run.diff.added) res.changed.emplace_back(graph_.id(n));
+  for (auto n : run.diff.removed) res.changed.emplace_back(graph_.id(n));
+  for (const auto& e : run.diff.errors) res.errors.push_back(esbuild::message_at(e.id, e.message));
+}
+
 void Pipeline::push(std::shared_ptr<Run> run) {
   const auto t_push = Clock::now();
   auto& res = run->result;
-  res.build = run->diff.build;
-  for (auto n : run->diff.changed) res.changed.emplace_back(graph_.id(n));
-  for (auto n : run->diff.added) res.changed.emplace_back(graph_.id(n));
-  for (auto n : run->diff.removed) res.changed.emplace_back(graph_.id(n));
-  for (const auto& e : run->diff.errors) {
-    res.errors.push_back(esbuild::message_at(e.id, e.message));
-  }
+  record_changes(*run);
   // What the update re-runs gets its new version (a chain through a module that did not compile
   // waits for the fix), then its new URL: the update's URLs and code need the new tokens.
   drop_blocked_chains(*run);
@@ -305,7 +314,8 @@ void Pipeline::push(std::shared_ptr<Run> run) {
   const bool update = run->decision.action == graph::Action::js_update;
   if (update) site_.assemble_first(first_assembled(*run));
   site_.settle();
-  const std::string message = settle_decision(*run);
+  std::optional<UrlNews> news;
+  const std::string message = settle_decision(*run, news);
   if (!res.errors.empty()) {
     ++counters_.errors;
     run->error_json = error_message(res.build, res.errors.front());
@@ -314,8 +324,8 @@ void Pipeline::push(std::shared_ptr<Run> run) {
     site_.set_standing_error("");
   }
   // Before the push, so browsers fetch the new modules.
-  const bool reloading = run->decision.action == graph::Action::full_reload;
-  publish(run->versioned, reloading, message.empty() || reloading ? "" : res.build);
+  publish_site();
+  if (news) publisher_.broadcast(urls_message(*news));
   if (!message.empty()) {
     publisher_.broadcast(message);
     run->message_sent = Clock::now();

@@ -117,7 +117,7 @@ void Pipeline::on_client_connect(std::uint64_t client) {
     loading_pages_[client] = std::chrono::steady_clock::now();
   }
   // The number of the last hr:urls: the page's reports count from it (pipeline_urls.cc).
-  publisher_.send(client, urls_message(url_seq_, {}, {}));
+  publisher_.send(client, urls_message({url_seq_, {}, {}}));
   if (error_standing()) publisher_.send(client, site_.standing_error());
 }
 

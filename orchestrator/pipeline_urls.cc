@@ -1,5 +1,6 @@
 // Module URL tokens (site_state.h) between the pipeline and the pages: every publish that moved
-// or changed a token is followed by one numbered `hr:urls` message, and the pages report what
+// or changed a token is followed by one numbered `hr:urls` message (inside the update, when one
+// follows), and the pages report what
 // they evaluated with `hr:loaded` (docs/hmr-protocol.md "Caching").
 //
 // Why the numbers: a page's report can cross a message on the wire. A token that is not current
@@ -17,8 +18,12 @@ namespace hr::orch {
 
 namespace json = boost::json;
 
-void Pipeline::publish(const std::set<std::string>& reexecuted, bool reloading,
-                       std::string_view update_build) {
+void Pipeline::publish() {
+  publish_site();
+  if (auto news = take_url_news()) publisher_.broadcast(urls_message(*news));
+}
+
+void Pipeline::publish_site() {
   if (site_.needs_full_publish()) {
     site_.settle();
     publisher_.publish(site_.site());
@@ -26,21 +31,19 @@ void Pipeline::publish(const std::set<std::string>& reexecuted, bool reloading,
   } else {
     publisher_.publish_changes(site_.take_changes());
   }
-  send_url_changes(reexecuted, reloading, update_build);
 }
 
-void Pipeline::send_url_changes(const std::set<std::string>& reexecuted, bool reloading,
-                                std::string_view update_build) {
+std::optional<UrlNews> Pipeline::take_url_news(const std::set<std::string>& reexecuted) {
   SiteState::UrlChanges c = site_.take_url_changes();
-  if (c.empty()) return;
+  if (c.empty()) return std::nullopt;
   ++url_seq_;
   for (const auto& [path, token] : c.moved) url_changed_at_[path] = url_seq_;
   for (const auto& path : c.changed) url_changed_at_[path] = url_seq_;
   // The update re-runs these: not news for the page to act on, but changed all the same.
   for (const auto& id : reexecuted) c.changed.erase("/" + id);
-  std::map<std::string, std::string> changed;
-  for (const auto& path : c.changed) changed[path] = site_.url_value(path.substr(1));
-  if (!reloading) publisher_.broadcast(urls_message(url_seq_, c.moved, changed, update_build));
+  UrlNews news{url_seq_, std::move(c.moved), {}};
+  for (const auto& path : c.changed) news.changed[path] = site_.url_value(path.substr(1));
+  return news;
 }
 
 void Pipeline::take_loaded_report(std::uint64_t client, const json::object& report) {
@@ -68,7 +71,7 @@ void Pipeline::take_loaded_report(std::uint64_t client, const json::object& repo
     publisher_.send(client, full_reload_message(why));
     return;
   }
-  if (!moved.empty()) publisher_.send(client, urls_message(url_seq_, moved, {}));
+  if (!moved.empty()) publisher_.send(client, urls_message({url_seq_, std::move(moved), {}}));
 }
 
 std::string Pipeline::file_key(std::uint64_t hash) {

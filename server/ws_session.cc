@@ -23,6 +23,9 @@ WsSession::WsSession(asio::ip::tcp::socket socket, std::string leftover, HmrHub&
       assembler_(limits.max_message) {}
 
 void WsSession::start(std::string handshake_response) {
+  boost::system::error_code ec;
+  socket_.non_blocking(true, ec);  // do_write's writes return would_block instead of waiting
+  if (ec) return drop();
   id_ = hub_.add(shared_from_this());
   spdlog::debug("hmr: client {} connected ({} total)", id_, hub_.count());
   send(std::make_shared<const std::string>(std::move(handshake_response)));
@@ -68,34 +71,54 @@ void WsSession::drop(bool abortive) {
   hub_.remove(id_);
 }
 
+// Writes what the socket takes now, in the caller's handler, and waits for the socket only when
+// it is full. With an asynchronous write per batch, the message after one just written (an
+// update after its hr:urls) waited for that write's completion, which ran after every handler
+// queued before it: the server's work that follows a push, about 0.4 ms of a 2,000-component
+// edit.
 void WsSession::do_write() {
-  if (queue_.empty() || dropped_) {
-    writing_ = false;
-    return;
+  while (!queue_.empty() && !dropped_) {
+    // Gather what is queued into one write: a burst of broadcasts costs one syscall, not many.
+    constexpr std::size_t kMaxGather = 64;
+    std::vector<asio::const_buffer> buffers;
+    buffers.reserve(std::min(kMaxGather, queue_.size()));
+    for (const auto& frame : queue_) {
+      if (buffers.size() == kMaxGather) break;
+      buffers.push_back(asio::buffer(*frame) + (buffers.empty() ? front_written_ : 0));
+    }
+    boost::system::error_code ec;
+    std::size_t n = socket_.write_some(buffers, ec);
+    if (ec == asio::error::would_block || ec == asio::error::try_again) return wait_writable();
+    if (ec) return drop();
+    consume(n);
   }
+  writing_ = false;
+  if (close_sent_ && !dropped_) on_close_sent();
+}
+
+// Drops `n` written bytes from the front of the queue.
+void WsSession::consume(std::size_t n) {
+  queued_bytes_ -= n;
+  while (n > 0) {
+    const std::size_t left = queue_.front()->size() - front_written_;
+    if (n < left) {
+      front_written_ += n;
+      return;
+    }
+    n -= left;
+    front_written_ = 0;
+    queue_.pop_front();
+  }
+}
+
+void WsSession::wait_writable() {
   writing_ = true;
-  // Gather what is queued into one write: a burst of broadcasts costs one syscall, not many.
-  constexpr std::size_t kMaxGather = 64;
-  auto batch = std::make_shared<std::vector<std::shared_ptr<const std::string>>>(
-      queue_.begin(),
-      queue_.begin() + static_cast<std::ptrdiff_t>(std::min(kMaxGather, queue_.size())));
-  std::vector<asio::const_buffer> buffers;
-  buffers.reserve(batch->size());
-  for (const auto& frame : *batch) buffers.push_back(asio::buffer(*frame));
-  asio::async_write(socket_, buffers,
-                    [self = shared_from_this(), batch](boost::system::error_code ec, std::size_t) {
-                      if (self->dropped_) return;
-                      if (ec) return self->drop();
-                      for (const auto& frame : *batch) {
-                        self->queued_bytes_ -= frame->size();
-                        self->queue_.pop_front();
-                      }
-                      if (self->close_sent_ && self->queue_.empty()) {
-                        self->writing_ = false;
-                        return self->on_close_sent();
-                      }
-                      self->do_write();
-                    });
+  socket_.async_wait(asio::ip::tcp::socket::wait_write,
+                     [self = shared_from_this()](boost::system::error_code ec) {
+                       if (self->dropped_) return;
+                       if (ec) return self->drop();
+                       self->do_write();
+                     });
 }
 
 void WsSession::on_close_sent() {

@@ -1,8 +1,9 @@
 // One HMR WebSocket client after the handshake: writes the 101 response and Vite's
 // `{"type":"connected"}`, then reads frames (masked, possibly fragmented, with pings and the
-// close handshake) and hands complete text messages to the hub's callback. Outgoing frames go
-// through a queue bounded in bytes; a client whose queue overflows is dropped on the spot so a
-// stalled tab never holds back the others or grows the server's memory.
+// close handshake) and hands complete text messages to the hub's callback. Outgoing frames are
+// written at once while the socket takes them, and otherwise wait in a queue bounded in bytes; a
+// client whose queue overflows is dropped on the spot so a stalled tab never holds back the others
+// or grows the server's memory.
 #pragma once
 
 #include <array>
@@ -41,6 +42,8 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   void process_input();
   void handle_frame(WsFrame&& frame);
   void do_write();
+  void consume(std::size_t n);
+  void wait_writable();
   void on_close_sent();
 
   boost::asio::ip::tcp::socket socket_;
@@ -53,6 +56,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   WsMessageAssembler assembler_;
   std::deque<std::shared_ptr<const std::string>> queue_;
   std::size_t queued_bytes_ = 0;
+  std::size_t front_written_ = 0;  // bytes of queue_.front() already written
   std::uint64_t id_ = 0;
   bool writing_ = false;
   bool close_sent_ = false;

@@ -10,6 +10,8 @@
 async function applyUpdate(message, arrived = performance.now()) {
   const marks = new UpdateMarks(message.build, arrived);
   invalidatedDuringUpdate = [];
+  // The update's hr:urls rides in it (one message for the page to take, not two).
+  if (message.urls) takeUrls({ ...message.urls, build: message.build });
   await notifyListeners("vite:beforeUpdate", message);
   let mapLater = takeMovedUrls(); // a CSS-only update imports nothing: mapped once it shows
   let updated;

@@ -71,7 +71,8 @@ function reportLoaded() {
   if (count % REPORT_MODULES) sendMessage({ type: "hr:loaded", seq: urlsRead, modules });
 }
 
-// `hr:urls`: after every publish that moved or changed module URLs, and once on connecting.
+// `hr:urls`: after every publish that moved or changed module URLs, and once on connecting; the
+// `urls` of an update (with its `build`) when one follows the publish.
 function takeUrls(message) {
   const map = {};
   for (const [path, token] of Object.entries(message.moved || {})) {

@@ -306,6 +306,31 @@ describe("the HMR client in Chromium", () => {
     assert.equal(await marker(page), "kept");
   });
 
+  it("takes the URL news an update carries: maps where a held module went, then counts it read", { timeout: TEST_TIMEOUT_MS }, async () => {
+    const { page } = await openApp();
+    const resolve = (url) => page.evaluate(async (u) => {
+      const m = await import("data:text/javascript,export default (u) => import.meta.resolve(u)");
+      return m.default(u);
+    }, `${stub.url}${url}`);
+    await page.evaluate(async () => {
+      const { createHotContext } = await import("/@hr/client.js");
+      createHotContext("/held/c.js", `${location.origin}/held/c.js?v=tok-c1`, "tok-c1");
+    });
+    stub.broadcast({ type: "hr:urls", seq: 10, moved: {}, changed: {} });
+    await waitUntil(() => stub.received.some((m) => m.type === "hr:loaded" && m.modules["/held/c.js"]), "the first report");
+    stub.broadcast({ type: "update", build: "11", updates: [], urls: { seq: 11, moved: { "/held/c.js": "tok-c2" }, changed: {} } });
+    await waitUntil(() => stub.received.some((m) => m.type === "hr:applied" && m.build === "11"), "the update's acknowledgement");
+    assert.equal(await resolve("/held/c.js?v=tok-c2"), `${stub.url}/held/c.js?v=tok-c1`, "the moved URL mapped to the instance held");
+    // Read once the update is applied: the next report counts from the update's news.
+    await page.evaluate(async () => {
+      const { createHotContext } = await import("/@hr/client.js");
+      createHotContext("/held/d.js", `${location.origin}/held/d.js?v=tok-d`, "tok-d");
+    });
+    await waitUntil(() => stub.received.some((m) => m.type === "hr:loaded" && m.modules["/held/d.js"]), "the report of d.js");
+    assert.equal(stub.received.find((m) => m.type === "hr:loaded" && m.modules["/held/d.js"]).seq, 11);
+    assert.equal(await marker(page), "kept");
+  });
+
   it("reloads once when the server comes back after a restart", { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page, logs } = await openApp();
     const loadsBefore = stub.countRequests("/");

@@ -17,12 +17,13 @@ json::object parse(const std::string& text) {
   return json::parse(text).as_object();
 }
 
-// The hr:urls messages broadcast since `from`.
+// The URL news broadcast since `from`: hr:urls messages, and the `urls` an update carries.
 std::vector<json::object> urls_messages(const App& app, size_t from = 0) {
   std::vector<json::object> out;
   for (size_t i = from; i < app.publisher.broadcasts.size(); ++i) {
     auto m = parse(app.publisher.broadcasts[i]);
     if (m.at("type") == "hr:urls") out.push_back(std::move(m));
+    if (m.at("type") == "update" && m.contains("urls")) out.push_back(m.at("urls").as_object());
   }
   return out;
 }
@@ -57,11 +58,13 @@ TEST_CASE("an edit gives new URLs to the modules on its chain and moves their im
   // The update's modules are not news of the urls message: the update re-runs them.
   CHECK(messages[0].at("changed").as_object().empty());
   CHECK(app.publisher.site.html.find("/main.jsx?v=" + main_after) != std::string::npos);
-  // The urls message goes out before the update, naming its build: the page counts it read
-  // once that update is applied.
+  // The news rides in the update, not in a message before it (the page takes one message, not
+  // two; it counts the news read once that update is applied).
   const auto update = parse(app.publisher.broadcasts.back());
   CHECK(update.at("type") == "update");
-  CHECK(messages[0].at("build") == update.at("build"));
+  CHECK(update.at("urls").as_object() == messages[0]);
+  for (size_t i = from; i < app.publisher.broadcasts.size(); ++i)
+    CHECK(parse(app.publisher.broadcasts[i]).at("type") != "hr:urls");
 }
 
 TEST_CASE("an update's message goes before the modules that only import its chain are assembled") {

@@ -1,5 +1,7 @@
 #include "test_support.h"
 
+#include <boost/asio/post.hpp>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -22,6 +24,10 @@ ServerFixture::ServerFixture(Options options) {
   if (!port) throw std::runtime_error(port.error().message);
   port_ = *port;
   thread_ = std::thread([this] { io_.run(); });
+}
+
+void ServerFixture::post(std::function<void()> fn) {
+  boost::asio::post(io_, std::move(fn));
 }
 
 ServerFixture::~ServerFixture() {

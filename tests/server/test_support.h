@@ -6,6 +6,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <chrono>
+#include <functional>
 #include <map>
 #include <memory>
 #include <optional>
@@ -24,6 +25,8 @@ class ServerFixture {
   ~ServerFixture();
   std::uint16_t port() const { return port_; }
   Server& server() { return *server_; }
+  // Runs `fn` on the server's thread, as a handler of its own.
+  void post(std::function<void()> fn);
 
  private:
   boost::asio::io_context io_;
