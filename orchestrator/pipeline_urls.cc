@@ -1,7 +1,7 @@
 // Module URL tokens (site_state.h) between the pipeline and the pages: every publish that moved
 // or changed a token is followed by one numbered `hr:urls` message (inside the update, when one
-// follows), and the pages report what
-// they evaluated with `hr:loaded` (docs/hmr-protocol.md "Caching").
+// goes with the publish), and the pages report what they evaluated with `hr:loaded`
+// (docs/hmr-protocol.md "Caching").
 //
 // Why the numbers: a page's report can cross a message on the wire. A token that is not current
 // but changed after the last message the page had read is news on its way to it. One that changed

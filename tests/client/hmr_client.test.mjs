@@ -67,6 +67,16 @@ async function clickCounter(page, times) {
 }
 
 const marker = (page) => page.evaluate(() => window.__marker);
+// Where the page's import maps send a URL path of the stub now.
+const resolved = (page, url) => page.evaluate(async (u) => {
+  const m = await import("data:text/javascript,export default (u) => import.meta.resolve(u)");
+  return m.default(u);
+}, `${stub.url}${url}`);
+// Modules the page holds, as their headers tell the client: [path, URL path, token, named by version].
+const hold = (page, modules) => page.evaluate(async (list) => {
+  const { createHotContext } = await import("/@hr/client.js");
+  for (const [path, url, token, byVersion] of list) createHotContext(path, `${location.origin}${url}`, token, byVersion);
+}, modules);
 const text = (page, selector) => page.locator(selector).textContent();
 const computed = (page, selector, property) =>
   page.locator(selector).evaluate((element, name) => getComputedStyle(element)[name], property);
@@ -282,17 +292,10 @@ describe("the HMR client in Chromium", () => {
 
   it("holds a module named by version at its own URL, and maps where hr:urls says it went", { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page } = await openApp();
-    // Where the page's import maps send a URL now.
-    const resolve = (url) => page.evaluate(async (u) => {
-      const m = await import("data:text/javascript,export default (u) => import.meta.resolve(u)");
-      return m.default(u);
-    }, `${stub.url}${url}`);
-    // A lazy import's target (site_state.h): imported at "?t=3", its header gives its token and true.
-    await page.evaluate(async () => {
-      const { createHotContext } = await import("/@hr/client.js");
-      createHotContext("/lazy/a.js", `${location.origin}/lazy/a.js?t=3`, "tok-a", true);
-      createHotContext("/lazy/b.js", `${location.origin}/lazy/b.js?t=3`, "tok-b");  // named by token: mapped
-    });
+    const resolve = (url) => resolved(page, url);
+    // A lazy import's target (site_state.h): imported at "?t=3", its header gives its token and
+    // true; b.js is named by token: mapped.
+    await hold(page, [["/lazy/a.js", "/lazy/a.js?t=3", "tok-a", true], ["/lazy/b.js", "/lazy/b.js?t=3", "tok-b"]]);
     assert.equal(await resolve("/lazy/b.js?v=tok-b"), `${stub.url}/lazy/b.js?t=3`);
     assert.equal(await resolve("/lazy/a.js?v=tok-a"), `${stub.url}/lazy/a.js?v=tok-a`, "a module named by version is not mapped from its token's URL");
     stub.broadcast({ type: "hr:urls", seq: 8, moved: { "/lazy/a.js": "?t=4" }, changed: {} });
@@ -308,24 +311,14 @@ describe("the HMR client in Chromium", () => {
 
   it("takes the URL news an update carries: maps where a held module went, then counts it read", { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page } = await openApp();
-    const resolve = (url) => page.evaluate(async (u) => {
-      const m = await import("data:text/javascript,export default (u) => import.meta.resolve(u)");
-      return m.default(u);
-    }, `${stub.url}${url}`);
-    await page.evaluate(async () => {
-      const { createHotContext } = await import("/@hr/client.js");
-      createHotContext("/held/c.js", `${location.origin}/held/c.js?v=tok-c1`, "tok-c1");
-    });
+    await hold(page, [["/held/c.js", "/held/c.js?v=tok-c1", "tok-c1"]]);
     stub.broadcast({ type: "hr:urls", seq: 10, moved: {}, changed: {} });
     await waitUntil(() => stub.received.some((m) => m.type === "hr:loaded" && m.modules["/held/c.js"]), "the first report");
     stub.broadcast({ type: "update", build: "11", updates: [], urls: { seq: 11, moved: { "/held/c.js": "tok-c2" }, changed: {} } });
     await waitUntil(() => stub.received.some((m) => m.type === "hr:applied" && m.build === "11"), "the update's acknowledgement");
-    assert.equal(await resolve("/held/c.js?v=tok-c2"), `${stub.url}/held/c.js?v=tok-c1`, "the moved URL mapped to the instance held");
+    assert.equal(await resolved(page, "/held/c.js?v=tok-c2"), `${stub.url}/held/c.js?v=tok-c1`, "the moved URL mapped to the instance held");
     // Read once the update is applied: the next report counts from the update's news.
-    await page.evaluate(async () => {
-      const { createHotContext } = await import("/@hr/client.js");
-      createHotContext("/held/d.js", `${location.origin}/held/d.js?v=tok-d`, "tok-d");
-    });
+    await hold(page, [["/held/d.js", "/held/d.js?v=tok-d", "tok-d"]]);
     await waitUntil(() => stub.received.some((m) => m.type === "hr:loaded" && m.modules["/held/d.js"]), "the report of d.js");
     assert.equal(stub.received.find((m) => m.type === "hr:loaded" && m.modules["/held/d.js"]).seq, 11);
     assert.equal(await marker(page), "kept");
