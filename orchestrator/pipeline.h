@@ -248,9 +248,9 @@ class Pipeline {
   std::set<std::string> first_assembled(const Run& run) const;
   // Settles the run's decision (a changed npm set or route table reloads; a reload waits while
   // errors stand and goes out with the next good build), records its action, reason and
-  // boundaries in the result, and returns the message for browsers ("": none). The URL news of
-  // the run rides in its update; `news` is left with what must go on its own (no update follows).
-  std::string settle_decision(Run& run, std::optional<UrlNews>& news);
+  // boundaries in the result, and returns the message for browsers ("": none). `news`, the URL
+  // news of the run, rides in its update.
+  std::string settle_decision(Run& run, const UrlNews* news);
   // The update's entries: each boundary whose chains all compiled, and each changed stylesheet
   // (with its text when it travels inline); records them in the result's boundaries.
   std::vector<UpdateEntry> update_entries(Run& run) const;

@@ -216,7 +216,7 @@ void Pipeline::after_build(std::shared_ptr<Run> run, Result<ModuleBuild> build) 
   });
 }
 
-std::string Pipeline::settle_decision(Run& run, std::optional<UrlNews>& news) {
+std::string Pipeline::settle_decision(Run& run, const UrlNews* news) {
   auto& d = run.decision;
   auto& res = run.result;
   const bool errors = !res.errors.empty();
@@ -237,18 +237,12 @@ std::string Pipeline::settle_decision(Run& run, std::optional<UrlNews>& news) {
   }
   res.action = d.action;
   res.reason = without_action_prefix(d.reason);
-  news = take_url_news(run.versioned);
-  if (d.action == graph::Action::full_reload) {
-    news.reset();  // the pages load anew
-    return full_reload_message(d.reason, res.build);
-  }
+  if (d.action == graph::Action::full_reload) return full_reload_message(d.reason, res.build);
   std::vector<UpdateEntry> updates = update_entries(run);
   // An empty update still clears a standing overlay once the code compiles again.
   const bool clears_overlay = !errors && error_standing();
   if (updates.empty() && !clears_overlay) return "";
-  std::string message = update_message(res.build, updates, news ? &*news : nullptr);
-  news.reset();  // it rides in the update
-  return message;
+  return update_message(res.build, updates, news);
 }
 
 std::vector<UpdateEntry> Pipeline::update_entries(Run& run) const {
@@ -314,8 +308,8 @@ void Pipeline::push(std::shared_ptr<Run> run) {
   const bool update = run->decision.action == graph::Action::js_update;
   if (update) site_.assemble_first(first_assembled(*run));
   site_.settle();
-  std::optional<UrlNews> news;
-  const std::string message = settle_decision(*run, news);
+  const std::optional<UrlNews> news = take_url_news(run->versioned);
+  const std::string message = settle_decision(*run, news ? &*news : nullptr);
   if (!res.errors.empty()) {
     ++counters_.errors;
     run->error_json = error_message(res.build, res.errors.front());
@@ -325,7 +319,8 @@ void Pipeline::push(std::shared_ptr<Run> run) {
   }
   // Before the push, so browsers fetch the new modules.
   publish_site();
-  if (news) publisher_.broadcast(urls_message(*news));
+  // The news rode in the update, or a reload makes it moot; with no message it goes alone.
+  if (news && message.empty()) publisher_.broadcast(urls_message(*news));
   if (!message.empty()) {
     publisher_.broadcast(message);
     run->message_sent = Clock::now();
