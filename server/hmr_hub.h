@@ -1,8 +1,8 @@
 // The set of connected HMR clients. A broadcast encodes the frame once and hands the same bytes
 // to every session, which writes them at once or queues them while its socket is full; each
 // session bounds its own queue, so a client that stops reading is dropped instead of slowing the
-// others. Lives on the io_context thread, except count() and the message
-// callback setter, which the Server's public API calls from any thread.
+// others. Lives on the io_context thread, except count() and the message callback setter, which
+// the Server's public API calls from any thread.
 #pragma once
 
 #include <atomic>

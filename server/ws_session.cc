@@ -45,7 +45,7 @@ void WsSession::send(std::shared_ptr<const std::string> frame) {
   }
   queued_bytes_ += frame->size();
   queue_.push_back(std::move(frame));
-  if (!writing_) do_write();
+  if (!waiting_for_socket_) do_write();
 }
 
 void WsSession::close(std::uint16_t code) {
@@ -53,7 +53,7 @@ void WsSession::close(std::uint16_t code) {
   queue_.push_back(std::make_shared<const std::string>(encode_ws_close(code)));
   queued_bytes_ += queue_.back()->size();
   close_sent_ = true;
-  if (!writing_) do_write();
+  if (!waiting_for_socket_) do_write();
 }
 
 void WsSession::drop(bool abortive) {
@@ -93,7 +93,7 @@ void WsSession::do_write() {
     if (ec) return drop();
     consume(n);
   }
-  writing_ = false;
+  waiting_for_socket_ = false;
   if (close_sent_ && !dropped_) on_close_sent();
 }
 
@@ -113,7 +113,7 @@ void WsSession::consume(std::size_t n) {
 }
 
 void WsSession::wait_writable() {
-  writing_ = true;
+  waiting_for_socket_ = true;
   socket_.async_wait(asio::ip::tcp::socket::wait_write,
                      [self = shared_from_this()](boost::system::error_code ec) {
                        if (self->dropped_) return;
@@ -172,7 +172,7 @@ void WsSession::handle_frame(WsFrame&& frame) {
     case WsOpcode::close:
       close_received_ = true;
       if (close_sent_) {
-        if (!writing_) drop();
+        if (!waiting_for_socket_) drop();
         return;
       }
       close(1000);

@@ -58,7 +58,7 @@ class WsSession : public std::enable_shared_from_this<WsSession> {
   std::size_t queued_bytes_ = 0;
   std::size_t front_written_ = 0;  // bytes of queue_.front() already written
   std::uint64_t id_ = 0;
-  bool writing_ = false;
+  bool waiting_for_socket_ = false;  // full: the queue waits for wait_writable()
   bool close_sent_ = false;
   bool close_received_ = false;
   bool dropped_ = false;

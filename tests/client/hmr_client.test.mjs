@@ -269,10 +269,7 @@ describe("the HMR client in Chromium", () => {
   it("reports the modules it holds once told the last hr:urls, in messages of at most 2,000", { timeout: TEST_TIMEOUT_MS }, async () => {
     const { page } = await openApp();
     // 4,500 modules evaluated, as their headers tell the client (assemble.h's HMR header).
-    await page.evaluate(async () => {
-      const { createHotContext } = await import("/@hr/client.js");
-      for (let i = 0; i < 4500; i++) createHotContext(`/m/${i}.js`, `${location.origin}/m/${i}.js?v=t${i}`, `t${i}`);
-    });
+    await hold(page, Array.from({ length: 4500 }, (_, i) => [`/m/${i}.js`, `/m/${i}.js?v=t${i}`, `t${i}`]));
     await sleep(200);
     assert.equal(stub.received.filter((m) => m.type === "hr:loaded").length, 0, "reported before the first hr:urls");
     stub.broadcast({ type: "hr:urls", seq: 7, moved: {}, changed: {} });
